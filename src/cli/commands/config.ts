@@ -1,0 +1,47 @@
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { formatDuration } from '../../config/duration.js';
+import { loadConfig } from '../../config/load.js';
+import { defaultConfigPath } from '../../config/paths.js';
+import { STARTER_CONFIG } from '../../config/starter.js';
+import { UserError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import type { Io } from '../io.js';
+
+/** `authwatch config init`: writes the commented starter config; never overwrites without --force. */
+export async function configInit(options: { config?: string; force?: boolean }, io: Io): Promise<number> {
+  const path = options.config ?? io.env.AUTHWATCH_CONFIG ?? defaultConfigPath(io.env);
+  const exists = await access(path).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !options.force) {
+    throw new UserError(`${path} already exists; use --force to overwrite it`, ExitCode.CantCreate);
+  }
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    // 0600: later edits may add notifier secrets.
+    await writeFile(path, STARTER_CONFIG, { mode: 0o600 });
+  } catch (error) {
+    throw new UserError(`cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, ExitCode.CantCreate);
+  }
+  io.stdout.write(`Wrote ${path}\nCheck it with: authwatch config check${options.config ? ` --config ${options.config}` : ''}\n`);
+  return ExitCode.Ok;
+}
+
+/** `authwatch config check`: validates the config and says what is in effect. */
+export async function configCheck(options: { config?: string }, io: Io): Promise<number> {
+  const loaded = await loadConfig(options.config, io.env);
+  const { thresholds, sources } = loaded.config;
+  const enabled = [
+    sources.openclaw.enabled ? 'openclaw' : undefined,
+    sources.claudeCode.enabled === false ? undefined : `claude-code${sources.claudeCode.enabled === 'auto' ? ' (when present)' : ''}`,
+    ...sources.commands.map((c) => `command:${c.name}`),
+  ].filter(Boolean);
+  io.stdout.write(
+    `${loaded.path ? `${loaded.path}: ok` : `No config file at ${loaded.searchedPath}: the defaults apply`}\n` +
+      `thresholds: warn ${formatDuration(thresholds.warn)}, critical ${formatDuration(thresholds.critical)}\n` +
+      `sources: ${enabled.join(', ') || 'none'}\n`,
+  );
+  return ExitCode.Ok;
+}

@@ -1,0 +1,112 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, UserError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { LOG_LEVELS, type LogLevel } from '../log-levels.js';
+import { quoteForeign } from '../redact.js';
+import type { Io } from './io.js';
+
+declare const __AUTHWATCH_VERSION__: string | undefined;
+const VERSION = typeof __AUTHWATCH_VERSION__ === 'string' ? __AUTHWATCH_VERSION__ : '0.0.0-dev';
+
+const EXIT_CODES_HELP = `
+Exit codes (check, status):
+  0   every credential is ok, or has no expiry
+  1   a credential is expired, missing or unusable
+  2   a credential expires within the warn window (and none is in trouble)
+  3   the status could not be determined (a source failed, timed out or printed garbage)
+  64  usage error    70 internal error    73 cannot create file    78 config error`;
+
+interface CommonOptions {
+  config?: string;
+  logLevel?: LogLevel;
+}
+
+/**
+ * Parses argv and runs one command. Returns the exit code; the bin script only sets it.
+ * Commands are imported when they run, so `--help` and unused commands cost nothing.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const program = new Command('authwatch')
+    .description('Keeps the model-provider credentials of an OpenClaw gateway from expiring unnoticed.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`authwatch: ${text.replace(/^error: /, '')}`),
+    })
+    .showHelpAfterError('(run authwatch --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  const configOption = () => new Option('-c, --config <file>', 'config file (default: $AUTHWATCH_CONFIG, else $XDG_CONFIG_HOME/authwatch/config.yaml)');
+  const logLevelOption = () => new Option('--log-level <level>', 'diagnostics on stderr (default: warn, or logLevel in the config)').choices(LOG_LEVELS);
+  const agentOption = () =>
+    new Option('-a, --agent <id>', 'check only this OpenClaw agent (repeatable; default: all agents)').argParser(
+      (value: string, previous: string[] = []) => [...previous, value],
+    );
+
+  for (const view of ['check', 'status'] as const) {
+    program
+      .command(view)
+      .description(
+        view === 'check'
+          ? 'check every credential once; print only what needs attention (for timers and scripts)'
+          : 'show every credential in a table, then how to fix what is not ok',
+      )
+      .addOption(configOption())
+      .option('--json', 'print the result as one JSON document (schema: README, "JSON output")')
+      .addOption(agentOption())
+      .addOption(logLevelOption())
+      .addHelpText('after', EXIT_CODES_HELP)
+      .action(async (options: CommonOptions & { json?: boolean; agent?: string[] }) => {
+        const { checkCommand } = await import('./commands/check.js');
+        exitCode = await checkCommand({ ...options, agent: options.agent ?? [], view }, io);
+      });
+  }
+
+  const config = program.command('config').description('write or validate the config file');
+  config
+    .command('init')
+    .description('write a commented starter config (every value is the default)')
+    .addOption(configOption())
+    .option('-f, --force', 'overwrite an existing file')
+    .action(async (options: CommonOptions & { force?: boolean }) => {
+      const { configInit } = await import('./commands/config.js');
+      exitCode = await configInit(options, io);
+    });
+  config
+    .command('check')
+    .description('validate the config file and show what is in effect')
+    .addOption(configOption())
+    .action(async (options: CommonOptions) => {
+      const { configCheck } = await import('./commands/config.js');
+      exitCode = await configCheck(options, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: Io): number {
+  if (error instanceof CommanderError) {
+    // Help and --version "fail" with exit code 0; anything else is a usage error, already printed.
+    return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+  }
+  if (error instanceof ConfigError) {
+    for (const line of error.lines) io.stderr.write(`authwatch: config error: ${line}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof UserError) {
+    io.stderr.write(`authwatch: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`authwatch: internal error: ${quoteForeign(message)}\n`);
+  if (io.env.AUTHWATCH_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return ExitCode.Internal;
+}

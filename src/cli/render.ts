@@ -1,0 +1,95 @@
+import { formatDuration } from '../config/duration.js';
+import { exitCodeFor, worstStatus, type CheckReport } from '../monitor/report.js';
+import type { Credential, Status } from '../monitor/types.js';
+
+const COLORS: Record<Status, string> = {
+  ok: '32', // green
+  static: '36', // cyan
+  warn: '33', // yellow
+  critical: '1;33', // bold yellow
+  expired: '1;31', // bold red
+  missing: '1;31',
+  unusable: '1;31',
+  error: '35', // magenta
+};
+
+function paint(text: string, status: Status, color: boolean): string {
+  return color ? `\u001b[${COLORS[status]}m${text}\u001b[0m` : text;
+}
+
+/** `2026-11-25 14:03` in the local time zone (TZ). */
+export function localTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** `1h 36m`, `expired 3m ago`, or `-` without an expiry. */
+export function timeLeft(c: Credential): string {
+  if (c.remainingMs === null) return '-';
+  return c.remainingMs > 0 ? formatDuration(c.remainingMs) : `expired ${formatDuration(c.remainingMs)} ago`;
+}
+
+/** What the credential is, in a few words: `anthropic:manual (agent work)`. */
+export function describe(c: Credential): string {
+  const what = c.profileId ?? (c.provider ? `${c.provider} (no credential)` : c.source);
+  return c.agent ? `${what} (agent ${c.agent})` : what;
+}
+
+/** The table `authwatch status` prints. */
+export function renderTable(report: CheckReport, color: boolean): string {
+  const rows = report.credentials.map((c) => [
+    c.status,
+    c.agent ?? '-',
+    c.provider ?? '-',
+    c.status === 'error' ? `(${c.source} failed)` : (c.profileId ?? '(none)'),
+    c.type ?? '-',
+    c.expiresAt === null ? '-' : localTime(c.expiresAt),
+    c.status === 'error' ? '-' : timeLeft(c),
+  ]);
+  const header = ['STATUS', 'AGENT', 'PROVIDER', 'PROFILE', 'TYPE', 'EXPIRES', 'LEFT'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[], status?: Status) =>
+    cells
+      .map((cell, i) => {
+        const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
+        return i === 0 && status ? paint(padded, status, color) : padded;
+      })
+      .join('  ');
+  return [line(header), ...rows.map((r, i) => line(r, report.credentials[i]!.status))].join('\n') + '\n';
+}
+
+/** Each credential that needs attention, with why and what to run. Empty when all is well. */
+export function renderProblems(report: CheckReport, color: boolean): string {
+  const out: string[] = [];
+  for (const c of report.credentials) {
+    if (c.status === 'ok' || c.status === 'static') continue;
+    const when =
+      c.status === 'error'
+        ? ''
+        : c.expiresAt === null
+          ? ''
+          : c.remainingMs !== null && c.remainingMs > 0
+            ? `, expires ${localTime(c.expiresAt)} (in ${formatDuration(c.remainingMs)})`
+            : `, expired ${localTime(c.expiresAt)} (${formatDuration(c.remainingMs ?? 0)} ago)`;
+    out.push(`${paint(c.status, c.status, color)}: ${describe(c)}${when}${c.detail ? ` — ${c.detail}` : ''}`);
+    if (c.remedyText) out.push(...c.remedyText.split('\n').map((step) => `  ${step}`));
+  }
+  return out.length ? `${out.join('\n')}\n` : '';
+}
+
+/** One line that sums up the report: `3 credentials: 1 critical, 2 ok (worst: critical, exit 2)`. */
+export function renderSummary(report: CheckReport): string {
+  const exit = exitCodeFor(report.credentials);
+  const failed = report.errors.length;
+  const sources = failed ? `${failed} source${failed === 1 ? '' : 's'} failed` : '';
+  const counts = new Map<Status, number>();
+  for (const c of report.credentials) if (c.status !== 'error') counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
+  const n = report.credentials.length - failed;
+  if (n === 0 && failed === 0) {
+    return 'No credentials found: OpenClaw reports no auth profiles and no provider in use, and there is no Claude Code login. Set one up with: openclaw models auth login --provider <id>\n';
+  }
+  if (n === 0) return `Could not determine the status: ${sources} (exit ${exit}).\n`;
+  const parts = [...counts].map(([status, k]) => `${k} ${status}`).join(', ');
+  return `${n} credential${n === 1 ? '' : 's'}: ${parts}${sources ? `; ${sources}` : ''} (worst: ${worstStatus(report.credentials)}, exit ${exit})\n`;
+}

@@ -1,0 +1,36 @@
+/**
+ * The commented config `authwatch config init` writes. Every value shown is the default, so the
+ * file behaves exactly like having no file until it is edited (a test holds this true).
+ */
+export const STARTER_CONFIG = `# authwatch configuration. Every value below is the default; edit what you need.
+# Durations are written like 90m, 2h, 7d or 1h30m. Check this file with: authwatch config check
+
+# When a credential counts as expiring soon.
+thresholds:
+  warn: 24h        # exit 2 and status "warn" inside this window (OpenClaw's own window is 24h)
+  critical: 2h     # status "critical" inside this one; must be shorter than warn
+
+sources:
+  # The OpenClaw CLI: \`openclaw agents list --json\`, then \`openclaw models status --json --agent ID\`.
+  openclaw:
+    enabled: true
+    command: openclaw   # a name on PATH, a path, or a list such as [node, /opt/openclaw/openclaw.mjs];
+                        # the OPENCLAW_BIN environment variable overrides it
+    agents: []          # which agents to check; empty means every agent OpenClaw lists
+    timeout: 60s        # OpenClaw takes 1-3 s; it is killed after this
+
+  # Claude Code's login (~/.claude/.credentials.json), which OpenClaw can reuse.
+  claudeCode:
+    enabled: auto       # auto: only when the file exists; true: a missing file is reported; false: off
+    path: ~/.claude/.credentials.json
+
+  # Programs that print a JSON array of credential records (see the README), for anything else.
+  commands: []
+  # commands:
+  #   - name: vault
+  #     command: [/usr/local/bin/list-credentials, --json]
+  #     timeout: 30s
+
+# Diagnostics on stderr, as JSON lines: fatal, error, warn, info, debug, trace or silent.
+logLevel: warn
+`;

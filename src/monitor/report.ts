@@ -1,0 +1,73 @@
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { Credential, SourceError, Status } from './types.js';
+
+export interface CheckReport {
+  checkedAt: number;
+  credentials: Credential[];
+  errors: SourceError[];
+}
+
+/** Worst first is the order people read a status list in; `error` sits below the known failures. */
+const SEVERITY: Record<Status, number> = {
+  ok: 0,
+  static: 0,
+  warn: 1,
+  critical: 2,
+  error: 3,
+  unusable: 4,
+  missing: 5,
+  expired: 6,
+};
+
+export function severity(status: Status): number {
+  return SEVERITY[status];
+}
+
+/** The worst status in the report; `ok` when there is nothing to watch. */
+export function worstStatus(credentials: readonly Credential[]): Status {
+  let worst: Status = 'ok';
+  for (const c of credentials) if (SEVERITY[c.status] > SEVERITY[worst]) worst = c.status;
+  return worst;
+}
+
+/**
+ * 1 when something is known to be broken, else 3 when a source could not be read (what it would
+ * have said may be worse than a warning), else 2 for warn/critical, else 0.
+ */
+export function exitCodeFor(credentials: readonly Credential[]): ExitCodeValue {
+  const has = (...statuses: Status[]) => credentials.some((c) => statuses.includes(c.status));
+  if (has('expired', 'missing', 'unusable')) return ExitCode.Problem;
+  if (has('error')) return ExitCode.Unknown;
+  if (has('warn', 'critical')) return ExitCode.Expiring;
+  return ExitCode.Ok;
+}
+
+/** Sorts worst first, then by agent, provider and profile, so output is stable. */
+export function sortCredentials(credentials: Credential[]): Credential[] {
+  const key = (c: Credential) => `${c.agent ?? ''}\u0000${c.provider ?? ''}\u0000${c.profileId ?? ''}\u0000${c.id}`;
+  return [...credentials].sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status] || key(a).localeCompare(key(b)));
+}
+
+/** The `check --json` document (version 1). Fields are a contract: add, never rename. */
+export function toJson(report: CheckReport) {
+  return {
+    version: 1,
+    checkedAt: new Date(report.checkedAt).toISOString(),
+    status: worstStatus(report.credentials),
+    exitCode: exitCodeFor(report.credentials),
+    credentials: report.credentials.map((c) => ({
+      id: c.id,
+      source: c.source,
+      agent: c.agent,
+      provider: c.provider,
+      profileId: c.profileId,
+      type: c.type,
+      status: c.status,
+      expiresAt: c.expiresAt === null ? null : new Date(c.expiresAt).toISOString(),
+      remainingMs: c.remainingMs,
+      detail: c.detail,
+      remedy: c.remedyText,
+    })),
+    errors: report.errors,
+  };
+}

@@ -1,0 +1,87 @@
+import * as z from 'zod/mini';
+import type { CommandSourceConfig } from '../../config/schema.js';
+import type { Observation } from '../types.js';
+import { issuePath, parseJsonOutput } from './parse-json.js';
+import { describeStderr, runProgram, type FailureKind } from './run.js';
+
+/**
+ * The record a `command` source prints, as a JSON array. Documented in the README; unknown fields
+ * are ignored so that producers can carry their own.
+ */
+const isoOrEpoch = z.union([
+  z.number(),
+  z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date or epoch milliseconds')),
+]);
+const name = () => z.string().check(z.minLength(1));
+
+export const commandRecordSchema = z.looseObject({
+  id: name(),
+  provider: z.nullish(name()),
+  profileId: z.nullish(name()),
+  agent: z.nullish(name()),
+  type: z.nullish(z.enum(['oauth', 'token', 'api_key'])),
+  expiresAt: z.nullish(isoOrEpoch),
+  /** What the producer asserts; `ok` (the default) means "judge me by expiresAt". */
+  status: z._default(z.enum(['ok', 'expired', 'missing', 'unusable']), 'ok'),
+  refreshable: z._default(z.boolean(), false),
+  detail: z.nullish(z.string()),
+  remedy: z.nullish(z.string()),
+});
+
+const outputSchema = z.array(commandRecordSchema);
+
+/** Runs a user command that prints credential records and turns them into observations. */
+export async function readCommand(source: CommandSourceConfig, env: Record<string, string | undefined>): Promise<Observation[]> {
+  const name = `command:${source.name}`;
+  const fail = (message: string, failure: FailureKind = 'failed'): Observation[] => [
+    {
+      id: `${name}:source`,
+      source: name,
+      agent: null,
+      agentIsDefault: true,
+      provider: null,
+      profileId: null,
+      type: null,
+      condition: 'error',
+      expiresAt: null,
+      refreshable: false,
+      detail: `${name}: ${message}`,
+      failure,
+    },
+  ];
+  const run = await runProgram(source.command, { timeoutMs: source.timeout, env });
+  if (!run.ok) return fail(run.message, run.kind);
+  if (run.exitCode !== 0) {
+    const why = describeStderr(run.stderr);
+    return fail(`exited with ${run.exitCode}${why ? `: ${why}` : ''}`);
+  }
+  const json = parseJsonOutput(run.stdout);
+  if (!json.ok) return fail('printed output that is not JSON');
+  const parsed = outputSchema.safeParse(json.value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail(`printed records not in the expected shape (at ${issuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'})`);
+  }
+  const seen = new Set<string>();
+  const out: Observation[] = [];
+  for (const record of parsed.data) {
+    if (seen.has(record.id)) return fail(`printed the id "${record.id}" twice`);
+    seen.add(record.id);
+    const expiresAt = record.expiresAt == null ? null : typeof record.expiresAt === 'number' ? record.expiresAt : Date.parse(record.expiresAt);
+    out.push({
+      id: `${name}:${record.id}`,
+      source: name,
+      agent: record.agent ?? null,
+      agentIsDefault: true,
+      provider: record.provider ?? null,
+      profileId: record.profileId ?? record.id,
+      type: record.type ?? null,
+      condition: record.status === 'ok' ? 'valid' : record.status,
+      expiresAt,
+      refreshable: record.refreshable,
+      detail: record.detail ?? null,
+      remedy: record.remedy ?? null,
+    });
+  }
+  return out;
+}

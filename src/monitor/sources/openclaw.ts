@@ -1,0 +1,212 @@
+import type { Logger } from '../../log.js';
+import { quoteForeign } from '../../redact.js';
+import type { Observation } from '../types.js';
+import {
+  agentsListSchema,
+  cliErrorSchema,
+  modelsStatusSchema,
+  type ModelsStatus,
+} from './openclaw-schema.js';
+import { issuePath, parseJsonOutput } from './parse-json.js';
+import { describeStderr, runProgram, type FailureKind } from './run.js';
+
+export const SOURCE = 'openclaw';
+
+export interface OpenclawOptions {
+  /** A program name/path, or an argv prefix. `OPENCLAW_BIN` in env overrides it. */
+  command: string | string[];
+  /** Agents to check; empty means every agent OpenClaw lists. */
+  agents: string[];
+  timeoutMs: number;
+  env: Record<string, string | undefined>;
+  log: Logger;
+}
+
+interface Agent {
+  id: string;
+  isDefault: boolean;
+}
+
+/**
+ * Reads credential health from the OpenClaw CLI: `agents list --json`, then
+ * `models status --json --agent ID` per agent, one after the other (each run costs ~285 MB,
+ * which a phone may not have twice). Failures become `error` observations, never exceptions.
+ */
+export async function readOpenclaw(options: OpenclawOptions): Promise<Observation[]> {
+  const prefix = openclawArgv(options.command, options.env);
+  let agents: Agent[];
+  if (options.agents.length > 0) {
+    // Named agents: skip the extra run. Not knowing the default, remedies always carry --agent.
+    agents = options.agents.map((id) => ({ id, isDefault: false }));
+  } else {
+    const listed = await runJson(prefix, ['agents', 'list', '--json'], options);
+    if (!listed.ok) return [sourceError('openclaw:agents', null, `openclaw agents list: ${listed.message}`, listed.kind)];
+    const parsed = agentsListSchema.safeParse(listed.value);
+    if (!parsed.success) {
+      const where = issuePath(parsed.error.issues[0]?.path ?? []);
+      return [sourceError('openclaw:agents', null, `openclaw agents list --json is not in the expected shape (at ${where})`)];
+    }
+    agents = parsed.data.map((a) => ({ id: a.id, isDefault: a.isDefault === true }));
+  }
+
+  const observations: Observation[] = [];
+  for (const agent of agents) {
+    const started = Date.now();
+    const out = await runJson(prefix, ['models', 'status', '--json', '--agent', agent.id], options);
+    options.log.debug({ agent: agent.id, ms: Date.now() - started, ok: out.ok }, 'openclaw models status');
+    if (!out.ok) {
+      observations.push(
+        sourceError(`openclaw:${agent.id}:source`, agent, `openclaw models status (agent ${agent.id}): ${out.message}`, out.kind),
+      );
+      continue;
+    }
+    const parsed = modelsStatusSchema.safeParse(out.value);
+    if (!parsed.success) {
+      const where = issuePath(parsed.error.issues[0]?.path ?? []);
+      observations.push(
+        sourceError(`openclaw:${agent.id}:source`, agent, `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (at ${where})`),
+      );
+      continue;
+    }
+    observations.push(...normalizeModelsStatus(parsed.data, agent));
+  }
+  return observations;
+}
+
+/** `OPENCLAW_BIN` > the configured command > `openclaw` on PATH. */
+export function openclawArgv(command: string | string[], env: Record<string, string | undefined>): string[] {
+  if (env.OPENCLAW_BIN) return [env.OPENCLAW_BIN];
+  return Array.isArray(command) ? [...command] : [command];
+}
+
+async function runJson(
+  prefix: string[],
+  args: string[],
+  options: OpenclawOptions,
+): Promise<{ ok: true; value: unknown } | { ok: false; kind: FailureKind; message: string }> {
+  const run = await runProgram([...prefix, ...args], { timeoutMs: options.timeoutMs, env: options.env });
+  if (!run.ok) return run;
+  const json = parseJsonOutput(run.stdout);
+  if (!json.ok) {
+    const why = describeStderr(run.stderr);
+    return { ok: false, kind: 'failed', message: `printed output that is not JSON (exit ${run.exitCode})${why ? `: ${why}` : ''}` };
+  }
+  // With --json, OpenClaw reports its own failures (unknown agent, bad config) as {ok:false,error}.
+  const cliError = cliErrorSchema.safeParse(json.value);
+  if (cliError.success) return { ok: false, kind: 'failed', message: `failed (exit ${run.exitCode}): ${quoteForeign(cliError.data.error.message)}` };
+  return json;
+}
+
+function sourceError(id: string, agent: Agent | null, message: string, failure: FailureKind = 'failed'): Observation {
+  return {
+    id,
+    source: SOURCE,
+    agent: agent?.id ?? null,
+    agentIsDefault: agent?.isDefault ?? false,
+    provider: null,
+    profileId: null,
+    type: null,
+    condition: 'error',
+    expiresAt: null,
+    refreshable: false,
+    detail: message,
+    failure,
+  };
+}
+
+/** OpenClaw reason codes that mean "stored, but cannot be used", with words for people. */
+const UNUSABLE_REASONS: Record<string, string> = {
+  invalid_expires: 'the stored expiry is invalid',
+  unresolved_ref: 'the credential reference (env var or secret) cannot be resolved',
+  setup_inactive: 'the setup token is not active',
+  malformed_api_key: 'the API key is malformed',
+};
+
+/** Turns one agent's status JSON into observations: one per profile, plus provider-level gaps. */
+export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Observation[] {
+  const base = {
+    source: SOURCE,
+    agent: agent.id,
+    agentIsDefault: agent.isDefault,
+    refreshable: false,
+  };
+  const unusable = new Map(status.auth.unusableProfiles.map((u) => [u.profileId, u]));
+  const out: Observation[] = [];
+
+  for (const profile of status.auth.oauth.profiles) {
+    const blocked = unusable.get(profile.profileId);
+    unusable.delete(profile.profileId);
+    const common = {
+      ...base,
+      id: `openclaw:${agent.id}:${profile.profileId}`,
+      provider: profile.provider,
+      profileId: profile.profileId,
+      type: profile.type,
+      expiresAt: profile.expiresAt ?? null,
+    };
+    if (blocked) {
+      out.push({ ...common, ...unusableFields(blocked) });
+      continue;
+    }
+    switch (profile.status) {
+      case 'ok':
+      case 'expiring':
+      case 'static':
+        out.push({ ...common, condition: 'valid', detail: null });
+        break;
+      case 'expired':
+        out.push({ ...common, condition: 'expired', detail: null });
+        break;
+      case 'missing': {
+        const reason = profile.reasonCode ? UNUSABLE_REASONS[profile.reasonCode] : undefined;
+        out.push({ ...common, condition: reason ? 'unusable' : 'missing', detail: reason ?? 'no credential stored' });
+        break;
+      }
+      default:
+        out.push({ ...common, condition: 'error', detail: `openclaw reported an unknown status "${quoteForeign(profile.status, 40)}"` });
+    }
+  }
+
+  // Blocked profiles that the profile list did not include (older releases list only OAuth/token).
+  for (const blocked of unusable.values()) {
+    out.push({
+      ...base,
+      id: `openclaw:${agent.id}:${blocked.profileId}`,
+      provider: blocked.provider ?? blocked.profileId.split(':')[0] ?? null,
+      profileId: blocked.profileId,
+      type: null,
+      expiresAt: null,
+      ...unusableFields(blocked),
+    });
+  }
+
+  // A provider in use with no usable credential. When one of its profiles already reports the
+  // problem (an expired token puts its provider here too), that profile is the alert: skip this.
+  const reported = new Set(out.filter((o) => o.condition !== 'valid').map((o) => o.provider));
+  const missing = new Set([
+    ...status.auth.missingProvidersInUse,
+    ...status.auth.runtimeAuthRoutes.filter((r) => r.authStatus === 'missing').map((r) => r.provider),
+  ]);
+  for (const provider of missing) {
+    if (reported.has(provider)) continue;
+    out.push({
+      ...base,
+      id: `openclaw:${agent.id}:provider:${provider}`,
+      provider,
+      profileId: null,
+      type: null,
+      condition: 'missing',
+      expiresAt: null,
+      detail: 'in use by a configured model, but no credential is set up',
+    });
+  }
+  return out;
+}
+
+function unusableFields(blocked: ModelsStatus['auth']['unusableProfiles'][number]) {
+  return {
+    condition: 'unusable' as const,
+    detail: `${blocked.kind}${blocked.reason ? `: ${quoteForeign(blocked.reason, 60)}` : ''}`,
+    unusable: { kind: blocked.kind, reason: blocked.reason ?? null, until: blocked.until ?? null },
+  };
+}

@@ -1,0 +1,81 @@
+import { execa } from 'execa';
+import { formatDuration } from '../../config/duration.js';
+import { quoteForeign } from '../../redact.js';
+
+export type RunOutcome =
+  | { ok: true; stdout: string; stderr: string; exitCode: number }
+  | { ok: false; kind: FailureKind; message: string };
+
+/** Why a source program gave no usable output; remedies differ for each. */
+export type FailureKind = 'not-found' | 'timeout' | 'failed';
+
+export interface RunOptions {
+  timeoutMs: number;
+  env: Record<string, string | undefined>;
+}
+
+/** Grace between SIGTERM and SIGKILL once a source times out. */
+const KILL_GRACE_MS = 2_000;
+const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Runs a source program (no shell) and returns its stdout, or a one-line reason it could not.
+ * A non-zero exit is not a failure here: OpenClaw exits 1 both for "expired" and for its own
+ * errors, so callers decide by whether the output parses. The program runs in its own process
+ * group, and a timeout kills the whole group: a wrapper script's children (`sh` → `node`) would
+ * otherwise keep the pipes open and the run would hang past its timeout.
+ */
+export async function runProgram(argv: readonly string[], options: RunOptions): Promise<RunOutcome> {
+  const [file, ...args] = argv;
+  if (!file) return { ok: false, kind: 'failed', message: 'no command configured' };
+  const child = execa(file, args, {
+    env: options.env,
+    extendEnv: false,
+    stdin: 'ignore',
+    reject: false,
+    detached: true,
+    maxBuffer: MAX_OUTPUT_BYTES,
+    stripFinalNewline: false,
+  });
+  let timedOut = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    signalGroup(child.pid, 'SIGTERM');
+    killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+  }, options.timeoutMs);
+  try {
+    const result = await child;
+    if (timedOut) return { ok: false, kind: 'timeout', message: `${file} timed out after ${formatDuration(options.timeoutMs)} and was killed` };
+    const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT') return { ok: false, kind: 'not-found', message: `${file} not found (not installed, or not on PATH)` };
+    if (code === 'EACCES') return { ok: false, kind: 'not-found', message: `${file} is not executable (permission denied)` };
+    if (result.isMaxBuffer) return { ok: false, kind: 'failed', message: `${file} printed more than ${MAX_OUTPUT_BYTES} bytes` };
+    if (result.exitCode === undefined) {
+      return { ok: false, kind: 'failed', message: `${file} was stopped by ${result.signal ?? 'a signal'}` };
+    }
+    return { ok: true, stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode };
+  } finally {
+    clearTimeout(timer);
+    // The group leader may be gone while a grandchild lingers: make sure nothing outlives the run.
+    if (timedOut) {
+      signalGroup(child.pid, 'SIGKILL');
+      clearTimeout(killTimer);
+    }
+  }
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** The last non-empty stderr line of a failed program, scrubbed, for a one-line error. */
+export function describeStderr(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.length ? quoteForeign(lines[lines.length - 1]!) : '';
+}

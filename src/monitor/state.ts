@@ -1,0 +1,87 @@
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { writeFileAtomic } from '../fs-atomic.js';
+import type { Logger } from '../log.js';
+import { STATUSES, type Credential, type Observation } from './types.js';
+
+const memorySchema = z.looseObject({
+  status: z.enum(STATUSES),
+  lastSeenAt: z.number(),
+  expiresAt: z.optional(z.number()),
+});
+
+const stateSchema = z.looseObject({
+  version: z.literal(1),
+  credentials: z.record(z.string(), memorySchema),
+});
+
+export type State = z.output<typeof stateSchema>;
+
+/** Entries not seen for this long are dropped, so removed profiles do not pile up. */
+const FORGET_AFTER_MS = 30 * 86_400_000;
+
+export function emptyState(): State {
+  return { version: 1, credentials: {} };
+}
+
+export function statePath(dir: string): string {
+  return join(dir, 'state.json');
+}
+
+/**
+ * Loads the state file. Missing means empty. A corrupt or foreign file is moved aside
+ * (`state.json.corrupt-<time>`) with a warning and the run goes on with empty state.
+ */
+export async function loadState(path: string, log: Logger, now: number): Promise<State> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    throw error;
+  }
+  let parsed: State | undefined;
+  try {
+    const result = stateSchema.safeParse(JSON.parse(text));
+    if (result.success) parsed = result.data;
+  } catch {
+    // Not JSON: handled below like any other corruption.
+  }
+  if (parsed) return parsed;
+  const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+  await rename(path, aside);
+  log.warn({ path, movedTo: aside }, 'state file was corrupt; moved it aside and started with empty state');
+  return emptyState();
+}
+
+export async function saveState(path: string, state: State): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/**
+ * OpenClaw drops `expiresAt` once a profile has expired. Fill it in from the last run that saw it,
+ * so people are told *when* it expired.
+ */
+export function recallExpiry(observations: Observation[], state: State): Observation[] {
+  return observations.map((o) => {
+    if (o.expiresAt !== null || o.condition !== 'expired') return o;
+    const remembered = state.credentials[o.id]?.expiresAt;
+    return remembered === undefined ? o : { ...o, expiresAt: remembered };
+  });
+}
+
+/** The next state: what this run saw, merged over what earlier runs saw. Pure. */
+export function remember(state: State, credentials: readonly Credential[], now: number): State {
+  const next: State = { ...state, credentials: {} };
+  for (const [id, memory] of Object.entries(state.credentials)) {
+    if (now - memory.lastSeenAt < FORGET_AFTER_MS) next.credentials[id] = memory;
+  }
+  for (const c of credentials) {
+    const { expiresAt: previousExpiry, ...kept } = next.credentials[c.id] ?? {};
+    // Keep a remembered expiry only while the credential stays expired without one of its own.
+    const expiresAt = c.expiresAt ?? (c.status === 'expired' ? previousExpiry : undefined);
+    next.credentials[c.id] = { ...kept, status: c.status, lastSeenAt: now, ...(expiresAt === undefined ? {} : { expiresAt }) };
+  }
+  return next;
+}

@@ -1,0 +1,48 @@
+export type CredentialType = 'oauth' | 'token' | 'api_key';
+
+/** Every status a credential can have, as printed and as used in `--json`. */
+export const STATUSES = ['ok', 'static', 'warn', 'critical', 'expired', 'missing', 'unusable', 'error'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/**
+ * What a source knows about one credential, before thresholds are applied.
+ * `condition` is what the source asserts outright; a `valid` credential is then judged by its expiry.
+ */
+export interface Observation {
+  /** Stable across runs: alert state and the remembered expiry are keyed on it. */
+  id: string;
+  source: string;
+  agent: string | null;
+  /** Whether `agent` is OpenClaw's default agent, so remedies can leave out `--agent`. */
+  agentIsDefault: boolean;
+  provider: string | null;
+  profileId: string | null;
+  type: CredentialType | null;
+  condition: 'valid' | 'expired' | 'missing' | 'unusable' | 'error';
+  /** Epoch ms, or null when the credential has no expiry or the source does not say. */
+  expiresAt: number | null;
+  /** Whether the holder renews it by itself (an OAuth access token with a refresh token). */
+  refreshable: boolean;
+  /** A short reason in words, e.g. "disabled: billing" or "openclaw timed out after 60s". */
+  detail: string | null;
+  /** Why unusable, as OpenClaw says it (`cooldown`/`disabled` and a reason), to pick the remedy. */
+  unusable?: { kind: string; reason: string | null; until: number | null };
+  /** For `error`: whether the program was missing, timed out or failed, to pick the remedy. */
+  failure?: 'not-found' | 'timeout' | 'failed';
+  /** A remedy the source supplies itself (command sources), used instead of the built-in ones. */
+  remedy?: string | null;
+}
+
+/** An observation after evaluation: what `check --json` prints, one per credential. */
+export interface Credential extends Observation {
+  status: Status;
+  /** expiresAt − now (negative once expired), or null without an expiry. */
+  remainingMs: number | null;
+  /** What to run to fix it, one step per line; null when nothing needs doing. */
+  remedyText: string | null;
+}
+
+export interface SourceError {
+  source: string;
+  message: string;
+}
