@@ -25,8 +25,9 @@ export interface CheckOptions {
 export async function runCheck({ config, agents }: CheckOptions, { env, log, now }: CheckDeps): Promise<CheckReport> {
   const path = statePath(stateDir(env));
   const state = await loadState(path, log, now());
-  const observations = recallExpiry(await collectObservations({ config, env, log, agents }), state);
+  const collected = await collectObservations({ config, env, log, agents });
   const checkedAt = now();
+  const observations = recallExpiry(collected, state, checkedAt);
   const credentials = sortCredentials(
     observations.map((o) => {
       const judged = evaluate(o, config.thresholds, checkedAt);

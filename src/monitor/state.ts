@@ -61,13 +61,14 @@ export async function saveState(path: string, state: State): Promise<void> {
 
 /**
  * OpenClaw drops `expiresAt` once a profile has expired. Fill it in from the last run that saw it,
- * so people are told *when* it expired.
+ * so people are told *when* it expired. A remembered expiry still in the future belongs to a token
+ * that has been replaced since (by one that expired before any run saw it): not used.
  */
-export function recallExpiry(observations: Observation[], state: State): Observation[] {
+export function recallExpiry(observations: Observation[], state: State, now: number): Observation[] {
   return observations.map((o) => {
     if (o.expiresAt !== null || o.condition !== 'expired') return o;
     const remembered = state.credentials[o.id]?.expiresAt;
-    return remembered === undefined ? o : { ...o, expiresAt: remembered };
+    return remembered === undefined || remembered > now ? o : { ...o, expiresAt: remembered };
   });
 }
 

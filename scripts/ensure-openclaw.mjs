@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Installs the real OpenClaw CLI for the end-to-end tests, once, into node_modules/.cache.
+// OpenClaw needs Node >= 24.16; this machine (and CI) run Node 20, so a Node 24 binary comes from
+// npm as well (package node-<platform>-<arch>). About 30 s and 830 MB the first time.
+// Prints the path of an `openclaw` wrapper script on stdout. AUTHWATCH_OPENCLAW_DIR reuses another install.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const OPENCLAW_VERSION = '2026.9.6';
+const NODE_MAJOR = '24';
+
+export function ensureOpenclaw() {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const dir = process.env.AUTHWATCH_OPENCLAW_DIR ?? join(root, 'node_modules', '.cache', `authwatch-openclaw-${OPENCLAW_VERSION}`);
+  const nodePkg = `node-${process.platform}-${process.arch}`;
+  const node = join(dir, 'node_modules', nodePkg, 'bin', 'node');
+  const entry = join(dir, 'node_modules', 'openclaw', 'openclaw.mjs');
+  const wrapper = join(dir, 'bin', 'openclaw');
+  if (!existsSync(node) || !existsSync(entry)) {
+    process.stderr.write(`installing openclaw@${OPENCLAW_VERSION} and ${nodePkg}@${NODE_MAJOR} into ${dir} (once, ~30 s)\n`);
+    mkdirSync(dir, { recursive: true });
+    execFileSync(
+      'npm',
+      ['install', '--no-save', '--prefix', dir, `${nodePkg}@${NODE_MAJOR}`, `openclaw@${OPENCLAW_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+  }
+  if (!existsSync(wrapper)) {
+    mkdirSync(dirname(wrapper), { recursive: true });
+    writeFileSync(wrapper, `#!/bin/sh\nexec '${node}' '${entry}' "$@"\n`, { mode: 0o755 });
+  }
+  return { wrapper, node, entry, version: OPENCLAW_VERSION };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.stdout.write(`${ensureOpenclaw().wrapper}\n`);
+}

@@ -1,0 +1,94 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+export const FAKE_BIN = join(ROOT, 'test', 'fixtures', 'bin');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A throwaway HOME with XDG dirs inside it, and an environment that contains nothing from the
+ * developer's own: PATH holds only node's directory plus what the test adds.
+ */
+export function sandbox(extraPath: string[] = []) {
+  const home = mkdtempSync(join(tmpdir(), 'authwatch-test-'));
+  const env: Record<string, string> = {
+    HOME: home,
+    PATH: [...extraPath, resolve(process.execPath, '..'), '/usr/bin', '/bin'].join(':'),
+    TZ: 'UTC',
+    NO_COLOR: '1',
+  };
+  return {
+    home,
+    env,
+    statePath: join(home, '.local', 'state', 'authwatch', 'state.json'),
+    writeConfig(text: string, name = 'config.yaml'): string {
+      const dir = join(home, '.config', 'authwatch');
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    },
+    readState(): unknown {
+      return JSON.parse(readFileSync(join(home, '.local', 'state', 'authwatch', 'state.json'), 'utf8'));
+    },
+  };
+}
+
+/** Runs the built CLI as a child process, as a timer or a user would. */
+export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliResult> {
+  const result = await execa(process.execPath, [CLI, ...args], {
+    env,
+    extendEnv: false,
+    reject: false,
+    timeout: timeoutMs,
+    stdin: 'ignore',
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** Parses `check --json` output, failing the test with the raw text if it is not JSON. */
+export function parseReport(result: CliResult): JsonReport {
+  try {
+    return JSON.parse(result.stdout) as JsonReport;
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${result.exitCode}):\n${result.stdout}\nstderr:\n${result.stderr}`);
+  }
+}
+
+export interface JsonReport {
+  version: number;
+  checkedAt: string;
+  status: string;
+  exitCode: number;
+  credentials: Array<{
+    id: string;
+    source: string;
+    agent: string | null;
+    provider: string | null;
+    profileId: string | null;
+    type: string | null;
+    status: string;
+    expiresAt: string | null;
+    remainingMs: number | null;
+    detail: string | null;
+    remedy: string | null;
+  }>;
+  errors: Array<{ source: string; message: string }>;
+}
+
+/** A token-shaped random string, so a leak is unmistakable. */
+export function fakeToken(prefix = 'sk-ant-oat01-'): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let out = prefix;
+  for (let i = 0; i < 80; i++) out += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return out;
+}

@@ -1,0 +1,116 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { STARTER_CONFIG } from '../../src/config/starter.js';
+import { ConfigError } from '../../src/errors.js';
+
+async function errorLines(text: string): Promise<string[]> {
+  try {
+    await parseConfig(text, '/etc/aw.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).lines;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('config', () => {
+  it('defaults match the issue: warn 24h, critical 2h, openclaw on, claude file when present', () => {
+    const config = defaultConfig();
+    expect(config.thresholds).toEqual({ warn: 86_400_000, critical: 7_200_000 });
+    expect(config.sources.openclaw).toEqual({ enabled: true, command: 'openclaw', agents: [], timeout: 60_000 });
+    expect(config.sources.claudeCode).toEqual({ enabled: 'auto', path: '~/.claude/.credentials.json' });
+    expect(config.sources.commands).toEqual([]);
+  });
+
+  it('the starter config written by `config init` is exactly the defaults', async () => {
+    expect(await parseConfig(STARTER_CONFIG, 'starter.yaml')).toEqual(defaultConfig());
+  });
+
+  it('an empty file means defaults', async () => {
+    expect(await parseConfig('', 'empty.yaml')).toEqual(defaultConfig());
+    expect(await parseConfig('# only comments\n', 'c.yaml')).toEqual(defaultConfig());
+  });
+
+  it('parses durations and argv commands', async () => {
+    const config = await parseConfig(
+      'thresholds:\n  warn: 2d\n  critical: 90m\nsources:\n  openclaw:\n    command: [node, /opt/oc/openclaw.mjs]\n    timeout: 1h30m\n',
+      'x.yaml',
+    );
+    expect(config.thresholds).toEqual({ warn: 2 * 86_400_000, critical: 90 * 60_000 });
+    expect(config.sources.openclaw.command).toEqual(['node', '/opt/oc/openclaw.mjs']);
+    expect(config.sources.openclaw.timeout).toBe(5_400_000);
+  });
+
+  it('a bad duration names the file, line and key path', async () => {
+    expect(await errorLines('thresholds:\n  warn: 24h\n  critical: 2x\n')).toEqual([
+      '/etc/aw.yaml:3: thresholds.critical: invalid duration "2x" (use e.g. 90m, 2h, 7d)',
+    ]);
+  });
+
+  it('an unknown key names its line and path', async () => {
+    expect(await errorLines('thresholds:\n  warn: 24h\n  critcal: 2h\n')).toEqual(['/etc/aw.yaml:3: thresholds.critcal: unknown key']);
+    expect(await errorLines('notifyers: []\n')).toEqual(['/etc/aw.yaml:1: notifyers: unknown key']);
+  });
+
+  it('a wrong type names the path inside lists', async () => {
+    const lines = await errorLines('sources:\n  commands:\n    - name: vault\n      command: /bin/true\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\/etc\/aw\.yaml:4: sources\.commands\[0\]\.command: .*expected array/);
+  });
+
+  it('reports every problem at once, one line each', async () => {
+    const lines = await errorLines('thresholds:\n  warn: soon\nsources:\n  openclaw:\n    enabled: yes please\n');
+    expect(lines).toEqual([
+      '/etc/aw.yaml:2: thresholds.warn: invalid duration "soon" (use e.g. 90m, 2h, 7d)',
+      expect.stringMatching(/^\/etc\/aw\.yaml:5: sources\.openclaw\.enabled: .*expected boolean/),
+    ]);
+  });
+
+  it('critical must be shorter than warn', async () => {
+    expect(await errorLines('thresholds:\n  warn: 1h\n  critical: 2h\n')).toEqual([
+      '/etc/aw.yaml:3: thresholds.critical: must be shorter than thresholds.warn',
+    ]);
+  });
+
+  it('a number without a unit is refused, not read as milliseconds', async () => {
+    const lines = await errorLines('thresholds:\n  warn: 24\n');
+    expect(lines[0]).toMatch(/^\/etc\/aw\.yaml:2: thresholds\.warn: /);
+  });
+
+  it('invalid YAML gives the line and column, without quoting the file', async () => {
+    const lines = await errorLines('thresholds:\n  warn: [24h\n  secret: hunter2\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\/etc\/aw\.yaml:\d+:\d+: invalid YAML: /);
+    expect(lines[0]).not.toContain('hunter2');
+  });
+
+  it('a top level that is not a mapping is refused', async () => {
+    expect(await errorLines('- a\n- b\n')).toEqual(['/etc/aw.yaml:1: the config must be a mapping of keys (thresholds:, sources:, …)']);
+  });
+
+  it('duplicate command source names are refused', async () => {
+    const lines = await errorLines('sources:\n  commands:\n    - { name: a, command: [x] }\n    - { name: a, command: [y] }\n');
+    expect(lines).toEqual(['/etc/aw.yaml:4: sources.commands[1].name: duplicate name "a"']);
+  });
+
+  it('a missing default file means defaults; a missing named file is an error', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'aw-config-'));
+    const loaded = await loadConfig(undefined, { HOME: home });
+    expect(loaded).toMatchObject({ path: null, searchedPath: join(home, '.config', 'authwatch', 'config.yaml') });
+    await expect(loadConfig(join(home, 'nope.yaml'), { HOME: home })).rejects.toThrow(`${join(home, 'nope.yaml')}: no such file`);
+    await expect(loadConfig(undefined, { HOME: home, AUTHWATCH_CONFIG: join(home, 'env.yaml') })).rejects.toThrow('no such file');
+  });
+
+  it('finds the file through AUTHWATCH_CONFIG and XDG_CONFIG_HOME', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'aw-config-'));
+    const file = join(home, 'aw.yaml');
+    writeFileSync(file, 'thresholds: { warn: 3d }\n');
+    expect((await loadConfig(undefined, { HOME: home, AUTHWATCH_CONFIG: file })).config.thresholds.warn).toBe(3 * 86_400_000);
+    const xdg = await loadConfig(undefined, { HOME: home, XDG_CONFIG_HOME: join(home, 'xdg') });
+    expect(xdg.searchedPath).toBe(join(home, 'xdg', 'authwatch', 'config.yaml'));
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { remedyFor } from '../../src/monitor/remedy.js';
+import type { Credential } from '../../src/monitor/types.js';
+
+type Judged = Omit<Credential, 'remedyText'>;
+const env = { HOME: '/home/ana' };
+
+function credential(over: Partial<Judged>): Judged {
+  return {
+    id: 'x',
+    source: 'openclaw',
+    agent: 'main',
+    agentIsDefault: true,
+    provider: 'anthropic',
+    profileId: 'anthropic:manual',
+    type: 'token',
+    condition: 'valid',
+    expiresAt: 1,
+    refreshable: false,
+    detail: null,
+    status: 'critical',
+    remainingMs: 1,
+    ...over,
+  };
+}
+
+describe('remedyFor', () => {
+  it('nothing to do when ok or static', () => {
+    expect(remedyFor(credential({ status: 'ok' }), env)).toBeNull();
+    expect(remedyFor(credential({ status: 'static', type: 'api_key' }), env)).toBeNull();
+  });
+
+  it('an Anthropic token: claude setup-token, then setup-token or paste-token, then verify', () => {
+    expect(remedyFor(credential({}), env)).toBe(
+      [
+        'On the gateway host run: claude setup-token',
+        'Then: openclaw models auth setup-token --provider anthropic',
+        'Token made on another machine: openclaw models auth paste-token --provider anthropic',
+        'Verify: openclaw models status',
+      ].join('\n'),
+    );
+  });
+
+  it('adds --agent for a non-default agent, on every command', () => {
+    const text = remedyFor(credential({ agent: 'work', agentIsDefault: false, status: 'expired' }), env)!;
+    const commands = text.split('\n').filter((l) => l.includes('openclaw '));
+    expect(commands).toHaveLength(3);
+    for (const line of commands) expect(line).toMatch(/ --agent work$/);
+  });
+
+  it('quotes an agent id that the shell would split', () => {
+    expect(remedyFor(credential({ agent: "ana's bot", agentIsDefault: false }), env)).toContain(`--agent 'ana'\\''s bot'`);
+  });
+
+  it('OAuth: log in again', () => {
+    expect(remedyFor(credential({ provider: 'openai-codex', type: 'oauth', status: 'expired' }), env)).toBe(
+      'Sign in again: openclaw models auth login --provider openai-codex\nVerify: openclaw models status',
+    );
+  });
+
+  it('a missing provider: log in, or an API key in the state dir .env and a gateway restart', () => {
+    const text = remedyFor(credential({ provider: 'openai', profileId: null, type: null, status: 'missing' }), env)!;
+    expect(text).toContain('openclaw models auth login --provider openai');
+    expect(text).toContain('Or put its API key in ~/.openclaw/.env (OPENAI_API_KEY=...) and restart the gateway: openclaw gateway restart');
+  });
+
+  it('honours OPENCLAW_STATE_DIR for the .env path', () => {
+    const text = remedyFor(credential({ provider: 'openai', type: 'api_key', status: 'unusable' }), { HOME: '/home/ana', OPENCLAW_STATE_DIR: '/srv/oc' })!;
+    expect(text).toContain('/srv/oc/.env');
+  });
+
+  it('a missing Anthropic credential also offers the API key route', () => {
+    const text = remedyFor(credential({ profileId: null, type: null, status: 'missing' }), env)!;
+    expect(text).toContain('claude setup-token');
+    expect(text).toContain('ANTHROPIC_API_KEY=... in ~/.openclaw/.env');
+  });
+
+  it('a cooldown says it clears by itself and how to switch profile', () => {
+    const text = remedyFor(
+      credential({ status: 'unusable', unusable: { kind: 'cooldown', reason: 'rate_limit', until: Date.UTC(2026, 10, 25, 13) } }),
+      env,
+    )!;
+    expect(text).toContain('until 2026-11-25T13:00:00.000Z');
+    expect(text).toContain('openclaw models auth order set --provider anthropic');
+  });
+
+  it('OpenClaw not installed: how to install it or point authwatch at it', () => {
+    const text = remedyFor(credential({ status: 'error', failure: 'not-found', provider: null, profileId: null }), env)!;
+    expect(text).toContain('npm install -g openclaw');
+    expect(text).toContain('OPENCLAW_BIN');
+  });
+
+  it('a command source brings its own remedy', () => {
+    expect(remedyFor(credential({ source: 'command:vault', remedy: 'vault token renew' , status: 'warn' }), env)).toBe('vault token renew');
+  });
+});

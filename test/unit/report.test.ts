@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { exitCodeFor, toJson, worstStatus } from '../../src/monitor/report.js';
+import type { Credential, Status } from '../../src/monitor/types.js';
+
+function cred(status: Status, over: Partial<Credential> = {}): Credential {
+  return {
+    id: `id-${status}`,
+    source: 'openclaw',
+    agent: 'main',
+    agentIsDefault: true,
+    provider: 'anthropic',
+    profileId: 'p',
+    type: 'token',
+    condition: 'valid',
+    expiresAt: null,
+    refreshable: false,
+    detail: null,
+    status,
+    remainingMs: null,
+    remedyText: null,
+    ...over,
+  };
+}
+
+describe('exit codes', () => {
+  it.each<[Status[], number]>([
+    [[], 0],
+    [['ok', 'static'], 0],
+    [['ok', 'warn'], 2],
+    [['critical'], 2],
+    [['warn', 'expired'], 1],
+    [['missing'], 1],
+    [['unusable', 'ok'], 1],
+    [['error'], 3],
+    [['error', 'critical'], 3],
+    [['error', 'expired'], 1],
+  ])('%j → %d', (statuses, code) => {
+    expect(exitCodeFor(statuses.map((s) => cred(s)))).toBe(code);
+  });
+
+  it('worst status orders known failures above a failed source above warnings', () => {
+    expect(worstStatus([cred('ok'), cred('critical'), cred('error')])).toBe('error');
+    expect(worstStatus([cred('error'), cred('expired'), cred('missing')])).toBe('expired');
+    expect(worstStatus([])).toBe('ok');
+  });
+});
+
+describe('toJson', () => {
+  it('is the documented version 1 document', () => {
+    const doc = toJson({
+      checkedAt: Date.UTC(2026, 10, 25, 12),
+      credentials: [cred('warn', { expiresAt: Date.UTC(2026, 10, 26), remainingMs: 43_200_000, remedyText: 'do x' })],
+      errors: [],
+    });
+    expect(doc).toEqual({
+      version: 1,
+      checkedAt: '2026-11-25T12:00:00.000Z',
+      status: 'warn',
+      exitCode: 2,
+      credentials: [
+        {
+          id: 'id-warn',
+          source: 'openclaw',
+          agent: 'main',
+          provider: 'anthropic',
+          profileId: 'p',
+          type: 'token',
+          status: 'warn',
+          expiresAt: '2026-11-26T00:00:00.000Z',
+          remainingMs: 43_200_000,
+          detail: null,
+          remedy: 'do x',
+        },
+      ],
+      errors: [],
+    });
+  });
+});
