@@ -35,7 +35,9 @@ export async function loadConfig(explicitPath: string | undefined, env: Record<s
 /** Parses and validates config text; every problem becomes one `file:line: key.path: message` line. */
 export async function parseConfig(text: string, file: string): Promise<Config> {
   // Loaded only when a config file exists: most timer runs of a default setup never pay for it.
-  const { LineCounter, isMap, isScalar, parseDocument } = await import('yaml');
+  // `.default`: yaml is CommonJS, and a lazily loaded CommonJS chunk of the bundle exposes only
+  // module.exports as its default export (Node's own ESM loader offers both).
+  const { LineCounter, isMap, isScalar, parseDocument } = (await import('yaml')).default;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

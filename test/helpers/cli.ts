@@ -51,6 +51,7 @@ export async function runCli(args: string[], env: Record<string, string>, timeou
     reject: false,
     timeout: timeoutMs,
     stdin: 'ignore',
+    stripFinalNewline: false,
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

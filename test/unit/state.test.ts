@@ -61,6 +61,7 @@ describe('state file', () => {
     writeFileSync(path, text);
     const { lines, log } = capture();
     expect(await loadState(path, log, NOW)).toEqual({ version: 1, credentials: {} });
+    await log.flush();
     const files = readdirSync(dir);
     expect(files).toEqual(['state.json.corrupt-2026-11-25T12-00-00-000Z']);
     expect(readFileSync(join(dir, files[0]!), 'utf8')).toBe(text);

@@ -20,7 +20,7 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
   const { config } = await loadConfig(options.config, io.env);
   const level = options.logLevel ?? (io.env.AUTHWATCH_LOG_LEVEL as LogLevel | undefined) ?? config.logLevel;
   const log = createLogger(level, (line) => io.stderr.write(line));
-  const report = await runCheck({ config, agents: options.agent }, { env: io.env, log, now: io.now });
+  const report = await runCheck({ config, agents: options.agent }, { env: io.env, log, now: io.now }).finally(() => log.flush());
 
   if (options.json) {
     io.stdout.write(`${JSON.stringify(toJson(report), null, 2)}\n`);

@@ -1,0 +1,31 @@
+import { execa } from 'execa';
+import { inject } from 'vitest';
+
+/**
+ * Runs the real OpenClaw CLI (installed by the global setup) in a test HOME. Every scenario is made
+ * with OpenClaw's own commands, as a user would, never by writing its private store.
+ */
+export function realOpenclaw(home: string) {
+  const bin = inject('openclawBin');
+  const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1' };
+  async function run(args: string[], input?: string) {
+    const result = await execa(bin, args, { env, extendEnv: false, input, reject: false, timeout: 60_000 });
+    if (result.exitCode !== 0) {
+      throw new Error(`openclaw ${args.join(' ')} exited ${result.exitCode}: ${String(result.stderr).slice(-500)}`);
+    }
+    return String(result.stdout);
+  }
+  return {
+    bin,
+    run,
+    useModel: (model: string) => run(['models', 'set', model]),
+    pasteToken: (provider: string, token: string, expiresIn?: string, agent?: string) =>
+      run(
+        ['models', 'auth', 'paste-token', '--provider', provider, ...(expiresIn ? ['--expires-in', expiresIn] : []), ...(agent ? ['--agent', agent] : [])],
+        `${token}\n`,
+      ),
+    pasteApiKey: (provider: string, key: string) => run(['models', 'auth', 'paste-api-key', '--provider', provider], `${key}\n`),
+    addAgent: (id: string, workspace: string, model: string) =>
+      run(['agents', 'add', id, '--non-interactive', '--workspace', workspace, '--model', model]),
+  };
+}
