@@ -87,6 +87,21 @@ describe('config errors and config commands', () => {
   });
 });
 
+describe('status output', () => {
+  it('colours the status column only when asked (FORCE_COLOR) and never with NO_COLOR', async () => {
+    const box = sandbox();
+    fakeOpenclaw(box, 'status-expired-and-api-key.json');
+    const plain = await runCli(['status'], box.env);
+    expect(plain.stdout).not.toContain('\u001b[');
+    delete box.env.NO_COLOR;
+    box.env.FORCE_COLOR = '1';
+    const coloured = await runCli(['status'], box.env);
+    expect(coloured.stdout).toContain('\u001b[1;31mexpired\u001b[0m');
+    expect(coloured.stdout).toContain('\u001b[36mstatic \u001b[0m');
+    expect(coloured.stdout.replace(/\u001b\[[\d;]*m/g, '')).toBe(plain.stdout);
+  });
+});
+
 describe('state file', () => {
   it('is written 0600 in $XDG_STATE_HOME/authwatch', async () => {
     const box = sandbox();
