@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/monitor/evaluate.js';
-import type { Observation } from '../../src/monitor/types.js';
+import { observation } from '../helpers/records.js';
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const thresholds = { warn: 24 * H, critical: 2 * H };
 
-function observation(over: Partial<Observation> = {}): Observation {
-  return {
-    id: 'openclaw:main:anthropic:manual',
-    source: 'openclaw',
-    agent: 'main',
-    agentIsDefault: true,
-    provider: 'anthropic',
-    profileId: 'anthropic:manual',
-    type: 'token',
-    condition: 'valid',
-    expiresAt: null,
-    refreshable: false,
-    detail: null,
-    ...over,
-  };
-}
 
 describe('evaluate', () => {
   it.each([

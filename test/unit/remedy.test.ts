@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { remedyFor } from '../../src/monitor/remedy.js';
 import type { Credential } from '../../src/monitor/types.js';
+import { credential as record } from '../helpers/records.js';
 
 type Judged = Omit<Credential, 'remedyText'>;
 const env = { HOME: '/home/ana' };
 
 function credential(over: Partial<Judged>): Judged {
-  return {
-    id: 'x',
-    source: 'openclaw',
-    agent: 'main',
-    agentIsDefault: true,
-    provider: 'anthropic',
-    profileId: 'anthropic:manual',
-    type: 'token',
-    condition: 'valid',
-    expiresAt: 1,
-    refreshable: false,
-    detail: null,
-    status: 'critical',
-    remainingMs: 1,
-    ...over,
-  };
+  return { ...record({ expiresAt: 1, status: 'critical', remainingMs: 1 }), ...over };
 }
 
 describe('remedyFor', () => {

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor, toJson, worstStatus } from '../../src/monitor/report.js';
 import type { Credential, Status } from '../../src/monitor/types.js';
+import { credential } from '../helpers/records.js';
 
 function cred(status: Status, over: Partial<Credential> = {}): Credential {
-  return {
-    id: `id-${status}`,
-    source: 'openclaw',
-    agent: 'main',
-    agentIsDefault: true,
-    provider: 'anthropic',
-    profileId: 'p',
-    type: 'token',
-    condition: 'valid',
-    expiresAt: null,
-    refreshable: false,
-    detail: null,
-    status,
-    remainingMs: null,
-    remedyText: null,
-    ...over,
-  };
+  return credential({ id: `id-${status}`, profileId: 'p', status, ...over });
 }
 
 describe('exit codes', () => {

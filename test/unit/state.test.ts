@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { loadState, recallExpiry, remember, saveState, type State } from '../../src/monitor/state.js';
 import type { Credential, Observation } from '../../src/monitor/types.js';
+import { credential, observation } from '../helpers/records.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 
@@ -13,26 +14,8 @@ function capture() {
   return { lines, log: createLogger('warn', (line) => lines.push(line)) };
 }
 
-function obs(over: Partial<Observation>): Observation {
-  return {
-    id: 'a',
-    source: 'openclaw',
-    agent: 'main',
-    agentIsDefault: true,
-    provider: 'anthropic',
-    profileId: 'anthropic:manual',
-    type: 'token',
-    condition: 'valid',
-    expiresAt: null,
-    refreshable: false,
-    detail: null,
-    ...over,
-  };
-}
-
-function cred(over: Partial<Credential>): Credential {
-  return { ...obs({}), status: 'ok', remainingMs: null, remedyText: null, ...over };
-}
+const obs = (over: Partial<Observation>) => observation({ id: 'a', ...over });
+const cred = (over: Partial<Credential>) => credential({ id: 'a', ...over });
 
 describe('state file', () => {
   it('missing file: empty state', async () => {
