@@ -13,4 +13,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
-process.exitCode = await main(process.argv.slice(2), processIo());
+let io;
+try {
+  io = processIo();
+} catch (error) {
+  process.stderr.write(`authwatch: ${(error as Error).message}\n`);
+  process.exit(64);
+}
+process.exitCode = await main(process.argv.slice(2), io);

@@ -3,15 +3,14 @@ import { ConfigError, UserError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { LOG_LEVELS, type LogLevel } from '../log-levels.js';
 import { quoteForeign } from '../redact.js';
+import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 
-declare const __AUTHWATCH_VERSION__: string | undefined;
-const VERSION = typeof __AUTHWATCH_VERSION__ === 'string' ? __AUTHWATCH_VERSION__ : '0.0.0-dev';
 
 const EXIT_CODES_HELP = `
 Exit codes (check, status):
   0   every credential is ok, or has no expiry
-  1   a credential is expired, missing or unusable
+  1   a credential is expired, missing or unusable (notify test: a notifier failed)
   2   a credential expires within the warn window (and none is in trouble)
   3   the status could not be determined (a source failed, timed out or printed garbage)
   64  usage error    70 internal error    73 cannot create file    78 config error`;
@@ -47,7 +46,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     );
 
   for (const view of ['check', 'status'] as const) {
-    program
+    const command = program
       .command(view)
       .description(
         view === 'check'
@@ -57,13 +56,24 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .addOption(configOption())
       .option('--json', 'print the result as one JSON document (schema: README, "JSON output")')
       .addOption(agentOption())
-      .addOption(logLevelOption())
-      .addHelpText('after', EXIT_CODES_HELP)
-      .action(async (options: CommonOptions & { json?: boolean; agent?: string[] }) => {
-        const { checkCommand } = await import('./commands/check.js');
-        exitCode = await checkCommand({ ...options, agent: options.agent ?? [], view }, io);
-      });
+      .addOption(logLevelOption());
+    if (view === 'check') command.option('--no-notify', 'do not send notifications, and leave the alert state as it is');
+    command.addHelpText('after', EXIT_CODES_HELP).action(async (options: CommonOptions & { json?: boolean; agent?: string[]; notify?: boolean }) => {
+      const { checkCommand } = await import('./commands/check.js');
+      exitCode = await checkCommand({ ...options, agent: options.agent ?? [], view }, io);
+    });
   }
+
+  const notify = program.command('notify').description('try the configured notifiers');
+  notify
+    .command('test')
+    .description('send a test alert through every notifier (or one) and print what happened; exit 1 if any failed')
+    .addOption(configOption())
+    .option('-n, --notifier <name>', 'only this notifier (its name, or its type when unnamed)')
+    .action(async (options: CommonOptions & { notifier?: string }) => {
+      const { notifyTest } = await import('./commands/notify.js');
+      exitCode = await notifyTest(options, io);
+    });
 
   const config = program.command('config').description('write or validate the config file');
   config

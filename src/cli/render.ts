@@ -93,3 +93,14 @@ export function renderSummary(report: CheckReport): string {
   const parts = [...counts].map(([status, k]) => `${k} ${status}`).join(', ');
   return `${n} credential${n === 1 ? '' : 's'}: ${parts}${sources ? `; ${sources}` : ''} (worst: ${worstStatus(report.credentials)}, exit ${exit})\n`;
 }
+
+/** One line per delivery that failed, and a count of those that worked. Empty when nothing was sent. */
+export function renderNotifications(report: CheckReport): string {
+  if (report.notifications.length === 0) return '';
+  const sent = report.notifications.filter((n) => n.ok).length;
+  const lines = [`Notifications: ${sent} of ${report.notifications.length} delivered`];
+  for (const n of report.notifications) {
+    if (!n.ok) lines.push(`  failed: ${n.message}${n.queued ? ' (kept; retried on the next run)' : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

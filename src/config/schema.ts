@@ -2,20 +2,22 @@
 // about 15 ms and 5 MB off every `authwatch check` on a phone.
 import * as z from 'zod/mini';
 import { LOG_LEVELS } from '../log-levels.js';
-import { parseDuration } from './duration.js';
+import { notifierSchema } from '../notifiers/registry.js';
+import { durationSchema } from './duration-schema.js';
 
-/** A human duration string (`90m`, `2h`, `7d`) parsed to milliseconds. */
-const duration = z.pipe(
-  z.string(),
-  z.transform((text: string, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0) {
-      ctx.issues.push({ code: 'custom', input: text, message: `invalid duration "${text}" (use e.g. 90m, 2h, 7d)` });
-      return z.NEVER;
-    }
-    return ms;
-  }),
-);
+const duration = durationSchema;
+
+/** `HH:MM`, 24-hour. */
+const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour (e.g. 22:00)'));
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 const argv = z.array(nonEmpty()).check(z.minLength(1));
@@ -58,6 +60,40 @@ export const configSchema = z
       }),
       {},
     ),
+    /** How often to repeat an alert while a credential stays bad. */
+    remind: z.prefault(
+      z.strictObject({
+        warn: z.prefault(duration, '12h'),
+        critical: z.prefault(duration, '2h'),
+        /** Also used for missing, unusable and failing sources. */
+        expired: z.prefault(duration, '1h'),
+      }),
+      {},
+    ),
+    /** A source must fail this many checks in a row before it alerts, so one slow run pages nobody. */
+    sourceErrorsAfter: z._default(z.number().check(z.int(), z.minimum(1)), 3),
+    quietHours: z.optional(
+      z.strictObject({
+        from: clock,
+        to: clock,
+        /** An IANA zone such as Europe/Berlin; default: the system's. */
+        timezone: z.optional(z.string().check(z.refine(isTimeZone, 'unknown time zone (use an IANA name such as Europe/Berlin)'))),
+      }),
+    ),
+    delivery: z.prefault(
+      z.strictObject({
+        /** Attempts per alert and notifier within one run. */
+        attempts: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(10)), 3),
+        /** Wait before the second attempt; doubles after that (with jitter), or the server's Retry-After. */
+        backoff: z.prefault(duration, '1s'),
+        /** All deliveries of one run give up after this; what is left waits in the outbox. */
+        deadline: z.prefault(duration, '60s'),
+        /** Undelivered alerts older than this are dropped from the outbox, with a log line. */
+        outboxMaxAge: z.prefault(duration, '24h'),
+      }),
+      {},
+    ),
+    notifiers: z._default(z.array(notifierSchema), []),
     logLevel: z._default(z.enum(LOG_LEVELS), 'warn'),
   })
   .check(

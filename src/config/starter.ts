@@ -31,6 +31,44 @@ sources:
   #     command: [/usr/local/bin/list-credentials, --json]
   #     timeout: 30s
 
+# How often \`authwatch check\` repeats an alert while a credential stays bad.
+remind:
+  warn: 12h
+  critical: 2h
+  expired: 1h      # also for missing, unusable, and failing sources
+
+# A source (e.g. openclaw) must fail this many checks in a row before it alerts.
+sourceErrorsAfter: 3
+
+# Hold back warn-level alerts (and their "resolved") at night; critical and worse still go out.
+# quietHours:
+#   from: "22:00"
+#   to: "07:00"
+#   timezone: Europe/Berlin
+
+# Retries within one run; what still fails waits in the outbox for the next run.
+delivery:
+  attempts: 3
+  backoff: 1s
+  deadline: 60s
+  outboxMaxAge: 24h
+
+# Where alerts go. Secrets may be literal, env:NAME or file:PATH.
+notifiers: []
+# notifiers:
+#   - type: webhook
+#     name: ops
+#     url: https://example.com/hook
+#     secret: env:AUTHWATCH_WEBHOOK_SECRET   # whsec_...; Standard Webhooks signature
+#     format: generic                        # generic | slack | discord
+#   - type: ntfy
+#     topic: my-authwatch-alerts
+#     token: env:NTFY_TOKEN
+#   - type: termux
+#   - type: desktop
+#   - type: command
+#     command: [/usr/local/bin/page-me, --urgent]
+
 # Diagnostics on stderr, as JSON lines: fatal, error, warn, info, debug, trace or silent.
 logLevel: warn
 `;

@@ -1,7 +1,10 @@
 import { stateDir } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import type { Notifier } from '../notifiers/types.js';
 import { evaluate } from './evaluate.js';
+import { withStateLock } from './lock.js';
+import { deliverOutbox, enqueue, planAlerts } from './notify.js';
 import { remedyFor } from './remedy.js';
 import { sortCredentials, type CheckReport } from './report.js';
 import { collectObservations } from './sources/index.js';
@@ -16,26 +19,44 @@ export interface CheckDeps {
 export interface CheckOptions {
   config: Config;
   agents?: string[];
+  /** Channels to alert through; none (or `--no-notify`) leaves the alert state untouched. */
+  notifiers?: readonly Notifier[];
 }
 
 /**
  * One check: read every source, judge each credential against the thresholds, attach remedies,
- * and remember what was seen (the last known expiry of each credential) for the next run.
+ * turn changes into alerts and deliver them, and remember what was seen for the next run.
+ * Sources are read before taking the state lock (OpenClaw is slow); deciding, sending and
+ * saving happen under it, so two concurrent runs never send the same alert twice.
  */
-export async function runCheck({ config, agents }: CheckOptions, { env, log, now }: CheckDeps): Promise<CheckReport> {
+export async function runCheck({ config, agents, notifiers = [] }: CheckOptions, { env, log, now }: CheckDeps): Promise<CheckReport> {
   const path = statePath(stateDir(env));
-  const state = await loadState(path, log, now());
-  const collected = await collectObservations({ config, env, log, agents });
-  const checkedAt = now();
-  const observations = recallExpiry(collected, state, checkedAt);
-  const credentials = sortCredentials(
-    observations.map((o) => {
-      const judged = evaluate(o, config.thresholds, checkedAt);
-      return { ...judged, remedyText: remedyFor(judged, env) };
-    }),
-  );
-  await saveState(path, remember(state, credentials, checkedAt));
-  const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));
-  log.info({ credentials: credentials.length, errors: errors.length }, 'check finished');
-  return { checkedAt, credentials, errors };
+  const { observations, covered } = await collectObservations({ config, env, log, agents });
+
+  return withStateLock(path, log, async () => {
+    const checkedAt = now();
+    const state = await loadState(path, log, checkedAt);
+    const credentials = sortCredentials(
+      recallExpiry(observations, state, checkedAt).map((o) => {
+        const judged = evaluate(o, config.thresholds, checkedAt);
+        return { ...judged, remedyText: remedyFor(judged, env) };
+      }),
+    );
+    let next = remember(state, credentials, checkedAt);
+    let notifications: CheckReport['notifications'] = [];
+    if (notifiers.length > 0) {
+      const plan = planAlerts(state, credentials, new Set(covered), config, checkedAt, log);
+      next = { ...next, alerts: plan.memory, errorStreaks: plan.errorStreaks, outbox: enqueue(state.outbox, plan.alerts, notifiers, checkedAt) };
+      // Record the decisions before sending: a crash mid-delivery then re-sends from the outbox
+      // (same alert ids, which receivers deduplicate) rather than deciding again.
+      await saveState(path, next);
+      const delivered = await deliverOutbox(next.outbox, notifiers, config.delivery, checkedAt, log);
+      next = { ...next, outbox: delivered.outbox };
+      notifications = delivered.reports;
+    }
+    await saveState(path, next);
+    const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));
+    log.info({ credentials: credentials.length, errors: errors.length, notifications: notifications.length }, 'check finished');
+    return { checkedAt, credentials, errors, notifications };
+  });
 }

@@ -1,10 +1,13 @@
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { DeliveryReport } from './notify.js';
 import type { Credential, SourceError, Status } from './types.js';
 
 export interface CheckReport {
   checkedAt: number;
   credentials: Credential[];
   errors: SourceError[];
+  /** Deliveries attempted in this run (new alerts and the outbox's). */
+  notifications: DeliveryReport[];
 }
 
 /** Worst first is the order people read a status list in; `error` sits below the known failures. */
@@ -69,5 +72,6 @@ export function toJson(report: CheckReport) {
       remedy: c.remedyText,
     })),
     errors: report.errors,
+    notifications: report.notifications,
   };
 }

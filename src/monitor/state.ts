@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { writeFileAtomic } from '../fs-atomic.js';
 import type { Logger } from '../log.js';
-import { STATUSES, type Credential, type Observation } from './types.js';
+import type { Alert } from '../notifiers/types.js';
+import type { AlertMemory } from './alerts.js';
+import { STATUSES, type Credential, type Observation, type Status } from './types.js';
 
 const memorySchema = z.looseObject({
   status: z.enum(STATUSES),
@@ -11,18 +13,61 @@ const memorySchema = z.looseObject({
   expiresAt: z.optional(z.number()),
 });
 
+const alertMemorySchema = z.looseObject({
+  status: z.enum(STATUSES),
+  severity: z.enum(STATUSES),
+  streamId: z.string(),
+  seq: z.number(),
+  lastSentAt: z.number(),
+  scope: z.string(),
+});
+
+/** One alert waiting for one notifier. The alert itself is our own JSON; only its shape's core is checked. */
+const outboxEntrySchema = z.looseObject({
+  notifier: z.string(),
+  createdAt: z.number(),
+  attempts: z.number(),
+  lastError: z.optional(z.string()),
+  alert: z.looseObject({ id: z.string(), event: z.enum(['firing', 'reminder', 'resolved']), credential: z.looseObject({ id: z.string() }) }),
+});
+
 const stateSchema = z.looseObject({
   version: z.literal(1),
   credentials: z.record(z.string(), memorySchema),
+  alerts: z._default(z.record(z.string(), alertMemorySchema), {}),
+  /** Consecutive failed checks per source record id. */
+  errorStreaks: z._default(z.record(z.string(), z.number()), {}),
+  outbox: z._default(z.array(outboxEntrySchema), []),
 });
 
-export type State = z.output<typeof stateSchema>;
+export interface CredentialMemory {
+  status: Status;
+  lastSeenAt: number;
+  expiresAt?: number;
+}
+
+/** One alert waiting for one notifier. */
+export interface OutboxEntry {
+  notifier: string;
+  createdAt: number;
+  attempts: number;
+  lastError?: string;
+  alert: Alert;
+}
+
+export interface State {
+  version: 1;
+  credentials: Record<string, CredentialMemory>;
+  alerts: Record<string, AlertMemory>;
+  errorStreaks: Record<string, number>;
+  outbox: OutboxEntry[];
+}
 
 /** Entries not seen for this long are dropped, so removed profiles do not pile up. */
 const FORGET_AFTER_MS = 30 * 86_400_000;
 
 export function emptyState(): State {
-  return { version: 1, credentials: {} };
+  return { version: 1, credentials: {}, alerts: {}, errorStreaks: {}, outbox: [] };
 }
 
 export function statePath(dir: string): string {
@@ -44,7 +89,8 @@ export async function loadState(path: string, log: Logger, now: number): Promise
   let parsed: State | undefined;
   try {
     const result = stateSchema.safeParse(JSON.parse(text));
-    if (result.success) parsed = result.data;
+    // Outbox alerts are our own JSON, written by this code: their core fields are checked, the rest trusted.
+    if (result.success) parsed = result.data as unknown as State;
   } catch {
     // Not JSON: handled below like any other corruption.
   }

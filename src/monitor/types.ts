@@ -46,3 +46,9 @@ export interface SourceError {
   source: string;
   message: string;
 }
+
+/** What a source read: its observations, and the scopes it read in full (see alerts.ts `scopeOf`). */
+export interface SourceResult {
+  observations: Observation[];
+  covered: string[];
+}

@@ -1,26 +1,51 @@
-import type { Credential } from '../monitor/types.js';
+import type { CredentialType, Status } from '../monitor/types.js';
 
 /**
  * The one interface every notification channel implements (desktop, termux, webhook, ntfy,
- * command). Channels are added by the alerting work; this file fixes the contract they share.
- * A channel sends once and never retries by itself: retry and backoff live in one shared stage.
+ * command). A channel sends once and never retries by itself: retry and backoff live in
+ * `retry.ts`, and undelivered alerts wait in the outbox for the next run.
  */
 export interface Notifier {
   /** Unique per configured channel (config `name`, default: the type). */
   readonly name: string;
+  readonly type: string;
+  /** How long one attempt may take (the channel's `timeout`). */
+  readonly timeoutMs: number;
   send(alert: Alert, signal: AbortSignal): Promise<DeliveryResult>;
 }
 
 export type AlertEvent = 'firing' | 'reminder' | 'resolved';
 
+/** What every channel is given. Never carries token values or OpenClaw's masked labels. */
 export interface Alert {
-  /** Stable per credential and event, so receivers can deduplicate retries. */
+  /** Unique per event and stable across retries, so receivers can deduplicate (webhook-id). */
   id: string;
+  /** Stable for one credential's alert episode, from firing to resolved. */
+  streamId: string;
   event: AlertEvent;
-  credential: Pick<Credential, 'id' | 'agent' | 'provider' | 'profileId' | 'type' | 'status' | 'expiresAt' | 'remainingMs' | 'remedyText'>;
+  /** The credential's status when this event was decided (for `resolved`: the status it recovered to). */
+  status: Status;
+  /** The worst status of the episode; what a `resolved` resolves. */
+  severity: Status;
+  credential: {
+    id: string;
+    source: string;
+    agent: string | null;
+    provider: string | null;
+    profileId: string | null;
+    type: CredentialType | null;
+  };
+  expiresAt: number | null;
+  remainingMs: number | null;
+  detail: string | null;
+  remedy: string | null;
   host: string;
   checkedAt: number;
+  /** True for `authwatch notify test`. */
+  test?: boolean;
 }
 
 /** Delivered, or failed; `retryable` says whether trying again later could help (5xx, timeouts). */
-export type DeliveryResult = { ok: true } | { ok: false; retryable: boolean; message: string };
+export type DeliveryResult =
+  | { ok: true }
+  | { ok: false; retryable: boolean; message: string; retryAfterMs?: number };

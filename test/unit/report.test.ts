@@ -36,6 +36,7 @@ describe('toJson', () => {
       checkedAt: Date.UTC(2026, 10, 25, 12),
       credentials: [cred('warn', { expiresAt: Date.UTC(2026, 10, 26), remainingMs: 43_200_000, remedyText: 'do x' })],
       errors: [],
+      notifications: [],
     });
     expect(doc).toEqual({
       version: 1,
@@ -58,6 +59,7 @@ describe('toJson', () => {
         },
       ],
       errors: [],
+      notifications: [],
     });
   });
 });

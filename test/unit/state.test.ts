@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { loadState, recallExpiry, remember, saveState, type State } from '../../src/monitor/state.js';
+import { emptyState, loadState, recallExpiry, remember, saveState, type State } from '../../src/monitor/state.js';
 import type { Credential, Observation } from '../../src/monitor/types.js';
 import { credential, observation } from '../helpers/records.js';
 
@@ -20,13 +20,13 @@ const cred = (over: Partial<Credential>) => credential({ id: 'a', ...over });
 describe('state file', () => {
   it('missing file: empty state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aw-state-'));
-    expect(await loadState(join(dir, 'state.json'), capture().log, NOW)).toEqual({ version: 1, credentials: {} });
+    expect(await loadState(join(dir, 'state.json'), capture().log, NOW)).toEqual(emptyState());
   });
 
   it('saves atomically with mode 0600 and reads back what it wrote, leaving no temp files', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'aw-state-')), 'nested');
     const path = join(dir, 'state.json');
-    const state: State = { version: 1, credentials: { a: { status: 'warn', lastSeenAt: NOW, expiresAt: NOW + 1 } } };
+    const state: State = { ...emptyState(), credentials: { a: { status: 'warn', lastSeenAt: NOW, expiresAt: NOW + 1 } } };
     await saveState(path, state);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
@@ -43,7 +43,7 @@ describe('state file', () => {
     const path = join(dir, 'state.json');
     writeFileSync(path, text);
     const { lines, log } = capture();
-    expect(await loadState(path, log, NOW)).toEqual({ version: 1, credentials: {} });
+    expect(await loadState(path, log, NOW)).toEqual(emptyState());
     await log.flush();
     const files = readdirSync(dir);
     expect(files).toEqual(['state.json.corrupt-2026-11-25T12-00-00-000Z']);
@@ -55,22 +55,22 @@ describe('state file', () => {
 
 describe('remembered expiry', () => {
   it('fills in the expiry OpenClaw dropped from an expired profile', () => {
-    const state: State = { version: 1, credentials: { a: { status: 'critical', lastSeenAt: NOW - 1, expiresAt: NOW - 1000 } } };
+    const state: State = { ...emptyState(), credentials: { a: { status: 'critical', lastSeenAt: NOW - 1, expiresAt: NOW - 1000 } } };
     expect(recallExpiry([obs({ condition: 'expired' })], state, NOW)[0]!.expiresAt).toBe(NOW - 1000);
   });
 
   it('does not use a remembered expiry that lies in the future (the token was replaced since)', () => {
-    const state: State = { version: 1, credentials: { a: { status: 'ok', lastSeenAt: NOW - 1, expiresAt: NOW + 3_600_000 } } };
+    const state: State = { ...emptyState(), credentials: { a: { status: 'ok', lastSeenAt: NOW - 1, expiresAt: NOW + 3_600_000 } } };
     expect(recallExpiry([obs({ condition: 'expired' })], state, NOW)[0]!.expiresAt).toBeNull();
   });
 
   it('leaves valid observations and unknown ids alone', () => {
-    const state: State = { version: 1, credentials: { a: { status: 'ok', lastSeenAt: NOW, expiresAt: 5 } } };
+    const state: State = { ...emptyState(), credentials: { a: { status: 'ok', lastSeenAt: NOW, expiresAt: 5 } } };
     expect(recallExpiry([obs({ expiresAt: 9 }), obs({ id: 'b', condition: 'expired' })], state, NOW).map((o) => o.expiresAt)).toEqual([9, null]);
   });
 
   it('remember keeps the expiry while expired, drops it once the credential has none, forgets after 30 days', () => {
-    let state: State = { version: 1, credentials: { old: { status: 'ok', lastSeenAt: NOW - 31 * 86_400_000 } } };
+    let state: State = { ...emptyState(), credentials: { old: { status: 'ok', lastSeenAt: NOW - 31 * 86_400_000 } } };
     state = remember(state, [cred({ expiresAt: NOW + 10, status: 'critical' })], NOW);
     expect(state.credentials).toEqual({ a: { status: 'critical', lastSeenAt: NOW, expiresAt: NOW + 10 } });
     state = remember(state, [cred({ expiresAt: null, status: 'expired' })], NOW + 20);

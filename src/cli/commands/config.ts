@@ -32,7 +32,9 @@ export async function configInit(options: { config?: string; force?: boolean }, 
 /** `authwatch config check`: validates the config and says what is in effect. */
 export async function configCheck(options: { config?: string }, io: Io): Promise<number> {
   const loaded = await loadConfig(options.config, io.env);
-  const { thresholds, sources } = loaded.config;
+  const { thresholds, sources, notifiers } = loaded.config;
+  // Also resolves env:/file: secrets, so a missing variable is found now rather than at 3 a.m.
+  const built = notifiers.length ? (await import('../../notifiers/registry.js')).buildNotifiers(notifiers, io.env, loaded.path ?? loaded.searchedPath) : [];
   const enabled = [
     sources.openclaw.enabled ? 'openclaw' : undefined,
     sources.claudeCode.enabled === false ? undefined : `claude-code${sources.claudeCode.enabled === 'auto' ? ' (when present)' : ''}`,
@@ -41,7 +43,8 @@ export async function configCheck(options: { config?: string }, io: Io): Promise
   io.stdout.write(
     `${loaded.path ? `${loaded.path}: ok` : `No config file at ${loaded.searchedPath}: the defaults apply`}\n` +
       `thresholds: warn ${formatDuration(thresholds.warn)}, critical ${formatDuration(thresholds.critical)}\n` +
-      `sources: ${enabled.join(', ') || 'none'}\n`,
+      `sources: ${enabled.join(', ') || 'none'}\n` +
+      `notifiers: ${built.map((n) => `${n.type} "${n.name}"`).join(', ') || 'none'}\n`,
   );
   return ExitCode.Ok;
 }

@@ -1,7 +1,7 @@
 import { expandHome } from '../../config/paths.js';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
-import type { Observation } from '../types.js';
+import type { Observation, SourceResult } from '../types.js';
 import { readClaudeCode } from './claude-code.js';
 import { readCommand } from './command.js';
 import { readOpenclaw } from './openclaw.js';
@@ -14,10 +14,16 @@ export interface CollectOptions {
   agents?: string[];
 }
 
+/** A source that reads one scope: covered unless it reported an error. */
+async function single(scope: string, read: Promise<Observation[]>): Promise<SourceResult> {
+  const observations = await read;
+  return { observations, covered: observations.some((o) => o.condition === 'error') ? [] : [scope] };
+}
+
 /** Reads every enabled source at once. Sources report their own failures as `error` observations. */
-export async function collectObservations({ config, env, log, agents }: CollectOptions): Promise<Observation[]> {
+export async function collectObservations({ config, env, log, agents }: CollectOptions): Promise<SourceResult> {
   const { openclaw, claudeCode, commands } = config.sources;
-  const reads: Array<Promise<Observation[]>> = [];
+  const reads: Array<Promise<SourceResult>> = [];
   if (openclaw.enabled) {
     reads.push(
       readOpenclaw({
@@ -30,8 +36,9 @@ export async function collectObservations({ config, env, log, agents }: CollectO
     );
   }
   if (claudeCode.enabled !== false) {
-    reads.push(readClaudeCode(expandHome(claudeCode.path, env), claudeCode.enabled === true));
+    reads.push(single('claude-code', readClaudeCode(expandHome(claudeCode.path, env), claudeCode.enabled === true)));
   }
-  for (const source of commands) reads.push(readCommand(source, env));
-  return (await Promise.all(reads)).flat();
+  for (const source of commands) reads.push(single(`command:${source.name}`, readCommand(source, env)));
+  const results = await Promise.all(reads);
+  return { observations: results.flatMap((r) => r.observations), covered: results.flatMap((r) => r.covered) };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../../log.js';
 import { quoteForeign } from '../../redact.js';
-import type { Observation } from '../types.js';
+import type { Observation, SourceResult } from '../types.js';
 import {
   agentsListSchema,
   cliErrorSchema,
@@ -32,21 +32,24 @@ interface Agent {
  * `models status --json --agent ID` per agent, one after the other (each run costs ~285 MB,
  * which a phone may not have twice). Failures become `error` observations, never exceptions.
  */
-export async function readOpenclaw(options: OpenclawOptions): Promise<Observation[]> {
+export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResult> {
   const prefix = openclawArgv(options.command, options.env);
+  // Scopes read in full: the alert lifecycle resolves a vanished credential only inside these.
+  const covered: string[] = [];
   let agents: Agent[];
   if (options.agents.length > 0) {
     // Named agents: skip the extra run. Not knowing the default, remedies always carry --agent.
     agents = options.agents.map((id) => ({ id, isDefault: false }));
   } else {
     const listed = await runJson(prefix, ['agents', 'list', '--json'], options);
-    if (!listed.ok) return [sourceError('openclaw:agents', null, `openclaw agents list: ${listed.message}`, listed.kind)];
+    if (!listed.ok) return { observations: [sourceError('openclaw:agents', null, `openclaw agents list: ${listed.message}`, listed.kind)], covered: [] };
     const parsed = agentsListSchema.safeParse(listed.value);
     if (!parsed.success) {
       const where = issuePath(parsed.error.issues[0]?.path ?? []);
-      return [sourceError('openclaw:agents', null, `openclaw agents list --json is not in the expected shape (at ${where})`)];
+      return { observations: [sourceError('openclaw:agents', null, `openclaw agents list --json is not in the expected shape (at ${where})`)], covered: [] };
     }
     agents = parsed.data.map((a) => ({ id: a.id, isDefault: a.isDefault === true }));
+    covered.push('openclaw:*');
   }
 
   const observations: Observation[] = [];
@@ -69,8 +72,9 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<Observatio
       continue;
     }
     observations.push(...normalizeModelsStatus(parsed.data, agent));
+    covered.push(`openclaw:${agent.id}`);
   }
-  return observations;
+  return { observations, covered };
 }
 
 /** `OPENCLAW_BIN` > the configured command > `openclaw` on PATH. */

@@ -12,6 +12,8 @@ export type FailureKind = 'not-found' | 'timeout' | 'failed';
 export interface RunOptions {
   timeoutMs: number;
   env: Record<string, string | undefined>;
+  /** Written to the program's stdin (command notifiers get the alert JSON); none by default. */
+  input?: string;
 }
 
 /** Grace between SIGTERM and SIGKILL once a source times out. */
@@ -31,7 +33,7 @@ export async function runProgram(argv: readonly string[], options: RunOptions): 
   const child = execa(file, args, {
     env: options.env,
     extendEnv: false,
-    stdin: 'ignore',
+    ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
     reject: false,
     detached: true,
     maxBuffer: MAX_OUTPUT_BYTES,

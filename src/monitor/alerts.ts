@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import type { AlertEvent } from '../notifiers/types.js';
+import type { Credential, Status } from './types.js';
+
+/** What one credential's alert stream remembers between runs (state.json `alerts`). */
+export interface AlertMemory {
+  /** The status last notified. */
+  status: Status;
+  /** The worst status of this episode. */
+  severity: Status;
+  streamId: string;
+  /** Events sent in this episode; part of each event's id. */
+  seq: number;
+  lastSentAt: number;
+  /** The source (and agent) the credential comes from: it resolves only when that scope was read. */
+  scope: string;
+}
+
+export interface LifecyclePolicy {
+  remind: { warn: number; critical: number; expired: number };
+  sourceErrorsAfter: number;
+}
+
+/** How bad a status is for alerting: ok/static < warn < critical (and failing sources) < the rest. */
+export const ALERT_LEVEL: Record<Status, number> = { ok: 0, static: 0, warn: 1, critical: 2, error: 2, expired: 3, missing: 3, unusable: 3 };
+
+export type Reason =
+  | 'first notification'
+  | 'got worse'
+  | 'status changed'
+  | 'reminder interval elapsed'
+  | 'recovered'
+  | 'no longer reported'
+  | 'unchanged'
+  | 'healthy'
+  | 'source failing, below threshold'
+  | 'quiet hours';
+
+export interface Decision {
+  event: AlertEvent | null;
+  reason: Reason;
+  /** The memory to keep; undefined once resolved. */
+  next: AlertMemory | undefined;
+}
+
+export function scopeOf(c: Pick<Credential, 'source' | 'agent'>): string {
+  return c.source === 'openclaw' ? `openclaw:${c.agent ?? '*'}` : c.source;
+}
+
+function remindAfter(status: Status, policy: LifecyclePolicy): number {
+  if (status === 'warn') return policy.remind.warn;
+  if (status === 'critical') return policy.remind.critical;
+  return policy.remind.expired;
+}
+
+/**
+ * Decides what one credential's alert stream does now. Pure: the previous memory, the current
+ * credential (or undefined when its source no longer reports it), and the moment. Every outcome
+ * carries a named reason, which is logged.
+ */
+export function decide(
+  previous: AlertMemory | undefined,
+  current: { credential: Credential; errorStreak: number } | { gone: true },
+  policy: LifecyclePolicy,
+  now: number,
+  quiet: boolean,
+): Decision {
+  const result = (event: AlertEvent | null, reason: Reason, next: AlertMemory | undefined): Decision => {
+    // Quiet hours hold back warn-level news (including the end of a warn-level episode) until the
+    // window ends; nothing is recorded, so the next run outside the window decides again.
+    const level = event === 'resolved' ? ALERT_LEVEL[previous!.severity] : next ? ALERT_LEVEL[next.status] : 0;
+    if (event && quiet && level <= ALERT_LEVEL.warn) return { event: null, reason: 'quiet hours', next: previous };
+    return { event, reason, next };
+  };
+
+  if ('gone' in current) {
+    return previous ? result('resolved', 'no longer reported', undefined) : { event: null, reason: 'healthy', next: undefined };
+  }
+  const { credential, errorStreak } = current;
+  const status = credential.status;
+  if (status === 'error' && errorStreak < policy.sourceErrorsAfter) {
+    return { event: null, reason: 'source failing, below threshold', next: previous };
+  }
+  const level = ALERT_LEVEL[status];
+  if (level === 0) {
+    return previous ? result('resolved', 'recovered', undefined) : { event: null, reason: 'healthy', next: undefined };
+  }
+  const scope = scopeOf(credential);
+  if (!previous) {
+    const streamId = `${credential.id}@${now}`;
+    return result('firing', 'first notification', { status, severity: status, streamId, seq: 1, lastSentAt: now, scope });
+  }
+  const severity = level > ALERT_LEVEL[previous.severity] ? status : previous.severity;
+  const fire = (event: AlertEvent, reason: Reason) =>
+    result(event, reason, { ...previous, status, severity, seq: previous.seq + 1, lastSentAt: now, scope });
+  if (level > ALERT_LEVEL[previous.status]) return fire('firing', 'got worse');
+  if (status !== previous.status) return fire('firing', 'status changed');
+  if (now - previous.lastSentAt >= remindAfter(status, policy)) return fire('reminder', 'reminder interval elapsed');
+  return { event: null, reason: 'unchanged', next: previous };
+}
+
+/** An event's id: stable for (stream, sequence), so retries and the outbox reuse it. */
+export function eventId(streamId: string, seq: number, event: AlertEvent): string {
+  return `evt_${createHash('sha256').update(`${streamId}#${seq}#${event}`).digest('hex').slice(0, 24)}`;
+}

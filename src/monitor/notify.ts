@@ -1,0 +1,136 @@
+import { hostname } from 'node:os';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { deliverWithRetry } from '../notifiers/retry.js';
+import type { Alert, AlertEvent, Notifier } from '../notifiers/types.js';
+import { decide, eventId, type AlertMemory, type LifecyclePolicy } from './alerts.js';
+import { inQuietHours } from './quiet-hours.js';
+import type { OutboxEntry, State } from './state.js';
+import type { Credential } from './types.js';
+
+export interface DeliveryReport {
+  notifier: string;
+  alertId: string;
+  event: AlertEvent;
+  credentialId: string;
+  ok: boolean;
+  /** Kept in the outbox for the next run. */
+  queued: boolean;
+  message?: string;
+}
+
+/**
+ * Runs every alert stream's lifecycle: the current credentials, plus remembered streams whose
+ * credential vanished from a scope that was read in full (a replaced profile). Returns the alerts
+ * to send and the next alert memory. Pure apart from the log.
+ */
+export function planAlerts(
+  state: State,
+  credentials: readonly Credential[],
+  covered: ReadonlySet<string>,
+  config: Config,
+  now: number,
+  log: Logger,
+): { alerts: Alert[]; memory: Record<string, AlertMemory>; errorStreaks: Record<string, number> } {
+  const policy: LifecyclePolicy = { remind: config.remind, sourceErrorsAfter: config.sourceErrorsAfter };
+  const quiet = inQuietHours(config.quietHours, now);
+  const host = hostname();
+  const memory: Record<string, AlertMemory> = { ...state.alerts };
+  const errorStreaks: Record<string, number> = {};
+  const alerts: Alert[] = [];
+
+  const apply = (id: string, decision: ReturnType<typeof decide>, credential: Credential | undefined) => {
+    const previous = state.alerts[id];
+    if (decision.event) log.info({ credential: id, event: decision.event, reason: decision.reason }, 'alert');
+    else if (decision.reason !== 'healthy') log.debug({ credential: id, reason: decision.reason }, 'no alert');
+    if (decision.next) memory[id] = decision.next;
+    else delete memory[id];
+    if (!decision.event) return;
+    const stream = decision.next ?? previous!;
+    const seq = decision.next ? decision.next.seq : previous!.seq + 1;
+    alerts.push({
+      id: eventId(stream.streamId, seq, decision.event),
+      streamId: stream.streamId,
+      event: decision.event,
+      status: credential?.status ?? 'ok',
+      severity: decision.next?.severity ?? previous!.severity,
+      credential: credential
+        ? { id, source: credential.source, agent: credential.agent, provider: credential.provider, profileId: credential.profileId, type: credential.type }
+        : { id, source: stream.scope.split(':')[0]!, agent: null, provider: null, profileId: null, type: null },
+      expiresAt: credential?.expiresAt ?? null,
+      remainingMs: credential?.remainingMs ?? null,
+      detail: credential ? credential.detail : 'no longer reported by its source (replaced or removed)',
+      remedy: decision.event === 'resolved' ? null : (credential?.remedyText ?? null),
+      host,
+      checkedAt: now,
+    });
+  };
+
+  for (const credential of credentials) {
+    const errorStreak = credential.status === 'error' ? (state.errorStreaks[credential.id] ?? 0) + 1 : 0;
+    if (errorStreak) errorStreaks[credential.id] = errorStreak;
+    apply(credential.id, decide(state.alerts[credential.id], { credential, errorStreak }, policy, now, quiet), credential);
+  }
+  const seen = new Set(credentials.map((c) => c.id));
+  for (const [id, previous] of Object.entries(state.alerts)) {
+    if (seen.has(id) || !covered.has(previous.scope)) continue;
+    apply(id, decide(previous, { gone: true }, policy, now, quiet), undefined);
+  }
+  return { alerts, memory, errorStreaks };
+}
+
+/** Queues each alert once per notifier. "Sent" is then tracked per (alert, notifier). */
+export function enqueue(outbox: OutboxEntry[], alerts: readonly Alert[], notifiers: readonly Notifier[], now: number): OutboxEntry[] {
+  return [...outbox, ...alerts.flatMap((alert) => notifiers.map((n) => ({ notifier: n.name, createdAt: now, attempts: 0, alert })))];
+}
+
+/**
+ * Delivers the outbox. Entries that fail in a way worth retrying stay for the next run until
+ * `delivery.outboxMaxAge`; delivered and hopeless ones leave it. Notifiers work in parallel, each
+ * through its own entries in order, so one failing channel neither blocks nor re-sends another.
+ */
+export async function deliverOutbox(
+  outbox: readonly OutboxEntry[],
+  notifiers: readonly Notifier[],
+  delivery: Config['delivery'],
+  now: number,
+  log: Logger,
+): Promise<{ outbox: OutboxEntry[]; reports: DeliveryReport[] }> {
+  const byName = new Map(notifiers.map((n) => [n.name, n]));
+  const deadline = Date.now() + delivery.deadline;
+  const live: OutboxEntry[] = [];
+  for (const entry of outbox) {
+    if (now - entry.createdAt > delivery.outboxMaxAge) {
+      log.warn({ notifier: entry.notifier, alert: entry.alert.id, credential: entry.alert.credential.id, attempts: entry.attempts }, 'dropped an undelivered alert older than delivery.outboxMaxAge');
+    } else if (!byName.has(entry.notifier)) {
+      log.warn({ notifier: entry.notifier, alert: entry.alert.id }, 'dropped an undelivered alert for a notifier no longer configured');
+    } else {
+      live.push(entry);
+    }
+  }
+  const reports: DeliveryReport[] = [];
+  // What each live entry becomes: updated and kept for the next run, or gone (absent).
+  const kept = new Map<OutboxEntry, OutboxEntry>();
+  await Promise.all(
+    notifiers.map(async (notifier) => {
+      for (const entry of live.filter((e) => e.notifier === notifier.name)) {
+        const result = await deliverWithRetry(notifier, entry.alert, {
+          attempts: delivery.attempts,
+          backoffMs: delivery.backoff,
+          timeoutMs: notifier.timeoutMs,
+          deadline,
+        });
+        const base = { notifier: notifier.name, alertId: entry.alert.id, event: entry.alert.event, credentialId: entry.alert.credential.id };
+        if (result.ok) {
+          reports.push({ ...base, ok: true, queued: false });
+          continue;
+        }
+        const queued = result.retryable;
+        if (queued) kept.set(entry, { ...entry, attempts: entry.attempts + result.attempts, lastError: result.message });
+        log.error({ ...base, attempts: result.attempts, queued }, result.message);
+        reports.push({ ...base, ok: false, queued, message: result.message });
+      }
+    }),
+  );
+  return { outbox: live.flatMap((entry) => kept.get(entry) ?? []), reports };
+}

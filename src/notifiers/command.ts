@@ -1,0 +1,51 @@
+import * as z from 'zod/mini';
+import { durationSchema } from '../config/duration-schema.js';
+import { runForDelivery } from './exec.js';
+import { alertPayload, alertTitle } from './message.js';
+import type { Alert, Notifier } from './types.js';
+
+export const commandSchema = z.strictObject({
+  type: z.literal('command'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  command: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  timeout: z.prefault(durationSchema, '30s'),
+});
+
+export type CommandConfig = z.output<typeof commandSchema>;
+
+/** The AUTHWATCH_* variables a command notifier gets besides the JSON on stdin. */
+export function alertEnv(alert: Alert): Record<string, string> {
+  return {
+    AUTHWATCH_ALERT_ID: alert.id,
+    AUTHWATCH_EVENT: alert.event,
+    AUTHWATCH_STATUS: alert.status,
+    AUTHWATCH_SEVERITY: alert.severity,
+    AUTHWATCH_CREDENTIAL_ID: alert.credential.id,
+    AUTHWATCH_AGENT: alert.credential.agent ?? '',
+    AUTHWATCH_PROVIDER: alert.credential.provider ?? '',
+    AUTHWATCH_PROFILE: alert.credential.profileId ?? '',
+    AUTHWATCH_EXPIRES_AT: alert.expiresAt === null ? '' : new Date(alert.expiresAt).toISOString(),
+    AUTHWATCH_TITLE: alertTitle(alert),
+    AUTHWATCH_REMEDY: alert.remedy ?? '',
+    AUTHWATCH_HOST: alert.host,
+  };
+}
+
+/**
+ * Runs any program with the alert JSON on stdin and AUTHWATCH_* variables: no shell, nothing
+ * secret on argv, success by exit code, killed at the timeout.
+ */
+export function createCommand(config: CommandConfig, env: Record<string, string | undefined>): Notifier {
+  const name = config.name ?? 'command';
+  return {
+    name,
+    type: 'command',
+    timeoutMs: config.timeout,
+    send: (alert) =>
+      runForDelivery(`command "${name}"`, config.command, {
+        timeoutMs: config.timeout,
+        env: { ...env, ...alertEnv(alert) },
+        input: `${JSON.stringify(alertPayload(alert))}\n`,
+      }),
+  };
+}

@@ -1,0 +1,42 @@
+import * as z from 'zod/mini';
+import { durationSchema } from '../config/duration-schema.js';
+import { runForDelivery } from './exec.js';
+import { alertBody, alertTitle } from './message.js';
+import type { Alert, Notifier } from './types.js';
+
+export const desktopSchema = z.strictObject({
+  type: z.literal('desktop'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  /** auto: osascript on macOS, notify-send elsewhere. */
+  backend: z._default(z.enum(['auto', 'notify-send', 'osascript']), 'auto'),
+  timeout: z.prefault(durationSchema, '10s'),
+});
+
+export type DesktopConfig = z.output<typeof desktopSchema>;
+
+/** AppleScript string literal: backslashes and double quotes escaped, inside double quotes. */
+export function appleScriptString(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export function desktopArgv(alert: Alert, backend: 'notify-send' | 'osascript'): string[] {
+  const title = alertTitle(alert);
+  const body = alertBody(alert);
+  if (backend === 'osascript') {
+    return ['osascript', '-e', `display notification ${appleScriptString(body)} with title ${appleScriptString(title)}`];
+  }
+  const urgency = alert.event === 'resolved' || alert.status === 'warn' ? 'normal' : 'critical';
+  return ['notify-send', '--app-name=authwatch', `--urgency=${urgency}`, title, body];
+}
+
+/** A desktop pop-up: notify-send (libnotify) on Linux, `osascript` on macOS. */
+export function createDesktop(config: DesktopConfig, env: Record<string, string | undefined>): Notifier {
+  const backend = config.backend === 'auto' ? (process.platform === 'darwin' ? 'osascript' : 'notify-send') : config.backend;
+  const name = config.name ?? 'desktop';
+  return {
+    name,
+    type: 'desktop',
+    timeoutMs: config.timeout,
+    send: (alert) => runForDelivery(`desktop "${name}"`, desktopArgv(alert, backend), { timeoutMs: config.timeout, env }),
+  };
+}

@@ -1,0 +1,69 @@
+import { formatDuration } from '../config/duration.js';
+import type { Alert } from './types.js';
+
+/** `anthropic:manual (agent work)`, or the provider/source when there is no profile. */
+function subject(alert: Alert): string {
+  const c = alert.credential;
+  const what = c.profileId ?? (c.provider ? `${c.provider} credential` : `${c.source} source`);
+  return c.agent ? `${what} (agent ${c.agent})` : what;
+}
+
+/** A one-line title, ASCII only (ntfy sends it as an HTTP header). */
+export function alertTitle(alert: Alert): string {
+  const prefix = alert.test ? '[TEST] ' : alert.event === 'reminder' ? 'Reminder: ' : '';
+  if (alert.event === 'resolved') return `${prefix}[RESOLVED] ${subject(alert)} is ${alert.status} again`;
+  const tag = `[${alert.status.toUpperCase()}]`;
+  const left = alert.remainingMs;
+  switch (alert.status) {
+    case 'warn':
+    case 'critical':
+      return `${prefix}${tag} ${subject(alert)} expires in ${formatDuration(left ?? 0)}`;
+    case 'expired':
+      return `${prefix}${tag} ${subject(alert)} expired${left !== null ? ` ${formatDuration(left)} ago` : ''}`;
+    case 'missing':
+      return `${prefix}${tag} ${subject(alert)}: no usable credential`;
+    case 'unusable':
+      return `${prefix}${tag} ${subject(alert)} cannot be used`;
+    case 'error':
+      return `${prefix}${tag} ${alert.credential.source} could not be checked`;
+    default:
+      return `${prefix}${tag} ${subject(alert)}`;
+  }
+}
+
+/** The body: why, what to run, and where. */
+export function alertBody(alert: Alert): string {
+  const lines: string[] = [];
+  if (alert.event === 'resolved') {
+    lines.push(`Was ${alert.severity}; now ${alert.status}.`);
+  } else {
+    if (alert.detail) lines.push(alert.detail);
+    if (alert.expiresAt !== null) lines.push(`Expiry: ${new Date(alert.expiresAt).toISOString()}`);
+    if (alert.remedy) lines.push('', alert.remedy);
+  }
+  lines.push('', `Host: ${alert.host}`);
+  return lines.join('\n').trim();
+}
+
+/** The versioned JSON document posted by the generic webhook and given to command notifiers. */
+export function alertPayload(alert: Alert) {
+  return {
+    version: 1,
+    type: 'authwatch.alert',
+    id: alert.id,
+    streamId: alert.streamId,
+    event: alert.event,
+    status: alert.status,
+    severity: alert.severity,
+    test: alert.test === true,
+    title: alertTitle(alert),
+    credential: alert.credential,
+    expiresAt: alert.expiresAt === null ? null : new Date(alert.expiresAt).toISOString(),
+    remainingMs: alert.remainingMs,
+    timeLeft: alert.remainingMs === null ? null : formatDuration(alert.remainingMs),
+    detail: alert.detail,
+    remedy: alert.remedy,
+    host: alert.host,
+    checkedAt: new Date(alert.checkedAt).toISOString(),
+  };
+}

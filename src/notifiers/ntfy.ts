@@ -1,0 +1,59 @@
+import * as z from 'zod/mini';
+import { durationSchema } from '../config/duration-schema.js';
+import type { Status } from '../monitor/types.js';
+import { postForDelivery } from './http.js';
+import { alertBody, alertTitle } from './message.js';
+import { resolveSecretAt } from './secret.js';
+import type { Alert, Notifier } from './types.js';
+
+export const ntfySchema = z.strictObject({
+  type: z.literal('ntfy'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  server: z._default(z.string().check(z.minLength(1)), 'https://ntfy.sh'),
+  topic: z.string().check(z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'use 1-64 letters, digits, "-" or "_"')),
+  /** Access token (`tk_...`), sent as a Bearer token; `env:`/`file:` allowed. */
+  token: z.optional(z.string().check(z.minLength(1))),
+  /** Opened when the notification is tapped. */
+  click: z.optional(z.string().check(z.minLength(1))),
+  tags: z._default(z.array(z.string()), []),
+  timeout: z.prefault(durationSchema, '10s'),
+});
+
+export type NtfyConfig = z.output<typeof ntfySchema>;
+
+/** ntfy priorities: 1 min … 5 max. */
+const PRIORITY: Partial<Record<Status, number>> = { warn: 3, critical: 4, expired: 5, missing: 5, unusable: 5, error: 4 };
+const TAGS: Partial<Record<Status, string>> = { warn: 'warning', critical: 'rotating_light', expired: 'x', missing: 'x', unusable: 'no_entry', error: 'question' };
+
+export function ntfyPriority(alert: Alert): number {
+  return alert.event === 'resolved' ? 2 : (PRIORITY[alert.status] ?? 3);
+}
+
+/** Publishes to `server/topic` with ntfy's headers (Title, Priority, Tags, Click). */
+export function createNtfy(config: NtfyConfig, env: Record<string, string | undefined>): Notifier {
+  const token = config.token === undefined ? undefined : resolveSecretAt('token', config.token, env);
+  const url = `${config.server.replace(/\/+$/, '')}/${config.topic}`;
+  try {
+    new URL(url);
+  } catch {
+    throw new Error('server: is not a valid URL');
+  }
+  const name = config.name ?? 'ntfy';
+  return {
+    name,
+    type: 'ntfy',
+    timeoutMs: config.timeout,
+    send(alert, signal) {
+      const tags = [alert.event === 'resolved' ? 'white_check_mark' : (TAGS[alert.status] ?? 'key'), 'key', ...config.tags];
+      const headers: Record<string, string> = {
+        title: alertTitle(alert),
+        priority: String(ntfyPriority(alert)),
+        tags: tags.join(','),
+        'content-type': 'text/plain; charset=utf-8',
+      };
+      if (config.click) headers.click = config.click;
+      if (token) headers.authorization = `Bearer ${token.reveal()}`;
+      return postForDelivery(`ntfy "${name}"`, url, { body: alertBody(alert), headers }, signal);
+    },
+  };
+}

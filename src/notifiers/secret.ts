@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { expandHome } from '../config/paths.js';
+
+/**
+ * A value from the config that must never be printed: webhook secrets, tokens, URLs with keys in
+ * them. Printing, logging or serialising it shows `<secret>`; only `reveal()` gives the value.
+ */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '<secret>';
+  }
+  toJSON(): string {
+    return '<secret>';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '<secret>';
+  }
+}
+
+/**
+ * Resolves a config value that may be a literal, `env:NAME` or `file:PATH`. Throws a message that
+ * names the variable or file (never the value) when it cannot be resolved.
+ */
+export function resolveSecret(spec: string, env: Record<string, string | undefined>): Secret {
+  if (spec.startsWith('env:')) {
+    const name = spec.slice(4);
+    const value = env[name];
+    if (!value) throw new Error(`environment variable ${name} is not set`);
+    return new Secret(value);
+  }
+  if (spec.startsWith('file:')) {
+    const path = expandHome(spec.slice(5), env);
+    try {
+      return new Secret(readFileSync(path, 'utf8').trim());
+    } catch (error) {
+      throw new Error(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return new Secret(spec);
+}
+
+/** resolveSecret, with the config key prefixed to any error: `secret: environment variable X is not set`. */
+export function resolveSecretAt(key: string, spec: string, env: Record<string, string | undefined>): Secret {
+  try {
+    return resolveSecret(spec, env);
+  } catch (error) {
+    throw new Error(`${key}: ${(error as Error).message}`);
+  }
+}

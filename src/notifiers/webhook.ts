@@ -1,0 +1,80 @@
+import { createHmac } from 'node:crypto';
+import * as z from 'zod/mini';
+import { durationSchema } from '../config/duration-schema.js';
+import { VERSION } from '../version.js';
+import { postForDelivery } from './http.js';
+import { alertBody, alertPayload, alertTitle } from './message.js';
+import { resolveSecretAt, type Secret } from './secret.js';
+import type { Alert, Notifier } from './types.js';
+
+export const webhookSchema = z.strictObject({
+  type: z.literal('webhook'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  /** The URL is treated as a secret: Slack and Discord URLs are credentials. `env:`/`file:` allowed. */
+  url: z.string().check(z.minLength(1)),
+  /** Standard Webhooks signing secret, `whsec_<base64>`; `env:`/`file:` allowed. */
+  secret: z.optional(z.string().check(z.minLength(1))),
+  format: z._default(z.enum(['generic', 'slack', 'discord']), 'generic'),
+  headers: z._default(z.record(z.string(), z.string()), {}),
+  timeout: z.prefault(durationSchema, '10s'),
+});
+
+export type WebhookConfig = z.output<typeof webhookSchema>;
+
+/**
+ * POSTs the alert as JSON. `generic` sends the versioned authwatch document, signed per the
+ * Standard Webhooks spec when a secret is set; `slack` and `discord` send those services'
+ * incoming-webhook shapes (they authenticate by URL, so no signature).
+ */
+export function createWebhook(config: WebhookConfig, env: Record<string, string | undefined>): Notifier {
+  const url = resolveSecretAt('url', config.url, env);
+  try {
+    new URL(url.reveal());
+  } catch {
+    throw new Error('url: is not a valid URL');
+  }
+  const secret = config.secret === undefined ? undefined : signingKey(resolveSecretAt('secret', config.secret, env));
+  const headers = Object.fromEntries(Object.entries(config.headers).map(([k, v]) => [k, resolveSecretAt(`headers.${k}`, v, env)] as const));
+  const name = config.name ?? 'webhook';
+  return {
+    name,
+    type: 'webhook',
+    timeoutMs: config.timeout,
+    async send(alert, signal) {
+      const body = JSON.stringify(bodyFor(config.format, alert));
+      const sent: Record<string, string> = {
+        'content-type': 'application/json',
+        'user-agent': `authwatch/${VERSION}`,
+        ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.reveal()])),
+      };
+      if (secret) Object.assign(sent, signatureHeaders(secret, alert.id, Math.floor(Date.now() / 1000), body));
+      return postForDelivery(`webhook "${name}"`, url.reveal(), { body, headers: sent }, signal);
+    },
+  };
+}
+
+function bodyFor(format: WebhookConfig['format'], alert: Alert) {
+  const text = `${alertTitle(alert)}\n${alertBody(alert)}`;
+  if (format === 'slack') return { text };
+  // Discord rejects content over 2000 characters.
+  if (format === 'discord') return { content: text.length > 2000 ? `${text.slice(0, 1999)}…` : text };
+  return alertPayload(alert);
+}
+
+/** The key bytes of a `whsec_<base64>` secret (the prefix is optional, as in the reference libraries). */
+function signingKey(secret: Secret): Buffer {
+  const text = secret.reveal();
+  const key = Buffer.from(text.startsWith('whsec_') ? text.slice(6) : text, 'base64');
+  if (key.length === 0) throw new Error('secret: expected whsec_ followed by base64');
+  return key;
+}
+
+/**
+ * Standard Webhooks: `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`. The id is
+ * the alert event's, the same on every retry, so receivers can deduplicate; the timestamp is the
+ * attempt's, so receivers can refuse replays.
+ */
+export function signatureHeaders(key: Buffer, id: string, timestamp: number, body: string): Record<string, string> {
+  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1,${signature}` };
+}
