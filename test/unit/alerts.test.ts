@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { decide, eventId, type AlertMemory, type LifecyclePolicy } from '../../src/monitor/alerts.js';
+import { inQuietHours } from '../../src/monitor/quiet-hours.js';
+import type { Status } from '../../src/monitor/types.js';
+import { credential } from '../helpers/records.js';
+
+const H = 3_600_000;
+const NOW = Date.UTC(2026, 10, 25, 12);
+const policy: LifecyclePolicy = { remind: { warn: 12 * H, critical: 2 * H, expired: H }, sourceErrorsAfter: 3 };
+
+function memory(over: Partial<AlertMemory> = {}): AlertMemory {
+  return { status: 'warn', severity: 'warn', streamId: 's@1', seq: 1, lastSentAt: NOW - H, scope: 'openclaw:main', ...over };
+}
+const now = (status: Status, errorStreak = 0) => ({ credential: credential({ status }), errorStreak });
+
+describe('decide', () => {
+  it('first bad status fires and opens a stream', () => {
+    expect(decide(undefined, now('warn'), policy, NOW, false)).toEqual({
+      event: 'firing',
+      reason: 'first notification',
+      next: { status: 'warn', severity: 'warn', streamId: `openclaw:main:anthropic:manual@${NOW}`, seq: 1, lastSentAt: NOW, scope: 'openclaw:main' },
+    });
+  });
+
+  it('healthy and never alerted: nothing', () => {
+    expect(decide(undefined, now('ok'), policy, NOW, false)).toEqual({ event: null, reason: 'healthy', next: undefined });
+    expect(decide(undefined, now('static'), policy, NOW, false).event).toBeNull();
+  });
+
+  it.each<[Status, Status, string]>([
+    ['warn', 'critical', 'got worse'],
+    ['critical', 'expired', 'got worse'],
+    ['warn', 'missing', 'got worse'],
+  ])('%s → %s fires again (%s) and raises the severity', (from, to, reason) => {
+    const d = decide(memory({ status: from, severity: from }), now(to), policy, NOW, false);
+    expect(d).toMatchObject({ event: 'firing', reason, next: { status: to, severity: to, seq: 2, lastSentAt: NOW, streamId: 's@1' } });
+  });
+
+  it('better but still bad (a new token expiring soon) fires as a change; the severity stays the worst', () => {
+    const d = decide(memory({ status: 'expired', severity: 'expired' }), now('warn'), policy, NOW, false);
+    expect(d).toMatchObject({ event: 'firing', reason: 'status changed', next: { status: 'warn', severity: 'expired' } });
+  });
+
+  it.each<[Status, number]>([
+    ['warn', 12 * H],
+    ['critical', 2 * H],
+    ['expired', H],
+    ['missing', H],
+  ])('%s reminds exactly when its interval (%d ms) has passed, not 1 ms before', (status, interval) => {
+    const before = decide(memory({ status, severity: status, lastSentAt: NOW - interval + 1 }), now(status), policy, NOW, false);
+    expect(before).toMatchObject({ event: null, reason: 'unchanged' });
+    const at = decide(memory({ status, severity: status, lastSentAt: NOW - interval }), now(status), policy, NOW, false);
+    expect(at).toMatchObject({ event: 'reminder', reason: 'reminder interval elapsed', next: { seq: 2, lastSentAt: NOW } });
+  });
+
+  it('recovery resolves and forgets the stream', () => {
+    expect(decide(memory(), now('ok'), policy, NOW, false)).toEqual({ event: 'resolved', reason: 'recovered', next: undefined });
+    expect(decide(memory(), now('static'), policy, NOW, false).event).toBe('resolved');
+  });
+
+  it('a vanished credential resolves; an unknown one does nothing', () => {
+    expect(decide(memory(), { gone: true }, policy, NOW, false)).toEqual({ event: 'resolved', reason: 'no longer reported', next: undefined });
+    expect(decide(undefined, { gone: true }, policy, NOW, false).event).toBeNull();
+  });
+
+  it('a failing source alerts only at the Nth failure in a row', () => {
+    expect(decide(undefined, now('error', 2), policy, NOW, false)).toMatchObject({ event: null, reason: 'source failing, below threshold', next: undefined });
+    expect(decide(undefined, now('error', 3), policy, NOW, false)).toMatchObject({ event: 'firing', next: { status: 'error' } });
+    // Below the threshold an active stream is left as it is, neither resolved nor reminded.
+    const active = memory({ status: 'error', severity: 'error', lastSentAt: 0 });
+    expect(decide(active, now('error', 1), policy, NOW, false)).toEqual({ event: null, reason: 'source failing, below threshold', next: active });
+  });
+
+  it('quiet hours hold back warn-level firing, reminders and resolutions, and record nothing', () => {
+    expect(decide(undefined, now('warn'), policy, NOW, true)).toEqual({ event: null, reason: 'quiet hours', next: undefined });
+    const warn = memory({ lastSentAt: 0 });
+    expect(decide(warn, now('warn'), policy, NOW, true)).toEqual({ event: null, reason: 'quiet hours', next: warn });
+    expect(decide(warn, now('ok'), policy, NOW, true)).toEqual({ event: null, reason: 'quiet hours', next: warn });
+  });
+
+  it('quiet hours let critical and worse through, and the end of a critical episode', () => {
+    expect(decide(undefined, now('critical'), policy, NOW, true).event).toBe('firing');
+    expect(decide(memory({ status: 'expired', severity: 'expired' }), now('ok'), policy, NOW, true).event).toBe('resolved');
+    expect(decide(memory({ status: 'warn', severity: 'critical' }), now('ok'), policy, NOW, true).event).toBe('resolved');
+  });
+
+  it('event ids are stable per stream, sequence and event', () => {
+    expect(eventId('s@1', 2, 'reminder')).toBe(eventId('s@1', 2, 'reminder'));
+    expect(eventId('s@1', 2, 'reminder')).not.toBe(eventId('s@1', 3, 'reminder'));
+    expect(eventId('s@1', 2, 'reminder')).toMatch(/^evt_[0-9a-f]{24}$/);
+  });
+});
+
+describe('inQuietHours', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const night = { from: '22:00', to: '07:00', timezone: 'UTC' };
+  it.each([
+    ['2026-11-25T21:59:00Z', false],
+    ['2026-11-25T22:00:00Z', true],
+    ['2026-11-26T03:00:00Z', true],
+    ['2026-11-26T06:59:00Z', true],
+    ['2026-11-26T07:00:00Z', false],
+    ['2026-11-26T12:00:00Z', false],
+  ])('22:00-07:00 UTC at %s → %s', (iso, quiet) => {
+    expect(inQuietHours(night, at(iso))).toBe(quiet);
+  });
+
+  it('reads the wall clock of its time zone', () => {
+    // 21:30 UTC is 22:30 in Berlin (UTC+1 in November).
+    expect(inQuietHours({ ...night, timezone: 'Europe/Berlin' }, at('2026-11-25T21:30:00Z'))).toBe(true);
+    expect(inQuietHours({ ...night, timezone: 'UTC' }, at('2026-11-25T21:30:00Z'))).toBe(false);
+  });
+
+  it('a window within one day, and none at all', () => {
+    expect(inQuietHours({ from: '12:00', to: '13:00', timezone: 'UTC' }, at('2026-11-25T12:30:00Z'))).toBe(true);
+    expect(inQuietHours({ from: '12:00', to: '13:00', timezone: 'UTC' }, at('2026-11-25T13:30:00Z'))).toBe(false);
+    expect(inQuietHours(undefined, at('2026-11-25T23:00:00Z'))).toBe(false);
+  });
+});

@@ -1,0 +1,180 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import { testAlert } from '../../src/cli/commands/notify.js';
+import { parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+import { appleScriptString, desktopArgv } from '../../src/notifiers/desktop.js';
+import { parseRetryAfter } from '../../src/notifiers/http.js';
+import { alertBody, alertTitle } from '../../src/notifiers/message.js';
+import { ntfyPriority } from '../../src/notifiers/ntfy.js';
+import { buildNotifiers } from '../../src/notifiers/registry.js';
+import { deliverWithRetry } from '../../src/notifiers/retry.js';
+import { resolveSecret, Secret } from '../../src/notifiers/secret.js';
+import { termuxArgv, termuxId } from '../../src/notifiers/termux.js';
+import type { Alert, DeliveryResult, Notifier } from '../../src/notifiers/types.js';
+import { signatureHeaders } from '../../src/notifiers/webhook.js';
+
+const NOW = Date.UTC(2026, 10, 25, 12);
+const alert = (over: Partial<Alert> = {}): Alert => ({ ...testAlert(NOW), test: false, remedy: 'On the gateway host run: claude setup-token', ...over });
+
+describe('Standard Webhooks signature', () => {
+  it('verifies with the reference implementation', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const body = JSON.stringify({ hello: 'world' });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = signatureHeaders(Buffer.from(secret.slice(6), 'base64'), 'evt_1', timestamp, body);
+    expect(new Webhook(secret).verify(body, headers)).toEqual({ hello: 'world' });
+    expect(() => new Webhook(secret).verify(`${body} `, headers)).toThrow();
+  });
+});
+
+describe('retry', () => {
+  function scripted(results: DeliveryResult[]) {
+    const calls: number[] = [];
+    const notifier: Notifier = {
+      name: 'n',
+      type: 'test',
+      timeoutMs: 1000,
+      send: async () => {
+        calls.push(Date.now());
+        return results.shift() ?? { ok: true };
+      },
+    };
+    return { notifier, calls };
+  }
+  const sleeps: number[] = [];
+  const sleep = async (ms: number) => {
+    sleeps.push(ms);
+  };
+  const policy = () => ({ attempts: 3, backoffMs: 1000, timeoutMs: 1000, deadline: Date.now() + 60_000 });
+
+  it('retries a retryable failure with growing backoff, and stops at success', async () => {
+    sleeps.length = 0;
+    const { notifier, calls } = scripted([{ ok: false, retryable: true, message: 'HTTP 500' }, { ok: false, retryable: true, message: 'HTTP 503' }]);
+    expect(await deliverWithRetry(notifier, alert(), policy(), sleep)).toEqual({ ok: true, attempts: 3 });
+    expect(calls).toHaveLength(3);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(800);
+    expect(sleeps[0]).toBeLessThanOrEqual(1200);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(1600);
+    expect(sleeps[1]).toBeLessThanOrEqual(2400);
+  });
+
+  it('honours a longer Retry-After', async () => {
+    sleeps.length = 0;
+    const { notifier } = scripted([{ ok: false, retryable: true, message: 'HTTP 429', retryAfterMs: 7000 }]);
+    await deliverWithRetry(notifier, alert(), policy(), sleep);
+    expect(sleeps).toEqual([7000]);
+  });
+
+  it('does not retry what cannot succeed', async () => {
+    const { notifier, calls } = scripted([{ ok: false, retryable: false, message: 'HTTP 400' }]);
+    expect(await deliverWithRetry(notifier, alert(), policy(), sleep)).toMatchObject({ ok: false, retryable: false, attempts: 1 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('gives up when the wait would pass the deadline', async () => {
+    const { notifier, calls } = scripted([{ ok: false, retryable: true, message: 'HTTP 429', retryAfterMs: 120_000 }]);
+    const result = await deliverWithRetry(notifier, alert(), { ...policy(), deadline: Date.now() + 5000 }, sleep);
+    expect(result).toMatchObject({ ok: false, retryable: true, attempts: 1 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('parses Retry-After as seconds or a date', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter('Wed, 25 Nov 2026 12:00:10 GMT', NOW)).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});
+
+describe('channel messages', () => {
+  it('titles say what happened, ASCII only', () => {
+    const critical = alert({ status: 'critical', remainingMs: 96 * 60_000, credential: { ...testAlert(NOW).credential, agent: 'work', profileId: 'anthropic:manual' } });
+    expect(alertTitle(critical)).toBe('[CRITICAL] anthropic:manual (agent work) expires in 1h 36m');
+    expect(alertTitle({ ...critical, event: 'reminder' })).toBe('Reminder: [CRITICAL] anthropic:manual (agent work) expires in 1h 36m');
+    expect(alertTitle({ ...critical, event: 'resolved', status: 'ok', severity: 'critical' })).toBe('[RESOLVED] anthropic:manual (agent work) is ok again');
+    expect(alertTitle({ ...critical, status: 'missing', credential: { ...critical.credential, profileId: null, provider: 'openai' } })).toBe(
+      '[MISSING] openai credential (agent work): no usable credential',
+    );
+    expect(alertTitle(testAlert(NOW))).toMatch(/^\[TEST\] /);
+    expect(alertTitle(critical)).toMatch(/^[\x20-\x7e]+$/);
+  });
+
+  it('the body carries the remedy and the host', () => {
+    const body = alertBody(alert({ status: 'critical' }));
+    expect(body).toContain('On the gateway host run: claude setup-token');
+    expect(body).toMatch(/Host: \S+$/);
+  });
+
+  it('termux: a stable id per credential, priority by severity, a group and a button; resolved removes it', () => {
+    const config = { type: 'termux' as const, group: 'authwatch', timeout: 15_000 };
+    const firing = termuxArgv(alert({ status: 'critical' }), config);
+    const id = termuxId('authwatch:test');
+    expect(firing).toEqual([
+      'termux-notification', '--id', id, '--title', expect.stringContaining('[CRITICAL]'), '--content', expect.stringContaining('claude setup-token'),
+      '--priority', 'high', '--group', 'authwatch', '--button1', 'Re-check', '--button1-action', 'authwatch check',
+    ]);
+    expect(termuxArgv(alert({ status: 'warn' }), config)).toContain('default');
+    expect(termuxArgv(alert({ event: 'resolved', status: 'ok' }), config)).toEqual(['termux-notification-remove', id]);
+    expect(termuxId('a')).not.toBe(termuxId('b'));
+  });
+
+  it('desktop: notify-send urgency by severity; osascript escaping', () => {
+    expect(desktopArgv(alert({ status: 'expired' }), 'notify-send').slice(0, 3)).toEqual(['notify-send', '--app-name=authwatch', '--urgency=critical']);
+    expect(desktopArgv(alert({ status: 'warn' }), 'notify-send')[2]).toBe('--urgency=normal');
+    expect(appleScriptString('say "hi" \\ bye')).toBe('"say \\"hi\\" \\\\ bye"');
+    const [cmd, flag, script] = desktopArgv(alert({ detail: 'a "quoted" \\ detail' }), 'osascript');
+    expect([cmd, flag]).toEqual(['osascript', '-e']);
+    expect(script).toMatch(/^display notification ".*" with title ".*"$/s);
+    expect(script).toContain('a \\"quoted\\" \\\\ detail');
+  });
+
+  it('ntfy priorities: warn 3, critical 4, expired/missing 5, resolved 2', () => {
+    expect([ntfyPriority(alert({ status: 'warn' })), ntfyPriority(alert({ status: 'critical' })), ntfyPriority(alert({ status: 'expired' })), ntfyPriority(alert({ status: 'missing' })), ntfyPriority(alert({ event: 'resolved', status: 'ok' }))]).toEqual([3, 4, 5, 5, 2]);
+  });
+});
+
+describe('secrets in config', () => {
+  it('never print', () => {
+    const secret = new Secret('hunter2');
+    expect(`${secret}`).toBe('<secret>');
+    expect(JSON.stringify({ secret })).toBe('{"secret":"<secret>"}');
+    expect(inspect({ secret })).not.toContain('hunter2');
+    expect(secret.reveal()).toBe('hunter2');
+  });
+
+  it('come from env:NAME or file:PATH, with errors that name the source, not the value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aw-secret-'));
+    writeFileSync(join(dir, 'token'), 'tk_abc\n');
+    expect(resolveSecret('env:T', { T: 'x' }).reveal()).toBe('x');
+    expect(resolveSecret(`file:${join(dir, 'token')}`, {}).reveal()).toBe('tk_abc');
+    expect(resolveSecret('literal', {}).reveal()).toBe('literal');
+    expect(() => resolveSecret('env:NOPE', {})).toThrow('environment variable NOPE is not set');
+    expect(() => resolveSecret(`file:${join(dir, 'nope')}`, {})).toThrow(`cannot read ${join(dir, 'nope')} (ENOENT)`);
+  });
+
+  it('a notifier config problem is a config error naming the notifier and key', async () => {
+    const config = await parseConfig('notifiers:\n  - type: ntfy\n    topic: t\n    token: env:NTFY_TOKEN\n  - type: webhook\n    url: not a url\n', 'c.yaml');
+    let error: unknown;
+    try {
+      buildNotifiers(config.notifiers, {}, 'c.yaml');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).lines).toEqual([
+      'c.yaml: notifiers[0] (ntfy): token: environment variable NTFY_TOKEN is not set',
+      'c.yaml: notifiers[1] (webhook): url: is not a valid URL',
+    ]);
+  });
+
+  it('duplicate names and unknown types are refused', async () => {
+    const config = await parseConfig('notifiers:\n  - type: desktop\n  - type: desktop\n', 'c.yaml');
+    expect(() => buildNotifiers(config.notifiers, {}, 'c.yaml')).toThrow('notifiers[1].name: "desktop" is used twice');
+    await expect(parseConfig('notifiers:\n  - type: pager\n', 'c.yaml')).rejects.toThrow(/c\.yaml:2: notifiers\[0\]\.type: /);
+  });
+});
