@@ -3,7 +3,7 @@
 // instantly from recorded output, as ratios to a bare `node -e 0` measured in the same run, so the
 // numbers mean the same on a phone and on a server. Medians of interleaved runs.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,9 @@ function sandbox() {
     `#!/bin/sh\ncase "$1" in agents) exec cat '${home}/agents.json' ;; *) exec cat '${home}/status.json' ;; esac\n`,
     { mode: 0o755 },
   );
-  return { HOME: home, PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, TZ: 'UTC' };
+  // The recorded output has absolute expiry times: pin authwatch's clock to when it was recorded.
+  const { expiresAt, remainingMs } = JSON.parse(readFileSync(join(home, 'status.json'), 'utf8')).auth.oauth.profiles[0];
+  return { HOME: home, PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, TZ: 'UTC', AUTHWATCH_NOW: String(expiresAt - remainingMs) };
 }
 
 /** Peak RSS needs the kernel's rusage of the child: GNU time if present, else python3's resource module. */

@@ -76,6 +76,8 @@ export function planAlerts(
     if (seen.has(id) || !covered.has(previous.scope)) continue;
     apply(id, decide(previous, { gone: true }, policy, now, quiet), undefined);
   }
+  // Resolutions first: a receiver that tracks "current problems" then ends on the newest ones.
+  alerts.sort((a, b) => Number(b.event === 'resolved') - Number(a.event === 'resolved'));
   return { alerts, memory, errorStreaks };
 }
 

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAKE_BIN, FIXTURES, fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
 function fakeOpenclaw(box: ReturnType<typeof sandbox>, status = 'status-token-expiring.json') {
@@ -10,6 +10,7 @@ function fakeOpenclaw(box: ReturnType<typeof sandbox>, status = 'status-token-ex
   cpSync(join(FIXTURES, 'openclaw', status), join(dir, 'status-main.json'));
   box.env.FAKE_OPENCLAW_DIR = dir;
   box.env.PATH = `${FAKE_BIN}:${box.env.PATH}`;
+  box.env.AUTHWATCH_NOW = String(FIXTURE_NOW);
 }
 
 describe('usage', () => {

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAKE_BIN, FIXTURES, fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
 /** A sandbox whose PATH holds the recording fake `openclaw`, answering from `status` files. */
@@ -11,7 +11,7 @@ function withFake(statuses: Record<string, string> = { main: 'status-token-expir
   const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
   for (const [agent, file] of Object.entries(statuses)) cpSync(join(FIXTURES, 'openclaw', file), join(dir, `status-${agent}.json`));
   const log = join(dir, 'argv.jsonl');
-  Object.assign(box.env, { FAKE_OPENCLAW_DIR: dir, FAKE_OPENCLAW_LOG: log });
+  Object.assign(box.env, { FAKE_OPENCLAW_DIR: dir, FAKE_OPENCLAW_LOG: log, AUTHWATCH_NOW: String(FIXTURE_NOW) });
   return {
     box,
     dir,

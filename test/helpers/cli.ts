@@ -84,7 +84,20 @@ export interface JsonReport {
     remedy: string | null;
   }>;
   errors: Array<{ source: string; message: string }>;
+  notifications: Array<{ notifier: string; alertId: string; event: string; credentialId: string; ok: boolean; queued: boolean; message?: string }>;
 }
+
+/**
+ * The moment the OpenClaw fixtures were recorded (their expiresAt − remainingMs). Tests that serve
+ * those fixtures pin authwatch's clock to it (AUTHWATCH_NOW), or their absolute expiry times would
+ * turn "expiring" into "expired" as the calendar moves on.
+ */
+export const FIXTURE_NOW = (() => {
+  const profile = (JSON.parse(readFileSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json'), 'utf8')) as {
+    auth: { oauth: { profiles: Array<{ expiresAt: number; remainingMs: number }> } };
+  }).auth.oauth.profiles[0]!;
+  return profile.expiresAt - profile.remainingMs;
+})();
 
 /** A token-shaped random string, so a leak is unmistakable. */
 export function fakeToken(prefix = 'sk-ant-oat01-'): string {

@@ -1,0 +1,345 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, ROOT, runCli, sandbox } from '../helpers/cli.js';
+import { startReceiver } from '../helpers/receiver.js';
+import { expectNoSecrets } from '../helpers/secrets.js';
+
+const NOTIFY_BIN = join(ROOT, 'test', 'fixtures', 'notify-bin');
+const SECRET = `whsec_${Buffer.from(fakeToken('k')).toString('base64')}`;
+const receivers: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+});
+
+async function receiver() {
+  const r = await startReceiver();
+  receivers.push(r);
+  return r;
+}
+
+/** A sandbox with the fake openclaw answering `status` (a recorded fixture), clock pinned to it, fast retries. */
+function setup(status = 'status-token-expiring.json', notifiers = '') {
+  const box = sandbox([FAKE_BIN, NOTIFY_BIN]);
+  const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
+  cpSync(join(FIXTURES, 'openclaw', status), join(dir, 'status-main.json'));
+  Object.assign(box.env, { FAKE_OPENCLAW_DIR: dir, AUTHWATCH_NOW: String(FIXTURE_NOW), RECORD_ARGV_LOG: join(dir, 'argv.jsonl') });
+  const config = box.writeConfig(`delivery:\n  backoff: 50ms\n  deadline: 20s\nnotifiers:\n${notifiers}`);
+  return {
+    box,
+    config,
+    /** Makes the fake openclaw answer with one profile from now on. */
+    serveProfile: (profile: Record<string, unknown>) =>
+      writeFileSync(join(dir, 'status-main.json'), JSON.stringify({ auth: { oauth: { profiles: [{ provider: 'anthropic', type: 'token', status: 'ok', ...profile }] } } })),
+    recorded: (): string[][] => {
+      try {
+        return readFileSync(join(dir, 'argv.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
+      } catch {
+        return [];
+      }
+    },
+    check: (extra: string[] = [], env: Record<string, string> = {}) => runCli(['check', '--json', ...extra], { ...box.env, ...env }),
+  };
+}
+
+const webhook = (url: string, extra = '') => `  - type: webhook\n    name: ops\n    url: ${url}\n    secret: env:HOOK_SECRET\n${extra}`;
+
+describe('webhook notifier against a real HTTP server', () => {
+  it('posts the versioned alert, signed per Standard Webhooks, with the configured headers', async () => {
+    const server = await receiver();
+    const t = setup('status-token-expiring.json', webhook(`${server.url}/hook`, '    headers:\n      X-Team: infra\n'));
+    t.box.env.HOOK_SECRET = SECRET;
+    const result = await t.check();
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(server.requests).toHaveLength(1);
+    const [request] = server.requests;
+    expect(request).toMatchObject({ method: 'POST', path: '/hook', headers: { 'content-type': 'application/json', 'x-team': 'infra' } });
+    expect(request!.headers['user-agent']).toMatch(/^authwatch\//);
+    // Verified exactly as a receiver would, with the reference implementation of the spec.
+    const payload = new Webhook(SECRET).verify(request!.body, request!.headers as Record<string, string>) as Record<string, unknown>;
+    expect(payload).toMatchObject({
+      version: 1,
+      type: 'authwatch.alert',
+      id: request!.headers['webhook-id'],
+      event: 'firing',
+      status: 'warn',
+      severity: 'warn',
+      test: false,
+      credential: { id: 'openclaw:main:anthropic:manual', source: 'openclaw', agent: 'main', provider: 'anthropic', profileId: 'anthropic:manual', type: 'token' },
+      timeLeft: '2h 59m',
+      remedy: expect.stringContaining('claude setup-token'),
+    });
+    expect(parseReport(result).notifications).toEqual([
+      { notifier: 'ops', alertId: request!.headers['webhook-id'], event: 'firing', credentialId: 'openclaw:main:anthropic:manual', ok: true, queued: false },
+    ]);
+    expectNoSecrets({ stdout: result.stdout, stderr: result.stderr, body: request!.body, state: readFileSync(t.box.statePath, 'utf8') }, [SECRET]);
+  });
+
+  it('retries 500 and 429 (waiting out Retry-After) with the same webhook-id, then delivers', async () => {
+    const server = await receiver();
+    server.respond(500, { status: 429, headers: { 'retry-after': '1' } });
+    const t = setup('status-token-expiring.json', webhook(server.url));
+    t.box.env.HOOK_SECRET = SECRET;
+    const result = await t.check();
+    expect(parseReport(result).notifications).toMatchObject([{ ok: true }]);
+    expect(server.requests).toHaveLength(3);
+    const ids = new Set(server.requests.map((r) => r.headers['webhook-id']));
+    expect(ids.size).toBe(1);
+    // Retry-After: 1 was honoured (timestamps are whole seconds).
+    const [, second, third] = server.requests.map((r) => Number(r.headers['webhook-timestamp']));
+    expect(third! - second!).toBeGreaterThanOrEqual(1);
+  });
+
+  it('does not retry a 400: one request, a clear error naming the notifier, nothing kept', async () => {
+    const server = await receiver();
+    server.respond(400);
+    const t = setup('status-token-expiring.json', webhook(server.url));
+    t.box.env.HOOK_SECRET = SECRET;
+    const human = await runCli(['check'], t.box.env);
+    expect(server.requests).toHaveLength(1);
+    expect(human.stdout).toContain(`Notifications: 0 of 1 delivered\n  failed: webhook "ops" (127.0.0.1:${server.port}): HTTP 400 (not retried: fix the notifier config)\n`);
+    expect((t.box.readState() as { outbox: unknown[] }).outbox).toEqual([]);
+  });
+
+  it('a receiver down for one run gets the alert on the next run, exactly once', async () => {
+    const server = await receiver();
+    const port = server.port;
+    await server.close();
+    receivers.pop();
+    const t = setup('status-token-expiring.json', webhook(`http://127.0.0.1:${port}/hook`));
+    t.box.env.HOOK_SECRET = SECRET;
+
+    const down = await t.check();
+    expect(parseReport(down).notifications).toMatchObject([{ ok: false, queued: true, message: expect.stringContaining('connection failed (ECONNREFUSED)') }]);
+    expect((t.box.readState() as { outbox: unknown[] }).outbox).toHaveLength(1);
+
+    const back = await startReceiverOn(port);
+    const up = await t.check();
+    expect(parseReport(up).notifications).toMatchObject([{ ok: true, event: 'firing' }]);
+    const again = await t.check();
+    expect(parseReport(again).notifications).toEqual([]);
+    expect(back.requests).toHaveLength(1);
+    expect(new Webhook(SECRET).verify(back.requests[0]!.body, back.requests[0]!.headers as Record<string, string>)).toMatchObject({ event: 'firing' });
+  });
+
+  it('an undelivered alert older than outboxMaxAge is dropped with a log line', async () => {
+    const server = await receiver();
+    const port = server.port;
+    await server.close();
+    receivers.pop();
+    const t = setup('status-token-expiring.json', webhook(`http://127.0.0.1:${port}`));
+    t.box.env.HOOK_SECRET = SECRET;
+    await t.check();
+    const back = await startReceiverOn(port);
+    // 25 hours later (the credential is expired by then, which is a new alert of its own).
+    const later = await t.check([], { AUTHWATCH_NOW: String(FIXTURE_NOW + 25 * 3_600_000) });
+    expect(later.stderr).toContain('dropped an undelivered alert older than delivery.outboxMaxAge');
+    expect(back.requests.map((r) => (JSON.parse(r.body) as { status: string }).status)).toEqual(['expired']);
+  });
+
+  it('slack and discord presets post those services\' shapes, unsigned', async () => {
+    const server = await receiver();
+    const t = setup('status-token-expiring.json', `  - type: webhook\n    name: s\n    url: ${server.url}/slack\n    format: slack\n  - type: webhook\n    name: d\n    url: ${server.url}/discord\n    format: discord\n`);
+    await t.check();
+    const byPath = Object.fromEntries(server.requests.map((r) => [r.path, r]));
+    expect(JSON.parse(byPath['/slack']!.body)).toEqual({ text: expect.stringMatching(/^\[WARN\] anthropic:manual \(agent main\) expires in 2h 59m\n/) });
+    expect(JSON.parse(byPath['/discord']!.body)).toEqual({ content: expect.stringContaining('claude setup-token') });
+    expect(byPath['/slack']!.headers['webhook-signature']).toBeUndefined();
+  });
+});
+
+async function startReceiverOn(port: number) {
+  // Re-listen on the port the first receiver had, so the configured URL stays right.
+  const { createServer } = await import('node:http');
+  const requests: Array<{ body: string; headers: Record<string, string | string[] | undefined> }> = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      requests.push({ body, headers: req.headers });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  receivers.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+  return { requests };
+}
+
+describe('alert lifecycle across runs (fake openclaw)', () => {
+  it('fires once, stays quiet, reminds, escalates, and resolves when the credential is replaced', async () => {
+    const server = await receiver();
+    const t = setup('status-token-expiring.json', webhook(server.url));
+    t.box.env.HOOK_SECRET = SECRET;
+    const events = () => server.requests.map((r) => { const p = JSON.parse(r.body) as { event: string; status: string }; return `${p.event}:${p.status}`; });
+    const H = 3_600_000;
+
+    await t.check();
+    await t.check();
+    expect(events()).toEqual(['firing:warn']);
+    // 61 minutes later: under 2h left, critical, a new firing.
+    await t.check([], { AUTHWATCH_NOW: String(FIXTURE_NOW + 61 * 60_000) });
+    expect(events()).toEqual(['firing:warn', 'firing:critical']);
+    // Critical reminds every 2h, but the token expires at +3h: expired fires first.
+    await t.check([], { AUTHWATCH_NOW: String(FIXTURE_NOW + 3 * H) });
+    expect(events().at(-1)).toBe('firing:expired');
+    // Expired reminds after 1h.
+    await t.check([], { AUTHWATCH_NOW: String(FIXTURE_NOW + 3 * H + 30 * 60_000) });
+    expect(events()).toHaveLength(3);
+    await t.check([], { AUTHWATCH_NOW: String(FIXTURE_NOW + 4 * H) });
+    expect(events().at(-1)).toBe('reminder:expired');
+    // A new token under a new profile id replaces the old one: the old profile vanishes → resolved.
+    t.serveProfile({ profileId: 'anthropic:new', expiresAt: FIXTURE_NOW + 400 * H });
+    await t.check([], { AUTHWATCH_NOW: String(FIXTURE_NOW + 5 * H) });
+    expect(events().at(-1)).toBe('resolved:ok');
+    const resolved = JSON.parse(server.requests.at(-1)!.body) as Record<string, unknown>;
+    expect(resolved).toMatchObject({ severity: 'expired', detail: 'no longer reported by its source (replaced or removed)', remedy: null });
+    // All events of one episode share a stream id; every event id differs.
+    const bodies = server.requests.map((r) => JSON.parse(r.body) as { streamId: string; id: string });
+    expect(new Set(bodies.map((b) => b.streamId)).size).toBe(1);
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(bodies.length);
+    await t.check([], { AUTHWATCH_NOW: String(FIXTURE_NOW + 6 * H) });
+    expect(server.requests).toHaveLength(bodies.length);
+  });
+
+  it('--no-notify sends nothing and leaves the alert state alone; status never notifies', async () => {
+    const server = await receiver();
+    const t = setup('status-token-expiring.json', webhook(server.url));
+    t.box.env.HOOK_SECRET = SECRET;
+    await t.check(['--no-notify']);
+    await runCli(['status'], t.box.env);
+    expect(server.requests).toHaveLength(0);
+    await t.check();
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a failing source alerts on the third failed check in a row, and resolves when it works again', async () => {
+    const server = await receiver();
+    const t = setup('status-token-expiring.json', webhook(server.url));
+    t.box.env.HOOK_SECRET = SECRET;
+    t.box.env.FAKE_OPENCLAW_MODE = 'garbage';
+    for (let i = 0; i < 2; i++) await t.check();
+    expect(server.requests).toHaveLength(0);
+    await t.check();
+    expect(server.requests.map((r) => (JSON.parse(r.body) as { event: string; status: string }).status)).toEqual(['error']);
+    delete t.box.env.FAKE_OPENCLAW_MODE;
+    await t.check();
+    expect(server.requests.map((r) => { const p = JSON.parse(r.body) as { event: string; status: string }; return `${p.event}:${p.status}`; })).toEqual([
+      'firing:error',
+      'resolved:ok',
+      'firing:warn',
+    ]);
+  });
+
+  it('two concurrent checks send one alert, not two', async () => {
+    const server = await receiver();
+    const t = setup('status-token-expiring.json', webhook(server.url));
+    t.box.env.HOOK_SECRET = SECRET;
+    t.box.env.FAKE_OPENCLAW_DELAY_MS = '300';
+    const results = await Promise.all([t.check(), t.check()]);
+    expect(results.map((r) => r.exitCode)).toEqual([2, 2]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a corrupt state file does not stop alerts', async () => {
+    const server = await receiver();
+    const t = setup('status-token-expiring.json', webhook(server.url));
+    t.box.env.HOOK_SECRET = SECRET;
+    mkdirSync(dirname(t.box.statePath), { recursive: true });
+    writeFileSync(t.box.statePath, '{"version":1,"alerts":');
+    const result = await t.check();
+    expect(result.stderr).toContain('state file was corrupt');
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('other channels', () => {
+  it('ntfy: topic path, Title, Priority, Tags, Click and the access token as Bearer', async () => {
+    const server = await receiver();
+    const token = fakeToken('tk_');
+    const t = setup('status-expired-and-api-key.json', `  - type: ntfy\n    server: ${server.url}\n    topic: aw-alerts\n    token: env:NTFY_TOKEN\n    click: https://example.com/runbook\n    tags: [gateway]\n`);
+    t.box.env.NTFY_TOKEN = token;
+    const result = await t.check(['--log-level', 'trace']);
+    expect(server.requests).toHaveLength(1);
+    const [r] = server.requests;
+    expect(r).toMatchObject({
+      method: 'POST',
+      path: '/aw-alerts',
+      headers: { title: '[EXPIRED] anthropic:manual (agent main) expired', priority: '5', tags: 'x,key,gateway', click: 'https://example.com/runbook', authorization: `Bearer ${token}` },
+    });
+    expect(r!.body).toContain('claude setup-token');
+    expectNoSecrets({ stdout: result.stdout, stderr: result.stderr, state: readFileSync(t.box.statePath, 'utf8') }, [token]);
+  });
+
+  it('termux: termux-notification with a stable id; the resolution removes that id', async () => {
+    const t = setup('status-expired-and-api-key.json', '  - type: termux\n');
+    await t.check();
+    const [first] = t.recorded();
+    expect(first!.slice(0, 3)).toEqual(['termux-notification', '--id', expect.stringMatching(/^authwatch-[0-9a-f]{12}$/)]);
+    expect(first).toEqual(expect.arrayContaining(['--priority', 'high', '--group', 'authwatch', '--button1', 'Re-check', '--button1-action', 'authwatch check']));
+    t.serveProfile({ profileId: 'anthropic:manual', expiresAt: FIXTURE_NOW + 30 * 86_400_000 });
+    await t.check();
+    expect(t.recorded().at(-1)).toEqual(['termux-notification-remove', first![2]]);
+  });
+
+  it('desktop: notify-send with urgency and the remedy in the body; osascript when chosen', async () => {
+    const t = setup('status-expired-and-api-key.json', '  - type: desktop\n  - type: desktop\n    name: mac\n    backend: osascript\n');
+    await t.check();
+    const calls = t.recorded();
+    const notify = calls.find((c) => c[0] === 'notify-send')!;
+    expect(notify.slice(0, 4)).toEqual(['notify-send', '--app-name=authwatch', '--urgency=critical', '[EXPIRED] anthropic:manual (agent main) expired']);
+    expect(notify[4]).toContain('claude setup-token');
+    const mac = calls.find((c) => c[0] === 'osascript')!;
+    expect(mac.slice(0, 2)).toEqual(['osascript', '-e']);
+    expect(mac[2]).toMatch(/^display notification ".*claude setup-token.*" with title "\[EXPIRED\] anthropic:manual \(agent main\) expired"$/s);
+  });
+
+  it('desktop without notify-send installed: a clear failure, not retried', async () => {
+    const t = setup('status-expired-and-api-key.json', '  - type: desktop\n');
+    t.box.env.PATH = t.box.env.PATH!.replace(`${NOTIFY_BIN}:`, '');
+    const result = await t.check();
+    expect(parseReport(result).notifications).toMatchObject([{ ok: false, queued: false, message: 'desktop "desktop": notify-send not found (not installed, or not on PATH)' }]);
+  });
+
+  it('command: argv without a shell, the alert JSON on stdin and AUTHWATCH_* variables', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'aw-cmd-')), 'got');
+    const script = join(dirname(out), 'page-me');
+    writeFileSync(script, `#!/bin/sh\n{ echo "args:$*"; echo "event:$AUTHWATCH_EVENT status:$AUTHWATCH_STATUS id:$AUTHWATCH_CREDENTIAL_ID"; cat; } > '${out}'\n`, { mode: 0o755 });
+    const t = setup('status-expired-and-api-key.json', `  - type: command\n    command: [${JSON.stringify(script)}, --urgent, "two words"]\n`);
+    await t.check();
+    const [args, vars, json] = readFileSync(out, 'utf8').split('\n');
+    expect(args).toBe('args:--urgent two words');
+    expect(vars).toBe('event:firing status:expired id:openclaw:main:anthropic:manual');
+    expect(JSON.parse(json!)).toMatchObject({ version: 1, event: 'firing', status: 'expired', credential: { provider: 'anthropic' } });
+  });
+});
+
+describe('notify test', () => {
+  it('sends a test alert through each notifier, prints each result, exits 1 when any failed', async () => {
+    const server = await receiver();
+    server.respond(200, 400);
+    const t = setup('status-token-expiring.json', `${webhook(`${server.url}/a`)}  - type: webhook\n    name: broken\n    url: ${server.url}/b\n`);
+    t.box.env.HOOK_SECRET = SECRET;
+    const result = await runCli(['notify', 'test'], t.box.env);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('ok      webhook "ops"\n');
+    expect(result.stdout).toContain(`failed  webhook "broken" (127.0.0.1:${server.port}): HTTP 400 (not retried: fix the notifier config) (after 1 attempt)\n`);
+    const sent = server.requests.map((r) => JSON.parse(r.body) as { test: boolean; title: string });
+    expect(sent.every((s) => s.test && s.title.startsWith('[TEST] '))).toBe(true);
+
+    const one = await runCli(['notify', 'test', '--notifier', 'ops'], t.box.env);
+    expect(one).toMatchObject({ exitCode: 0, stdout: 'ok      webhook "ops"\n' });
+    const unknown = await runCli(['notify', 'test', '--notifier', 'nope'], t.box.env);
+    expect(unknown).toMatchObject({ exitCode: 64, stderr: 'authwatch: no notifier named "nope" (configured: ops, broken)\n' });
+  });
+
+  it('an unset secret variable is a config error naming the notifier and key (exit 78)', async () => {
+    const t = setup('status-token-expiring.json', webhook('http://127.0.0.1:9/hook'));
+    for (const args of [['notify', 'test'], ['check'], ['config', 'check']]) {
+      const result = await runCli(args, t.box.env);
+      expect(result.exitCode).toBe(78);
+      expect(result.stderr).toBe(`authwatch: config error: ${t.config}: notifiers[0] (webhook): secret: environment variable HOOK_SECRET is not set\n`);
+    }
+  });
+});
