@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
 import { realOpenclaw } from '../helpers/openclaw.js';
+import { startReceiver } from '../helpers/receiver.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
 // The real OpenClaw CLI from npm (see scripts/ensure-openclaw.mjs), driven by its own commands in a
@@ -143,5 +145,47 @@ describe('authwatch against the real OpenClaw CLI', { timeout: 120_000 }, () => 
 
     const onlyMain = parseReport(await runCli(['check', '--json', '--agent', 'main'], box.env));
     expect(onlyMain.credentials.map((c) => c.id)).toEqual(['openclaw:main:anthropic:manual']);
+  });
+
+  it('alert lifecycle across check runs: one alert, then quiet, one reminder, one resolved after a re-paste', async () => {
+    const { box, oc } = await scenario();
+    const server = await startReceiver();
+    try {
+      const secret = `whsec_${Buffer.from(fakeToken('k')).toString('base64')}`;
+      box.env.HOOK_SECRET = secret;
+      // A 48h warn window and a 1h warn reminder, so a 30h token is "expiring" and stays so
+      // while the injected clock (AUTHWATCH_NOW, for tests only) moves two hours on.
+      const config = box.writeConfig(
+        `thresholds: { warn: 48h, critical: 2h }\nremind: { warn: 1h }\nnotifiers:\n  - type: webhook\n    name: ops\n    url: ${server.url}/hook\n    secret: env:HOOK_SECRET\n`,
+      );
+      const check = (at?: number) => runCli(['check', '--json', '--config', config], at === undefined ? box.env : { ...box.env, AUTHWATCH_NOW: String(at) });
+      const events = () =>
+        server.requests.map((r) => {
+          const payload = new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as { event: string; status: string };
+          return `${payload.event}:${payload.status}`;
+        });
+      const token = fakeToken();
+      await oc.pasteToken('anthropic', token, '30h');
+      const start = Date.now();
+
+      const first = await check();
+      expect(first.exitCode, first.stderr).toBe(2);
+      expect(events()).toEqual(['firing:warn']);
+      await check();
+      expect(events()).toEqual(['firing:warn']);
+      await check(start + 2 * 3_600_000);
+      expect(events()).toEqual(['firing:warn', 'reminder:warn']);
+
+      const fresh = fakeToken();
+      await oc.pasteToken('anthropic', fresh, '30d');
+      const last = await check(start + 3 * 3_600_000);
+      expect(last.exitCode).toBe(0);
+      expect(events()).toEqual(['firing:warn', 'reminder:warn', 'resolved:ok']);
+      await check(start + 4 * 3_600_000);
+      expect(server.requests).toHaveLength(3);
+      expectNoSecrets({ ...everything(box, first, last), bodies: server.requests.map((r) => r.body).join('\n') }, [token, fresh, secret]);
+    } finally {
+      await server.close();
+    }
   });
 });
