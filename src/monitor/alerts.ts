@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AlertEvent } from '../notifiers/types.js';
+import type { Alert, AlertEvent } from '../notifiers/types.js';
 import type { Credential, Status } from './types.js';
 
 /** What one credential's alert stream remembers between runs (state.json `alerts`). */
@@ -14,6 +14,8 @@ export interface AlertMemory {
   lastSentAt: number;
   /** The source (and agent) the credential comes from: it resolves only when that scope was read. */
   scope: string;
+  /** Who the stream is about, kept so that a vanished credential's `resolved` can still name it. */
+  credential: Alert['credential'];
 }
 
 export interface LifecyclePolicy {
@@ -86,17 +88,23 @@ export function decide(
     return previous ? result('resolved', 'recovered', undefined) : { event: null, reason: 'healthy', next: undefined };
   }
   const scope = scopeOf(credential);
+  const who = describeCredential(credential);
   if (!previous) {
     const streamId = `${credential.id}@${now}`;
-    return result('firing', 'first notification', { status, severity: status, streamId, seq: 1, lastSentAt: now, scope });
+    return result('firing', 'first notification', { status, severity: status, streamId, seq: 1, lastSentAt: now, scope, credential: who });
   }
   const severity = level > ALERT_LEVEL[previous.severity] ? status : previous.severity;
   const fire = (event: AlertEvent, reason: Reason) =>
-    result(event, reason, { ...previous, status, severity, seq: previous.seq + 1, lastSentAt: now, scope });
+    result(event, reason, { ...previous, status, severity, seq: previous.seq + 1, lastSentAt: now, scope, credential: who });
   if (level > ALERT_LEVEL[previous.status]) return fire('firing', 'got worse');
   if (status !== previous.status) return fire('firing', 'status changed');
   if (now - previous.lastSentAt >= remindAfter(status, policy)) return fire('reminder', 'reminder interval elapsed');
   return { event: null, reason: 'unchanged', next: previous };
+}
+
+/** The credential fields every alert carries. */
+export function describeCredential(c: Credential): Alert['credential'] {
+  return { id: c.id, source: c.source, agent: c.agent, provider: c.provider, profileId: c.profileId, type: c.type };
 }
 
 /** An event's id: stable for (stream, sequence), so retries and the outbox reuse it. */

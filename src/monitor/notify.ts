@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import { VANISHED } from '../notifiers/message.js';
 import { deliverWithRetry } from '../notifiers/retry.js';
 import type { Alert, AlertEvent, Notifier } from '../notifiers/types.js';
-import { decide, eventId, type AlertMemory, type LifecyclePolicy } from './alerts.js';
+import { decide, describeCredential, eventId, type AlertMemory, type LifecyclePolicy } from './alerts.js';
 import { inQuietHours } from './quiet-hours.js';
 import type { OutboxEntry, State } from './state.js';
 import type { Credential } from './types.js';
@@ -54,12 +55,10 @@ export function planAlerts(
       event: decision.event,
       status: credential?.status ?? 'ok',
       severity: decision.next?.severity ?? previous!.severity,
-      credential: credential
-        ? { id, source: credential.source, agent: credential.agent, provider: credential.provider, profileId: credential.profileId, type: credential.type }
-        : { id, source: stream.scope.split(':')[0]!, agent: null, provider: null, profileId: null, type: null },
+      credential: credential ? describeCredential(credential) : stream.credential,
       expiresAt: credential?.expiresAt ?? null,
       remainingMs: credential?.remainingMs ?? null,
-      detail: credential ? credential.detail : 'no longer reported by its source (replaced or removed)',
+      detail: credential ? credential.detail : VANISHED,
       remedy: decision.event === 'resolved' ? null : (credential?.remedyText ?? null),
       host,
       checkedAt: now,

@@ -20,6 +20,7 @@ const alertMemorySchema = z.looseObject({
   seq: z.number(),
   lastSentAt: z.number(),
   scope: z.string(),
+  credential: z.looseObject({ id: z.string(), source: z.string() }),
 });
 
 /** One alert waiting for one notifier. The alert itself is our own JSON; only its shape's core is checked. */

@@ -1,6 +1,9 @@
 import { formatDuration } from '../config/duration.js';
 import type { Alert } from './types.js';
 
+/** The detail of a `resolved` sent because the credential vanished (e.g. replaced by a new profile). */
+export const VANISHED = 'no longer reported by its source (replaced or removed)';
+
 /** `anthropic:manual (agent work)`, or the provider/source when there is no profile. */
 function subject(alert: Alert): string {
   const c = alert.credential;
@@ -11,7 +14,9 @@ function subject(alert: Alert): string {
 /** A one-line title, ASCII only (ntfy sends it as an HTTP header). */
 export function alertTitle(alert: Alert): string {
   const prefix = alert.test ? '[TEST] ' : alert.event === 'reminder' ? 'Reminder: ' : '';
-  if (alert.event === 'resolved') return `${prefix}[RESOLVED] ${subject(alert)} is ${alert.status} again`;
+  if (alert.event === 'resolved') {
+    return `${prefix}[RESOLVED] ${subject(alert)} ${alert.detail === VANISHED ? 'is no longer reported (replaced or removed)' : `is ${alert.status} again`}`;
+  }
   const tag = `[${alert.status.toUpperCase()}]`;
   const left = alert.remainingMs;
   switch (alert.status) {
@@ -35,7 +40,7 @@ export function alertTitle(alert: Alert): string {
 export function alertBody(alert: Alert): string {
   const lines: string[] = [];
   if (alert.event === 'resolved') {
-    lines.push(`Was ${alert.severity}; now ${alert.status}.`);
+    lines.push(alert.detail === VANISHED ? `Was ${alert.severity}; ${VANISHED}.` : `Was ${alert.severity}; now ${alert.status}.`);
   } else {
     if (alert.detail) lines.push(alert.detail);
     if (alert.expiresAt !== null) lines.push(`Expiry: ${new Date(alert.expiresAt).toISOString()}`);

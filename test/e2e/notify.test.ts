@@ -194,7 +194,13 @@ describe('alert lifecycle across runs (fake openclaw)', () => {
     await t.check([], { AUTHWATCH_NOW: String(FIXTURE_NOW + 5 * H) });
     expect(events().at(-1)).toBe('resolved:ok');
     const resolved = JSON.parse(server.requests.at(-1)!.body) as Record<string, unknown>;
-    expect(resolved).toMatchObject({ severity: 'expired', detail: 'no longer reported by its source (replaced or removed)', remedy: null });
+    expect(resolved).toMatchObject({
+      severity: 'expired',
+      detail: 'no longer reported by its source (replaced or removed)',
+      remedy: null,
+      title: '[RESOLVED] anthropic:manual (agent main) is no longer reported (replaced or removed)',
+      credential: { id: 'openclaw:main:anthropic:manual', source: 'openclaw', agent: 'main', provider: 'anthropic', profileId: 'anthropic:manual', type: 'token' },
+    });
     // All events of one episode share a stream id; every event id differs.
     const bodies = server.requests.map((r) => JSON.parse(r.body) as { streamId: string; id: string });
     expect(new Set(bodies.map((b) => b.streamId)).size).toBe(1);

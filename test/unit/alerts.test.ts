@@ -9,7 +9,8 @@ const NOW = Date.UTC(2026, 10, 25, 12);
 const policy: LifecyclePolicy = { remind: { warn: 12 * H, critical: 2 * H, expired: H }, sourceErrorsAfter: 3 };
 
 function memory(over: Partial<AlertMemory> = {}): AlertMemory {
-  return { status: 'warn', severity: 'warn', streamId: 's@1', seq: 1, lastSentAt: NOW - H, scope: 'openclaw:main', ...over };
+  const who = { id: 'openclaw:main:anthropic:manual', source: 'openclaw', agent: 'main', provider: 'anthropic', profileId: 'anthropic:manual', type: 'token' as const };
+  return { status: 'warn', severity: 'warn', streamId: 's@1', seq: 1, lastSentAt: NOW - H, scope: 'openclaw:main', credential: who, ...over };
 }
 const now = (status: Status, errorStreak = 0) => ({ credential: credential({ status }), errorStreak });
 
@@ -18,7 +19,15 @@ describe('decide', () => {
     expect(decide(undefined, now('warn'), policy, NOW, false)).toEqual({
       event: 'firing',
       reason: 'first notification',
-      next: { status: 'warn', severity: 'warn', streamId: `openclaw:main:anthropic:manual@${NOW}`, seq: 1, lastSentAt: NOW, scope: 'openclaw:main' },
+      next: {
+        status: 'warn',
+        severity: 'warn',
+        streamId: `openclaw:main:anthropic:manual@${NOW}`,
+        seq: 1,
+        lastSentAt: NOW,
+        scope: 'openclaw:main',
+        credential: { id: 'openclaw:main:anthropic:manual', source: 'openclaw', agent: 'main', provider: 'anthropic', profileId: 'anthropic:manual', type: 'token' },
+      },
     });
   });
 
