@@ -57,12 +57,31 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .option('--json', 'print the result as one JSON document (schema: README, "JSON output")')
       .addOption(agentOption())
       .addOption(logLevelOption());
-    if (view === 'check') command.option('--no-notify', 'do not send notifications, and leave the alert state as it is');
-    command.addHelpText('after', EXIT_CODES_HELP).action(async (options: CommonOptions & { json?: boolean; agent?: string[]; notify?: boolean }) => {
+    if (view === 'check') {
+      command
+        .option('--no-notify', 'do not send notifications, and leave the alert state as it is')
+        .option('--metrics-textfile <path>', "also write Prometheus metrics to this file (node_exporter's textfile collector), atomically");
+    }
+    command.addHelpText('after', EXIT_CODES_HELP).action(async (options: CommonOptions & { json?: boolean; agent?: string[]; notify?: boolean; metricsTextfile?: string }) => {
       const { checkCommand } = await import('./commands/check.js');
       exitCode = await checkCommand({ ...options, agent: options.agent ?? [], view }, io);
     });
   }
+
+  program
+    .command('watch')
+    .description('keep running: check now, on the schedule, and the moment a credential crosses a threshold')
+    .addOption(configOption())
+    .addOption(agentOption())
+    .addOption(logLevelOption())
+    .option('--no-notify', 'do not send notifications')
+    .option('--metrics-listen <host:port>', 'serve /metrics (Prometheus) and /healthz here, e.g. 127.0.0.1:9464')
+    .option('--metrics-textfile <path>', "write Prometheus metrics to this file after every check (node_exporter's textfile collector)")
+    .addHelpText('after', '\nSignals: SIGTERM/SIGINT stop (exit 0), SIGHUP reloads the config, SIGUSR1 checks now.')
+    .action(async (options: CommonOptions & { agent?: string[]; notify?: boolean; metricsListen?: string; metricsTextfile?: string }) => {
+      const { watchCommand } = await import('./commands/watch.js');
+      exitCode = await watchCommand({ ...options, agent: options.agent ?? [] }, io);
+    });
 
   const notify = program.command('notify').description('try the configured notifiers');
   notify

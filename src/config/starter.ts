@@ -69,6 +69,18 @@ notifiers: []
 #   - type: command
 #     command: [/usr/local/bin/page-me, --urgent]
 
+# \`authwatch watch\`: when to check (5-field cron, or 6 with seconds first), and in which time zone.
+# Besides this, watch also checks at the moment a credential crosses a threshold.
+schedule: "*/15 * * * *"
+# timezone: Europe/Berlin
+
+# Pinged after every completed check (Healthchecks.io, Uptime Kuma push, any dead-man's switch);
+# failUrl (default: url + "/fail") when the status could not be determined.
+# heartbeat:
+#   url: env:AUTHWATCH_HEARTBEAT_URL
+#   method: GET
+
 # Diagnostics on stderr, as JSON lines: fatal, error, warn, info, debug, trace or silent.
-logLevel: warn
+# Default: warn for check and status, info for watch (one line per check).
+# logLevel: warn
 `;

@@ -4,11 +4,23 @@ import type { Logger } from '../log.js';
 import type { Notifier } from '../notifiers/types.js';
 import { evaluate } from './evaluate.js';
 import { withStateLock } from './lock.js';
-import { deliverOutbox, enqueue, planAlerts } from './notify.js';
+import { pingHeartbeat } from './heartbeat.js';
+import { deliverOutbox, enqueue, planAlerts, type DeliveryReport } from './notify.js';
 import { remedyFor } from './remedy.js';
-import { sortCredentials, type CheckReport } from './report.js';
+import { sortCredentials, worstStatus, type CheckReport } from './report.js';
 import { collectObservations } from './sources/index.js';
-import { loadState, recallExpiry, remember, saveState, statePath } from './state.js';
+import { loadState, recallExpiry, remember, saveState, statePath, type State } from './state.js';
+
+function countDeliveries(totals: State['notificationTotals'], reports: readonly DeliveryReport[]): State['notificationTotals'] {
+  const next = { ...totals };
+  for (const r of reports) {
+    const counts = { ...(next[r.notifier] ?? { delivered: 0, failed: 0 }) };
+    if (r.ok) counts.delivered++;
+    else counts.failed++;
+    next[r.notifier] = counts;
+  }
+  return next;
+}
 
 export interface CheckDeps {
   env: Record<string, string | undefined>;
@@ -21,6 +33,10 @@ export interface CheckOptions {
   agents?: string[];
   /** Channels to alert through; none (or `--no-notify`) leaves the alert state untouched. */
   notifiers?: readonly Notifier[];
+  /** Why this check runs (`watch`: schedule, threshold, …), for the log line. */
+  trigger?: string;
+  /** Aborted: the check stops after reading its sources, deciding, sending and saving nothing. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -29,9 +45,11 @@ export interface CheckOptions {
  * Sources are read before taking the state lock (OpenClaw is slow); deciding, sending and
  * saving happen under it, so two concurrent runs never send the same alert twice.
  */
-export async function runCheck({ config, agents, notifiers = [] }: CheckOptions, { env, log, now }: CheckDeps): Promise<CheckReport> {
+export async function runCheck({ config, agents, notifiers = [], trigger, signal }: CheckOptions, { env, log, now }: CheckDeps): Promise<CheckReport> {
   const path = statePath(stateDir(env));
+  const started = performance.now();
   const { observations, covered } = await collectObservations({ config, env, log, agents });
+  signal?.throwIfAborted();
 
   const work = async (): Promise<CheckReport> => {
     const checkedAt = now();
@@ -51,13 +69,18 @@ export async function runCheck({ config, agents, notifiers = [] }: CheckOptions,
       // (same alert ids, which receivers deduplicate) rather than deciding again.
       await saveState(path, next);
       const delivered = await deliverOutbox(next.outbox, notifiers, config.delivery, checkedAt, log);
-      next = { ...next, outbox: delivered.outbox };
+      next = { ...next, outbox: delivered.outbox, notificationTotals: countDeliveries(next.notificationTotals, delivered.reports) };
       notifications = delivered.reports;
     }
     await saveState(path, next);
     const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));
-    log.info({ credentials: credentials.length, errors: errors.length, notifications: notifications.length }, 'check finished');
-    return { checkedAt, credentials, errors, notifications };
+    const durationMs = performance.now() - started;
+    if (config.heartbeat) await pingHeartbeat(config.heartbeat, errors.length === 0, env, log);
+    log.info(
+      { trigger, credentials: credentials.length, worst: worstStatus(credentials), errors: errors.length, notifications: notifications.length, ms: Math.round(durationMs) },
+      'check finished',
+    );
+    return { checkedAt, credentials, errors, notifications, notificationTotals: next.notificationTotals, durationMs, alerts: next.alerts };
   };
   // The lock exists so that two runs never send one alert twice. Without notifiers a run only
   // remembers expiries, written atomically (the last writer wins, harmlessly), and skipping the

@@ -1,4 +1,5 @@
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { AlertMemory } from './alerts.js';
 import type { DeliveryReport } from './notify.js';
 import type { Credential, SourceError, Status } from './types.js';
 
@@ -8,6 +9,12 @@ export interface CheckReport {
   errors: SourceError[];
   /** Deliveries attempted in this run (new alerts and the outbox's). */
   notifications: DeliveryReport[];
+  /** Cumulative delivery counts per notifier, across runs (for metrics). */
+  notificationTotals: Record<string, { delivered: number; failed: number }>;
+  /** How long the check took, sources included. */
+  durationMs: number;
+  /** Open alert streams after this run (for `watch` to schedule reminders). */
+  alerts: Record<string, AlertMemory>;
 }
 
 /** Worst first is the order people read a status list in; `error` sits below the known failures. */

@@ -39,6 +39,8 @@ const stateSchema = z.looseObject({
   /** Consecutive failed checks per source record id. */
   errorStreaks: z._default(z.record(z.string(), z.number()), {}),
   outbox: z._default(z.array(outboxEntrySchema), []),
+  /** Cumulative delivery counts per notifier, for authwatch_notifications_total. */
+  notificationTotals: z._default(z.record(z.string(), z.looseObject({ delivered: z.number(), failed: z.number() })), {}),
 });
 
 export interface CredentialMemory {
@@ -62,13 +64,14 @@ export interface State {
   alerts: Record<string, AlertMemory>;
   errorStreaks: Record<string, number>;
   outbox: OutboxEntry[];
+  notificationTotals: Record<string, { delivered: number; failed: number }>;
 }
 
 /** Entries not seen for this long are dropped, so removed profiles do not pile up. */
 const FORGET_AFTER_MS = 30 * 86_400_000;
 
 export function emptyState(): State {
-  return { version: 1, credentials: {}, alerts: {}, errorStreaks: {}, outbox: [] };
+  return { version: 1, credentials: {}, alerts: {}, errorStreaks: {}, outbox: [], notificationTotals: {} };
 }
 
 export function statePath(dir: string): string {

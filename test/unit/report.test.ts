@@ -37,6 +37,9 @@ describe('toJson', () => {
       credentials: [cred('warn', { expiresAt: Date.UTC(2026, 10, 26), remainingMs: 43_200_000, remedyText: 'do x' })],
       errors: [],
       notifications: [],
+      notificationTotals: {},
+      durationMs: 1,
+      alerts: {},
     });
     expect(doc).toEqual({
       version: 1,

@@ -1,8 +1,9 @@
-import { loadConfig } from '../../config/load.js';
-import { createLogger, type LogLevel } from '../../log.js';
+import type { LogLevel } from '../../log-levels.js';
+import { createLogger } from '../../log.js';
 import { runCheck } from '../../monitor/check.js';
 import { exitCodeFor, toJson } from '../../monitor/report.js';
 import type { Io } from '../io.js';
+import { loadRuntime, logLevelFor } from '../runtime.js';
 import { useColor } from '../io.js';
 import { renderNotifications, renderProblems, renderSummary, renderTable } from '../render.js';
 
@@ -15,17 +16,26 @@ export interface CheckCommandOptions {
   view: 'check' | 'status';
   /** `check` notifies unless `--no-notify`; `status` never does. */
   notify?: boolean;
+  /** Also write the metrics for node_exporter's textfile collector here. */
+  metricsTextfile?: string;
 }
 
 /** `authwatch check` and `authwatch status`: one check, printed, mapped to an exit code. */
 export async function checkCommand(options: CheckCommandOptions, io: Io): Promise<number> {
-  const { config, path } = await loadConfig(options.config, io.env);
-  const level = options.logLevel ?? (io.env.AUTHWATCH_LOG_LEVEL as LogLevel | undefined) ?? config.logLevel;
-  const log = createLogger(level, (line) => io.stderr.write(line));
-  const notifiers = options.view === 'check' && options.notify !== false && config.notifiers.length > 0
-    ? (await import('../../notifiers/registry.js')).buildNotifiers(config.notifiers, io.env, path ?? 'config')
-    : [];
-  const report = await runCheck({ config, agents: options.agent, notifiers }, { env: io.env, log, now: io.now }).finally(() => log.flush());
+  const { config, notifiers } = await loadRuntime(options.config, io.env, options.view === 'check' && options.notify !== false);
+  const log = createLogger(logLevelFor(options.logLevel, io.env, config, 'warn'), (line) => io.stderr.write(line));
+  const report = await runCheck({ config, agents: options.agent, notifiers, trigger: options.view }, { env: io.env, log, now: io.now }).finally(() => log.flush());
+  if (options.metricsTextfile) {
+    const [{ renderMetrics }, { writeMetricsTextfile }] = await Promise.all([import('../../metrics/exposition.js'), import('../../metrics/textfile.js')]);
+    const metrics = renderMetrics({
+      credentials: report.credentials,
+      success: report.errors.length === 0,
+      durationMs: report.durationMs,
+      checkedAt: report.checkedAt,
+      notifications: report.notificationTotals,
+    });
+    await writeMetricsTextfile(options.metricsTextfile, metrics);
+  }
 
   if (options.json) {
     io.stdout.write(`${JSON.stringify(toJson(report), null, 2)}\n`);

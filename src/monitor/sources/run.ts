@@ -16,6 +16,14 @@ export interface RunOptions {
   input?: string;
 }
 
+/** Process groups of programs still running, so a shutting-down `watch` can end them all. */
+const active = new Set<number>();
+
+/** Kills every program started by runProgram that is still running (their whole process groups). */
+export function killActivePrograms(): void {
+  for (const pid of active) signalGroup(pid, 'SIGKILL');
+}
+
 /** Grace between SIGTERM and SIGKILL once a source times out. */
 const KILL_GRACE_MS = 2_000;
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
@@ -39,6 +47,7 @@ export async function runProgram(argv: readonly string[], options: RunOptions): 
     maxBuffer: MAX_OUTPUT_BYTES,
     stripFinalNewline: false,
   });
+  if (child.pid !== undefined) active.add(child.pid);
   let timedOut = false;
   let killTimer: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
@@ -58,6 +67,7 @@ export async function runProgram(argv: readonly string[], options: RunOptions): 
     }
     return { ok: true, stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode };
   } finally {
+    if (child.pid !== undefined) active.delete(child.pid);
     clearTimeout(timer);
     // The group leader may be gone while a grandchild lingers: make sure nothing outlives the run.
     if (timedOut) {

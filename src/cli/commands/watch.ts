@@ -1,0 +1,42 @@
+import type { LogLevel } from '../../log-levels.js';
+import { createLogger } from '../../log.js';
+import { parseListen } from '../../metrics/server.js';
+import { runWatch } from '../../scheduler/watch.js';
+import type { Io } from '../io.js';
+import { loadRuntime, logLevelFor } from '../runtime.js';
+
+export interface WatchCommandOptions {
+  config?: string;
+  agent: string[];
+  logLevel?: LogLevel;
+  notify?: boolean;
+  metricsListen?: string;
+  metricsTextfile?: string;
+}
+
+/** `authwatch watch`: the long-running mode; resolves with 0 after SIGTERM/SIGINT. */
+export async function watchCommand(options: WatchCommandOptions, io: Io): Promise<number> {
+  const metricsListen = options.metricsListen === undefined ? undefined : parseListen(options.metricsListen);
+  const load = () => loadRuntime(options.config, io.env, options.notify !== false);
+  // The first load fails loudly (exit 78); later ones (SIGHUP) keep the old config instead.
+  const first = await load();
+  const log = createLogger(logLevelFor(options.logLevel, io.env, first.config, 'info'), (line) => io.stderr.write(line));
+  let initial: typeof first | undefined = first;
+  try {
+    return await runWatch({
+      load: async () => {
+        const runtime = initial ?? (await load());
+        initial = undefined;
+        return runtime;
+      },
+      agents: options.agent,
+      metricsListen,
+      metricsTextfile: options.metricsTextfile,
+      env: io.env,
+      log,
+      now: io.now,
+    });
+  } finally {
+    await log.flush();
+  }
+}

@@ -1,0 +1,23 @@
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import type { LogLevel } from '../log-levels.js';
+import type { Notifier } from '../notifiers/types.js';
+
+/** The config, and its notifiers built (secrets resolved) when they will be used. */
+export async function loadRuntime(
+  configPath: string | undefined,
+  env: Record<string, string | undefined>,
+  withNotifiers: boolean,
+): Promise<{ config: Config; notifiers: Notifier[] }> {
+  const { config, path, searchedPath } = await loadConfig(configPath, env);
+  const notifiers =
+    withNotifiers && config.notifiers.length > 0
+      ? (await import('../notifiers/registry.js')).buildNotifiers(config.notifiers, env, path ?? searchedPath)
+      : [];
+  return { config, notifiers };
+}
+
+/** `--log-level` > AUTHWATCH_LOG_LEVEL > the config's logLevel > the command's default. */
+export function logLevelFor(flag: LogLevel | undefined, env: Record<string, string | undefined>, config: Config, fallback: LogLevel): LogLevel {
+  return flag ?? (env.AUTHWATCH_LOG_LEVEL as LogLevel | undefined) ?? config.logLevel ?? fallback;
+}

@@ -1,0 +1,70 @@
+import { STATUSES, type Credential } from '../monitor/types.js';
+
+/** What the metrics describe: the last check, and notification totals since the state began. */
+export interface MetricsInput {
+  credentials: readonly Credential[];
+  /** Whether every source answered (no `error` records). */
+  success: boolean;
+  durationMs: number;
+  checkedAt: number;
+  /** `{ notifier: { delivered, failed } }`, cumulative. */
+  notifications: Readonly<Record<string, { delivered: number; failed: number }>>;
+}
+
+/** A label value in the text format: backslash, double quote and newline escaped. */
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function labels(pairs: Record<string, string>): string {
+  return `{${Object.entries(pairs)
+    .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+    .join(',')}}`;
+}
+
+/** Profile label: the profile id, or the record id when there is none, so series never collide. */
+function profileOf(c: Credential): string {
+  return c.profileId ?? c.id;
+}
+
+/**
+ * Renders the Prometheus text exposition format (version 0.0.4). Metric names are a contract
+ * that alerting rules depend on: add, never rename.
+ */
+export function renderMetrics(input: MetricsInput): string {
+  const out: string[] = [];
+  const family = (name: string, type: 'gauge' | 'counter', help: string, samples: string[]) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples);
+  };
+  const seconds = (ms: number) => String(ms / 1000);
+
+  family(
+    'authwatch_credential_expiry_timestamp_seconds',
+    'gauge',
+    'When the credential expires, as a Unix timestamp; absent for credentials without an expiry.',
+    input.credentials
+      .filter((c) => c.expiresAt !== null && c.status !== 'error')
+      .map((c) => `authwatch_credential_expiry_timestamp_seconds${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), type: c.type ?? '' })} ${seconds(c.expiresAt!)}`),
+  );
+  family(
+    'authwatch_credential_status',
+    'gauge',
+    'The credential status: 1 for the current one, 0 for the others.',
+    input.credentials.flatMap((c) =>
+      STATUSES.map((status) => `authwatch_credential_status${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), status })} ${c.status === status ? 1 : 0}`),
+    ),
+  );
+  family('authwatch_check_success', 'gauge', 'Whether the last check could read every source (1) or not (0).', [`authwatch_check_success ${input.success ? 1 : 0}`]);
+  family('authwatch_check_duration_seconds', 'gauge', 'How long the last check took.', [`authwatch_check_duration_seconds ${seconds(input.durationMs)}`]);
+  family('authwatch_last_check_timestamp_seconds', 'gauge', 'When the last check finished, as a Unix timestamp.', [`authwatch_last_check_timestamp_seconds ${seconds(input.checkedAt)}`]);
+  family(
+    'authwatch_notifications_total',
+    'counter',
+    'Notifications attempted, by notifier and result (delivered or failed).',
+    Object.entries(input.notifications).flatMap(([notifier, counts]) => [
+      `authwatch_notifications_total${labels({ notifier, result: 'delivered' })} ${counts.delivered}`,
+      `authwatch_notifications_total${labels({ notifier, result: 'failed' })} ${counts.failed}`,
+    ]),
+  );
+  return `${out.join('\n')}\n`;
+}

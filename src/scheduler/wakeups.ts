@@ -1,0 +1,32 @@
+import type { Thresholds } from '../monitor/evaluate.js';
+import type { AlertMemory } from '../monitor/alerts.js';
+import type { Credential } from '../monitor/types.js';
+
+export interface WakeupInputs {
+  credentials: readonly Credential[];
+  thresholds: Thresholds;
+  /** Open alert streams and the reminder intervals, so reminders go out on time too. */
+  alerts: Readonly<Record<string, AlertMemory>>;
+  remind: { warn: number; critical: number; expired: number };
+}
+
+/**
+ * The next moment after `now` at which a check would see something new: a credential crossing
+ * its warn or critical threshold or its expiry, or an open alert's reminder falling due. Pure.
+ * A token expiring at 14:03 thus gets its critical and expired alerts at 14:03, not at the next
+ * quarter hour. Undefined when nothing is ahead.
+ */
+export function nextWakeup({ credentials, thresholds, alerts, remind }: WakeupInputs, now: number): number | undefined {
+  const moments: number[] = [];
+  for (const c of credentials) {
+    if (c.expiresAt === null || c.condition !== 'valid') continue;
+    if (c.refreshable) moments.push(c.expiresAt);
+    else moments.push(c.expiresAt - thresholds.warn, c.expiresAt - thresholds.critical, c.expiresAt);
+  }
+  for (const memory of Object.values(alerts)) {
+    const interval = memory.status === 'warn' ? remind.warn : memory.status === 'critical' ? remind.critical : remind.expired;
+    moments.push(memory.lastSentAt + interval);
+  }
+  const future = moments.filter((t) => t > now);
+  return future.length ? Math.min(...future) : undefined;
+}
