@@ -83,6 +83,40 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       exitCode = await watchCommand({ ...options, agent: options.agent ?? [] }, io);
     });
 
+  type Deploy = import('./commands/deploy.js').DeployOptions;
+  const deployOptions = (command: Command, generating: boolean) => {
+    command
+      .addOption(configOption())
+      .option('-s, --schedule <cron>', 'cron schedule (default: schedule in the config, */15 * * * *)')
+      .option('--timezone <zone>', 'time zone of the schedule (default: timezone in the config)')
+      .option('--mode <mode>', 'timer (check on the schedule, default) or watch (a long-running service)')
+      .option('--system', 'systemd: system units (default: user units)')
+      .option('--wake-lock', 'termux: take a wake lock at boot')
+      .option('--node <path>', 'node binary the files run (default: this one)')
+      .option('--authwatch <path>', "authwatch's dist/cli.js the files run (default: this one)")
+      .option('--path <dirs>', "PATH the job gets, colon-separated (default: node's and openclaw's directories, then /usr/local/bin:/usr/bin:/bin)")
+      .option('--home <dir>', 'home directory the files go under (default: $HOME)');
+    if (generating) command.option('-o, --out <dir>', 'write the files into this directory instead of printing them');
+    else command.option('-n, --dry-run', 'print every file and command; change nothing');
+    return command;
+  };
+  deployOptions(program.command('generate <platform>').description('print the files that run authwatch on a schedule: systemd, termux, launchd or cron'), true).action(
+    async (platform: string, options: Deploy) => {
+      const { generateCommand } = await import('./commands/deploy.js');
+      exitCode = await generateCommand(platform, options, io);
+    },
+  );
+  deployOptions(program.command('install <platform>').description('write those files to their places and enable them: systemd, termux or launchd'), false).action(
+    async (platform: string, options: Deploy) => {
+      const { installCommand } = await import('./commands/deploy.js');
+      exitCode = await installCommand(platform, options, io);
+    },
+  );
+  deployOptions(program.command('uninstall <platform>').description('reverse what install did'), false).action(async (platform: string, options: Deploy) => {
+    const { uninstallCommand } = await import('./commands/deploy.js');
+    exitCode = await uninstallCommand(platform, options, io);
+  });
+
   const notify = program.command('notify').description('try the configured notifiers');
   notify
     .command('test')

@@ -7,7 +7,7 @@ import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, ROOT, runCli, 
 import { startReceiver } from '../helpers/receiver.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
-const NOTIFY_BIN = join(ROOT, 'test', 'fixtures', 'notify-bin');
+const RECORDING_BIN = join(ROOT, 'test', 'fixtures', 'recording-bin');
 const SECRET = `whsec_${Buffer.from(fakeToken('k')).toString('base64')}`;
 const receivers: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -22,7 +22,7 @@ async function receiver() {
 
 /** A sandbox with the fake openclaw answering `status` (a recorded fixture), clock pinned to it, fast retries. */
 function setup(status = 'status-token-expiring.json', notifiers = '') {
-  const box = sandbox([FAKE_BIN, NOTIFY_BIN]);
+  const box = sandbox([FAKE_BIN, RECORDING_BIN]);
   const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
   cpSync(join(FIXTURES, 'openclaw', status), join(dir, 'status-main.json'));
   Object.assign(box.env, { FAKE_OPENCLAW_DIR: dir, AUTHWATCH_NOW: String(FIXTURE_NOW), RECORD_ARGV_LOG: join(dir, 'argv.jsonl') });
@@ -303,7 +303,7 @@ describe('other channels', () => {
 
   it('desktop without notify-send installed: a clear failure, not retried', async () => {
     const t = setup('status-expired-and-api-key.json', '  - type: desktop\n');
-    t.box.env.PATH = t.box.env.PATH!.replace(`${NOTIFY_BIN}:`, '');
+    t.box.env.PATH = t.box.env.PATH!.replace(`${RECORDING_BIN}:`, '');
     const result = await t.check();
     expect(parseReport(result).notifications).toMatchObject([{ ok: false, queued: false, message: 'desktop "desktop": notify-send not found (not installed, or not on PATH)' }]);
   });

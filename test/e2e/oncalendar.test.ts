@@ -3,6 +3,7 @@ import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
 import { parseCron } from '../../src/deploy/cron.js';
 import { toOnCalendar } from '../../src/deploy/oncalendar.js';
+import { CRON_TABLE as TABLE } from '../helpers/cron-table.js';
 
 // A fixed reference instant, off any minute boundary, so both sides count from the same moment.
 const BASE = Date.UTC(2026, 10, 25, 13, 37, 21, 500);
@@ -21,45 +22,6 @@ function cronerNext(expression: string, n: number): string[] {
   return new Cron(expression, { timezone: 'UTC', paused: true }).nextRuns(n, new Date(BASE)).map((d) => d.toISOString().replace('.000Z', 'Z'));
 }
 
-const TABLE = [
-  '*/15 * * * *',
-  '0 * * * *',
-  '0 0 * * *',
-  '30 2 * * *',
-  '0 9-17 * * 1-5',
-  '*/5 9-17 * * MON-FRI',
-  '0 0 1 * *',
-  '0 0 1 1 *',
-  '0 12 * * 0',
-  '0 12 * * 7',
-  '15,45 * * * *',
-  '0 */2 * * *',
-  '0 6,18 * * *',
-  '5-59/20 * * * *',
-  '10-40/10 * * * *',
-  '0 0 */2 * *',
-  '0 0 1,15 * *',
-  '0 0 13 * 5',
-  '0 0 1 * MON',
-  '0 8 * JAN,JUL *',
-  '0 8 * 3-5 *',
-  '0 0 * * SAT,SUN',
-  '@daily',
-  '@hourly',
-  '@weekly',
-  '@monthly',
-  '0 0 29 2 *',
-  '0 0 31 * *',
-  '*/30 * * * * *',
-  '0 */10 * * * *',
-  '15 3 * * 1-5',
-  '0 0 * * 1-5/2',
-  '0 0 */2 * 1',
-  '0 22 * * 0-6',
-  '59 23 31 12 *',
-  '0 0,12 1-7 * 1',
-  '0 0 13 * 0-6',
-];
 
 describe('cron → OnCalendar, checked against the real systemd-analyze and croner', () => {
   it('covers at least 30 expressions', () => {

@@ -1,0 +1,24 @@
+/** A word for ExecStart= (systemd.service "Command lines"): double-quoted, with `\`, `"`, `$` and `%` escaped. */
+export function systemdWord(word: string): string {
+  return `"${word.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '$$$$').replace(/%/g, '%%')}"`;
+}
+
+/** A value for Environment=: the whole assignment double-quoted, `\` and `"` escaped, `%` doubled (specifiers). */
+export function systemdAssignment(name: string, value: string): string {
+  return `"${`${name}=${value}`.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`;
+}
+
+/** A path in a unit setting that takes a bare path: only specifiers (`%`) need escaping. */
+export function systemdPath(path: string): string {
+  return path.replace(/%/g, '%%');
+}
+
+/** A POSIX shell word: single-quoted, with embedded single quotes closed, escaped and reopened. */
+export function shWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Text for XML character data or attribute values. */
+export function xmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}

@@ -1,0 +1,230 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import plist from 'plist';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { generateDefaults } from '../../scripts/generate-deploy.mjs';
+import { termuxPeriodMs } from '../../src/deploy/termux.js';
+import { CLI, ROOT, runCli, sandbox } from '../helpers/cli.js';
+import { CRON_TABLE } from '../helpers/cron-table.js';
+
+const RECORDING_BIN = join(ROOT, 'test', 'fixtures', 'recording-bin');
+
+/**
+ * A HOME whose path has a space, both quotes and a `%`, with node and authwatch reachable inside
+ * it, so the generated files must quote and escape every path to work.
+ */
+function awkwardHome() {
+  const root = mkdtempSync(join(tmpdir(), 'aw-deploy-'));
+  const home = join(root, `ana's "home" 100%`);
+  mkdirSync(join(home, 'bin'), { recursive: true });
+  copyFileSync(process.execPath, join(home, 'bin', 'node'));
+  mkdirSync(join(home, 'aw'));
+  symlinkSync(CLI, join(home, 'aw', 'cli.js'));
+  return { root, home, node: join(home, 'bin', 'node'), entry: join(home, 'aw', 'cli.js') };
+}
+
+function generateInto(platform: string, extra: string[], where = awkwardHome()) {
+  const out = join(where.root, `out-${platform}-${extra.join('-').replace(/\W/g, '')}`);
+  const result = spawnSync(
+    process.execPath,
+    [CLI, 'generate', platform, '--home', where.home, '--node', where.node, '--authwatch', where.entry, '--path', `${join(where.home, 'bin')}:/usr/bin:/bin`, '--out', out, ...extra],
+    { env: { HOME: where.home, PATH: '/usr/bin:/bin', USER: 'ana' }, encoding: 'utf8' },
+  );
+  expect(result.status, result.stderr).toBe(0);
+  return { out, files: readdirSync(out).map((name) => join(out, name)), ...where };
+}
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) out[relative(dir, path)] = `${statSync(path).mode.toString(8)}:${readFileSync(path, 'utf8')}`;
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('checked-in defaults', () => {
+  it('deploy/systemd and deploy/termux are exactly what the generator makes', () => {
+    const out = mkdtempSync(join(tmpdir(), 'aw-defaults-'));
+    generateDefaults(out);
+    for (const platform of ['systemd', 'termux']) {
+      const generated = readdirSync(join(out, platform)).sort();
+      const checkedIn = readdirSync(join(ROOT, 'deploy', platform)).filter((f) => f !== 'README.md').sort();
+      expect(checkedIn).toEqual(generated);
+      for (const name of generated) {
+        expect(readFileSync(join(ROOT, 'deploy', platform, name), 'utf8'), `deploy/${platform}/${name} is stale: node scripts/generate-deploy.mjs`).toBe(
+          readFileSync(join(out, platform, name), 'utf8'),
+        );
+      }
+    }
+  });
+});
+
+describe('systemd units', () => {
+  it.each([
+    ['timer, user units', []],
+    ['timer, system units', ['--system']],
+    ['watch, user units', ['--mode', 'watch']],
+    ['watch, system units', ['--mode', 'watch', '--system']],
+    ['timer with day-of-month OR day-of-week and a time zone', ['--schedule', '0 9 13 * 5', '--timezone', 'Europe/Berlin']],
+  ])('%s pass systemd-analyze verify, under a HOME with a space, quotes and %%', (_name, extra) => {
+    const { files } = generateInto('systemd', extra);
+    const result = spawnSync('systemd-analyze', ['verify', ...files], { encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' } });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr.trim()).toBe('');
+  });
+
+  it('quote ExecStart and PATH, escape % as %%, and load OpenClaw\'s .env', () => {
+    const { out, node, entry, home } = generateInto('systemd', []);
+    const service = readFileSync(join(out, 'authwatch.service'), 'utf8');
+    const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%');
+    // The node path has quotes, which systemd refuses in an executable name: started through env.
+    expect(service).toContain(`ExecStart="/usr/bin/env" "${esc(node)}" "${esc(entry)}" "check"\n`);
+    expect(service).toContain(`Environment="PATH=${esc(join(home, 'bin'))}:/usr/bin:/bin"\n`);
+    expect(service).toContain('EnvironmentFile=-%h/.openclaw/.env\n');
+    expect(service).toContain('SuccessExitStatus=2\n');
+    expect(service).not.toContain('network-online.target');
+    const timer = readFileSync(join(out, 'authwatch.timer'), 'utf8');
+    expect(timer).toContain('OnCalendar=*-*-* *:00,15,30,45:00\nPersistent=true\n');
+  });
+
+  it('an expression with no systemd form is refused with the documented message (exit 64)', async () => {
+    const result = await runCli(['generate', 'systemd', '--schedule', '0 0 L * *'], sandbox().env);
+    expect(result.exitCode).toBe(64);
+    expect(result.stderr).toBe('authwatch: schedule "0 0 L * *": L, W and # (last day, nearest weekday, nth weekday) have no equivalent in systemd, launchd or Android; use plain fields\n');
+  });
+});
+
+describe('termux', () => {
+  it('scripts pass sh -n and bash -n under an awkward HOME', () => {
+    const { files } = generateInto('termux', ['--wake-lock']);
+    expect(files).toHaveLength(4);
+    for (const file of files) {
+      for (const shell of ['sh', 'bash']) {
+        const result = spawnSync(shell, ['-n', file], { encoding: 'utf8' });
+        expect(result.status, `${shell} -n ${file}: ${result.stderr}`).toBe(0);
+      }
+    }
+  });
+
+  it('the job script runs authwatch from the quoted paths (executed here with sh)', () => {
+    const where = awkwardHome();
+    const { out } = generateInto('termux', [], where);
+    const result = spawnSync('sh', [join(out, 'check-job.sh'), '--version'], { encoding: 'utf8', env: { HOME: where.home } });
+    // The script ends in `exec node cli.js check`: `check` runs and reports (no openclaw here: exit 3).
+    expect(result.status).toBe(3);
+    expect(result.stdout).toContain('openclaw not found');
+  });
+
+  it.each(CRON_TABLE)('period for %s is at least Android\'s 900000 ms', (schedule) => {
+    expect(termuxPeriodMs(schedule)).toBeGreaterThanOrEqual(900_000);
+  });
+
+  it('install registers the job with a fixed id and writes the scripts; uninstall cancels it and removes them', async () => {
+    const box = sandbox([RECORDING_BIN]);
+    const log = join(box.home, 'argv.jsonl');
+    box.env.RECORD_ARGV_LOG = log;
+    const result = await runCli(['install', 'termux', '--schedule', '*/5 * * * *'], box.env);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const job = join(box.home, '.termux', 'authwatch', 'check-job.sh');
+    expect(statSync(job).mode & 0o777).toBe(0o700);
+    for (const f of ['.termux/boot/authwatch', '.shortcuts/tasks/authwatch-status', '.shortcuts/authwatch-reauth']) expect(statSync(join(box.home, f)).isFile()).toBe(true);
+    const calls = () => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    expect(calls()).toEqual([['termux-job-scheduler', '--job-id', '4713', '--period-ms', '900000', '--persisted', 'true', '--script', job]]);
+
+    const removed = await runCli(['uninstall', 'termux'], box.env);
+    expect(removed.exitCode).toBe(0);
+    expect(calls().at(-1)).toEqual(['termux-job-scheduler', '--cancel', '--job-id', '4713']);
+    expect(() => statSync(job)).toThrow();
+  });
+});
+
+describe('install systemd (fake systemctl and loginctl)', () => {
+  it('writes the units, runs daemon-reload and enable --now, warns when lingering is off; idempotent; uninstall reverses it', async () => {
+    const box = sandbox([RECORDING_BIN]);
+    const log = join(box.home, 'argv.jsonl');
+    Object.assign(box.env, { RECORD_ARGV_LOG: log, USER: 'ana' });
+    const calls = () => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const unitDir = join(box.home, '.config', 'systemd', 'user');
+
+    const first = await runCli(['install', 'systemd'], box.env);
+    expect(first.exitCode, first.stdout + first.stderr).toBe(0);
+    expect(readdirSync(unitDir).sort()).toEqual(['authwatch.service', 'authwatch.timer']);
+    expect(calls()).toEqual([
+      ['systemctl', '--user', 'daemon-reload'],
+      ['systemctl', '--user', 'enable', '--now', 'authwatch.timer'],
+      ['loginctl', 'show-user', 'ana', '--property=Linger'],
+    ]);
+    expect(first.stderr).toBe('authwatch: warning: lingering is off for ana: the timer runs only while you are logged in. Turn it on with: loginctl enable-linger ana\n');
+    const units = snapshot(unitDir);
+
+    const again = await runCli(['install', 'systemd'], { ...box.env, FAKE_LINGER: 'yes' });
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toBe('');
+    expect(snapshot(unitDir)).toEqual(units);
+    expect(calls().slice(3)).toEqual(calls().slice(0, 3));
+
+    const removed = await runCli(['uninstall', 'systemd'], box.env);
+    expect(removed.exitCode).toBe(0);
+    expect(readdirSync(unitDir)).toEqual([]);
+    expect(calls().slice(6)).toEqual([
+      ['systemctl', '--user', 'disable', '--now', 'authwatch.timer'],
+      ['systemctl', '--user', 'daemon-reload'],
+    ]);
+  });
+
+  it('--dry-run prints every file and command and changes nothing', async () => {
+    const box = sandbox([RECORDING_BIN]);
+    box.env.RECORD_ARGV_LOG = join(box.home, 'argv.jsonl');
+    const before = snapshot(box.home);
+    for (const args of [['install', 'systemd', '--dry-run'], ['install', 'termux', '--dry-run'], ['install', 'launchd', '--dry-run'], ['uninstall', 'systemd', '--dry-run']]) {
+      const result = await runCli(args, box.env);
+      expect(result.exitCode, result.stderr).toBe(0);
+    }
+    expect(snapshot(box.home)).toEqual(before);
+    const shown = await runCli(['install', 'systemd', '--dry-run'], box.env);
+    expect(shown.stdout).toContain(`would write ${join(box.home, '.config', 'systemd', 'user', 'authwatch.timer')} (mode 644):\n`);
+    expect(shown.stdout).toContain('would run: systemctl --user enable --now authwatch.timer\n');
+  });
+});
+
+describe('launchd and cron', () => {
+  it('the plist parses with a real plist parser, with exact paths and one calendar entry per time', () => {
+    const { out, node, entry, home } = generateInto('launchd', ['--schedule', '*/15 9-10 * * 1-5']);
+    const parsed = plist.parse(readFileSync(join(out, 'dev.authwatch.check.plist'), 'utf8')) as Record<string, unknown>;
+    expect(parsed.Label).toBe('dev.authwatch.check');
+    expect(parsed.ProgramArguments).toEqual([node, entry, 'check']);
+    expect(parsed.EnvironmentVariables).toEqual({ PATH: `${join(home, 'bin')}:/usr/bin:/bin` });
+    const entries = parsed.StartCalendarInterval as Array<Record<string, number>>;
+    expect(entries).toHaveLength(5 * 2 * 4);
+    expect(entries).toContainEqual({ Weekday: 1, Hour: 9, Minute: 0 });
+    expect(entries).toContainEqual({ Weekday: 5, Hour: 10, Minute: 45 });
+  });
+
+  it('launchd: day of month OR day of week becomes two groups; watch mode keeps the job alive', () => {
+    const { out } = generateInto('launchd', ['--schedule', '0 9 13 * 5']);
+    expect((plist.parse(readFileSync(join(out, 'dev.authwatch.check.plist'), 'utf8')) as { StartCalendarInterval: unknown }).StartCalendarInterval).toEqual([
+      { Day: 13, Hour: 9, Minute: 0 },
+      { Weekday: 5, Hour: 9, Minute: 0 },
+    ]);
+    const watch = generateInto('launchd', ['--mode', 'watch']);
+    expect(plist.parse(readFileSync(join(watch.out, 'dev.authwatch.watch.plist'), 'utf8'))).toMatchObject({ RunAtLoad: true, KeepAlive: true });
+  });
+
+  it('cron: PATH set, % escaped for crontab, and the command is valid sh', () => {
+    const { out, home } = generateInto('cron', ['--schedule', '*/10 * * * *']);
+    const line = readFileSync(join(out, 'authwatch.crontab'), 'utf8').split('\n').find((l) => l.startsWith('*/10'))!;
+    expect(line).toContain('\\%');
+    expect(line.replace(/\\%/g, '%')).toContain(join(home, 'bin', 'node').replace(/'/g, `'\\''`));
+    const command = line.slice('*/10 * * * * '.length).replace(/\\%/g, '%');
+    expect(spawnSync('sh', ['-n', '-c', command]).status).toBe(0);
+    expect(execFileSync('sh', ['-c', `${command.replace(/ >> .*$/, '')} --help`], { encoding: 'utf8' })).toContain('Usage: authwatch check');
+  });
+});
