@@ -117,6 +117,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     exitCode = await uninstallCommand(platform, options, io);
   });
 
+  program
+    .command('doctor')
+    .description("check that the scheduled job can work: node and openclaw on its PATH, config, notifiers, schedule; exit 1 on a problem")
+    .addOption(configOption())
+    .action(async (options: CommonOptions) => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      exitCode = await doctorCommand(options, io);
+    });
+
   const notify = program.command('notify').description('try the configured notifiers');
   notify
     .command('test')

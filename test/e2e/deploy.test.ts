@@ -228,3 +228,37 @@ describe('launchd and cron', () => {
     expect(execFileSync('sh', ['-c', `${command.replace(/ >> .*$/, '')} --help`], { encoding: 'utf8' })).toContain('Usage: authwatch check');
   });
 });
+
+describe('doctor', () => {
+  it('names what stops the job from working, and exits 1', async () => {
+    const box = sandbox();
+    const result = await runCli(['doctor'], box.env);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('FAIL  openclaw: "openclaw" is not on the job\'s PATH; install OpenClaw there, or set sources.openclaw.command (or OPENCLAW_BIN) to its full path\n');
+    expect(result.stdout).toContain('FAIL  schedule: nothing installed; run `authwatch install systemd`');
+    expect(result.stdout).toMatch(/\n2 problems found\.\n$/);
+  });
+
+  it('all good once openclaw is found, the notifier\'s program exists and the timer is installed and active', async () => {
+    const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin'), RECORDING_BIN]);
+    Object.assign(box.env, { RECORD_ARGV_LOG: join(box.home, 'argv.jsonl'), FAKE_LINGER: 'yes', FAKE_SYSTEMCTL_SHOW: 'ActiveState=active' });
+    // notify-send is on this shell's PATH (the recording fake) but not on the PATH the timer gets.
+    box.writeConfig('notifiers:\n  - type: desktop\n');
+    expect((await runCli(['install', 'systemd'], box.env)).exitCode).toBe(0);
+    const desktop = await runCli(['doctor'], box.env);
+    expect(desktop.exitCode).toBe(1);
+    expect(desktop.stdout).toContain('FAIL  notifier desktop "desktop": notify-send is not on the job\'s PATH\n');
+
+    const pager = join(box.home, 'page-me');
+    copyFileSync(join(RECORDING_BIN, 'notify-send'), pager);
+    box.writeConfig(`schedule: "0 6 * * *"\nnotifiers:\n  - type: command\n    command: [${JSON.stringify(pager)}]\n  - type: ntfy\n    topic: t\n`);
+    const result = await runCli(['doctor'], box.env);
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout).toContain(`ok    openclaw: ${join(ROOT, 'test', 'fixtures', 'bin', 'openclaw')}\n`);
+    expect(result.stdout).toContain(`ok    notifier command "command": ${pager} found\n`);
+    expect(result.stdout).toContain('ok    notifier ntfy "ntfy": configured (not contacted; `authwatch notify test` sends a test alert)\n');
+    expect(result.stdout).toContain('ok    systemd timer: active\n');
+    expect(result.stdout).toMatch(/ok {4}next scheduled check: \d{4}-\d\d-\d\d 06:00 \(0 6 \* \* \*\)\n/);
+    expect(result.stdout).toMatch(/\nAll good\.\n$/);
+  });
+});

@@ -1,0 +1,106 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { Cron } from 'croner';
+import { loadConfig } from '../../config/load.js';
+import { stateDir } from '../../config/paths.js';
+import type { Config } from '../../config/schema.js';
+import { detectFacts, which } from '../../deploy/facts.js';
+import { ConfigError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import { runProgram } from '../../monitor/sources/run.js';
+import { localTime } from '../render.js';
+import type { Io } from '../io.js';
+
+type Verdict = 'ok' | 'warn' | 'FAIL';
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `authwatch doctor`: can the scheduled job work? node and openclaw on the PATH the job gets, the
+ * config valid, each notifier's program or URL usable, the job installed, and when it runs next.
+ * Exit 0 when nothing failed, 1 otherwise.
+ */
+export async function doctorCommand(options: { config?: string }, io: Io): Promise<number> {
+  const lines: Array<[Verdict, string]> = [];
+  const add = (verdict: Verdict, text: string) => lines.push([verdict, text]);
+  const facts = detectFacts(io.env);
+  const jobEnv = { PATH: facts.path.join(':') };
+  add('ok', `the scheduled job's PATH: ${jobEnv.PATH}`);
+
+  add(executable(facts.node) ? 'ok' : 'FAIL', `node: ${facts.node} (${process.version}${process.versions.node.startsWith('20.') ? ', end of life since 2026-04-30: plan a move to 22 or 24' : ''})`);
+
+  let config: Config | undefined;
+  try {
+    const loaded = await loadConfig(options.config, io.env);
+    config = loaded.config;
+    add('ok', `config: ${loaded.path ?? `none at ${loaded.searchedPath}, defaults apply`}`);
+    if (config.notifiers.length) (await import('../../notifiers/registry.js')).buildNotifiers(config.notifiers, io.env, loaded.path ?? loaded.searchedPath);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const line of error.lines) add('FAIL', `config: ${line}`);
+  }
+
+  if (config?.sources.openclaw.enabled !== false) {
+    const command = io.env.OPENCLAW_BIN ?? (Array.isArray(config?.sources.openclaw.command) ? config.sources.openclaw.command[0]! : (config?.sources.openclaw.command ?? 'openclaw'));
+    const found = isAbsolute(command) ? (executable(command) ? command : undefined) : which(command, jobEnv);
+    add(
+      found ? 'ok' : 'FAIL',
+      found ? `openclaw: ${found}` : `openclaw: "${command}" is not on the job's PATH; install OpenClaw there, or set sources.openclaw.command (or OPENCLAW_BIN) to its full path`,
+    );
+  }
+
+  for (const notifier of config?.notifiers ?? []) {
+    const name = `notifier ${notifier.type} "${notifier.name ?? notifier.type}"`;
+    const programs: Record<string, string | undefined> = {
+      desktop: process.platform === 'darwin' ? 'osascript' : 'notify-send',
+      termux: 'termux-notification',
+      command: notifier.type === 'command' ? notifier.command[0] : undefined,
+    };
+    const program = programs[notifier.type];
+    if (program) {
+      const found = isAbsolute(program) ? executable(program) : which(program, jobEnv) !== undefined;
+      add(found ? 'ok' : 'FAIL', `${name}: ${program} ${found ? 'found' : "is not on the job's PATH"}`);
+    } else {
+      add('ok', `${name}: configured (not contacted; \`authwatch notify test\` sends a test alert)`);
+    }
+  }
+
+  const schedule = config?.schedule ?? '*/15 * * * *';
+  const unitDir = join(facts.home, '.config', 'systemd', 'user');
+  const installed = [
+    ['systemd timer', join(unitDir, 'authwatch.timer')],
+    ['systemd watch service', join(unitDir, 'authwatch-watch.service')],
+    ['systemd timer (system)', '/etc/systemd/system/authwatch.timer'],
+    ['Termux job', join(facts.home, '.termux', 'authwatch', 'check-job.sh')],
+    ['launchd agent', join(facts.home, 'Library', 'LaunchAgents', 'dev.authwatch.check.plist')],
+  ].filter(([, path]) => existsSync(path!));
+  if (installed.length === 0) {
+    add('FAIL', 'schedule: nothing installed; run `authwatch install systemd` (or termux, launchd), or add `authwatch generate cron` to your crontab');
+  }
+  for (const [what, path] of installed) add('ok', `${what}: ${path}`);
+  if (installed.some(([what]) => what === 'systemd timer')) {
+    const state = await runProgram(['systemctl', '--user', 'show', 'authwatch.timer', '--property=ActiveState'], { timeoutMs: 10_000, env: io.env });
+    const active = state.ok && state.exitCode === 0 ? /ActiveState=(\S+)/.exec(state.stdout)?.[1] : undefined;
+    if (active === undefined) add('warn', 'systemd timer: could not ask systemctl --user whether it is active');
+    else add(active === 'active' ? 'ok' : 'FAIL', `systemd timer: ${active}${active === 'active' ? '' : '; start it: systemctl --user enable --now authwatch.timer'}`);
+  }
+  if (installed.length) {
+    const next = new Cron(schedule, { paused: true, ...(config?.timezone ? { timezone: config.timezone } : {}) }).nextRun();
+    add('ok', `next scheduled check: ${next ? localTime(next.getTime()) : 'never'} (${schedule}${config?.timezone ? ` ${config.timezone}` : ''})`);
+  }
+
+  const dir = stateDir(io.env);
+  add(!existsSync(dir) || executable(dir) ? 'ok' : 'FAIL', `state: ${dir}`);
+
+  for (const [verdict, text] of lines) io.stdout.write(`${verdict.padEnd(5)} ${text}\n`);
+  const failed = lines.filter(([v]) => v === 'FAIL').length;
+  io.stdout.write(failed ? `\n${failed} problem${failed === 1 ? '' : 's'} found.\n` : '\nAll good.\n');
+  return failed ? ExitCode.Problem : ExitCode.Ok;
+}
