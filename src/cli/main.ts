@@ -100,22 +100,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     else command.option('-n, --dry-run', 'print every file and command; change nothing');
     return command;
   };
-  deployOptions(program.command('generate <platform>').description('print the files that run authwatch on a schedule: systemd, termux, launchd or cron'), true).action(
-    async (platform: string, options: Deploy) => {
-      const { generateCommand } = await import('./commands/deploy.js');
-      exitCode = await generateCommand(platform, options, io);
-    },
-  );
-  deployOptions(program.command('install <platform>').description('write those files to their places and enable them: systemd, termux or launchd'), false).action(
-    async (platform: string, options: Deploy) => {
-      const { installCommand } = await import('./commands/deploy.js');
-      exitCode = await installCommand(platform, options, io);
-    },
-  );
-  deployOptions(program.command('uninstall <platform>').description('reverse what install did'), false).action(async (platform: string, options: Deploy) => {
-    const { uninstallCommand } = await import('./commands/deploy.js');
-    exitCode = await uninstallCommand(platform, options, io);
-  });
+  const deployCommands = [
+    ['generate', 'print the files that run authwatch on a schedule: systemd, termux, launchd or cron', 'generateCommand'],
+    ['install', 'write those files to their places and enable them: systemd, termux or launchd', 'installCommand'],
+    ['uninstall', 'reverse what install did', 'uninstallCommand'],
+  ] as const;
+  for (const [name, description, run] of deployCommands) {
+    deployOptions(program.command(`${name} <platform>`).description(description), name === 'generate').action(async (platform: string, options: Deploy) => {
+      const commands = await import('./commands/deploy.js');
+      exitCode = await commands[run](platform, options, io);
+    });
+  }
 
   program
     .command('doctor')
