@@ -218,6 +218,22 @@ describe('launchd and cron', () => {
     expect(plist.parse(readFileSync(join(watch.out, 'dev.authwatch.watch.plist'), 'utf8'))).toMatchObject({ RunAtLoad: true, KeepAlive: true });
   });
 
+  it('install launchd bootstraps the agent in the user\'s GUI domain; uninstall boots it out', async () => {
+    const box = sandbox([RECORDING_BIN]);
+    box.env.RECORD_ARGV_LOG = join(box.home, 'argv.jsonl');
+    const plistPath = join(box.home, 'Library', 'LaunchAgents', 'dev.authwatch.check.plist');
+    expect((await runCli(['install', 'launchd'], box.env)).exitCode).toBe(0);
+    expect(plist.parse(readFileSync(plistPath, 'utf8'))).toMatchObject({ Label: 'dev.authwatch.check' });
+    expect((await runCli(['uninstall', 'launchd'], box.env)).exitCode).toBe(0);
+    const calls = readFileSync(join(box.home, 'argv.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const domain = `gui/${process.getuid!()}`;
+    expect(calls).toEqual([
+      ['launchctl', 'bootstrap', domain, plistPath],
+      ['launchctl', 'bootout', domain, plistPath],
+    ]);
+    expect(() => statSync(plistPath)).toThrow();
+  });
+
   it('cron: PATH set, % escaped for crontab, and the command is valid sh', () => {
     const { out, home } = generateInto('cron', ['--schedule', '*/10 * * * *']);
     const line = readFileSync(join(out, 'authwatch.crontab'), 'utf8').split('\n').find((l) => l.startsWith('*/10'))!;
