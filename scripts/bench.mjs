@@ -97,8 +97,23 @@ console.log(
 
 const CHECKS = Number(process.env.BENCH_WATCH_CHECKS ?? 1000);
 // Right after a burst of checks V8 still holds the heap it grew; its memory reducer hands it back
-// after ~10 s of idleness (measured: 73 MB at +1 s, 54 MB at +11 s and +31 s). Idle means settled.
-const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 15_000);
+// after some seconds of idleness (measured: 73 MB at +1 s, 54 MB at +11 s; sometimes later). Idle
+// means settled: RSS read every second until it has not fallen for 5 readings (at most 60 s).
+async function settledRss(pid) {
+  let best = rssMb(pid);
+  let still = 0;
+  for (let i = 0; i < 60 && still < 5; i++) {
+    await sleep(1000);
+    const now = rssMb(pid);
+    if (now < best - 0.5) {
+      best = now;
+      still = 0;
+    } else {
+      still++;
+    }
+  }
+  return best;
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** VmRSS of a live process, in MB (Linux /proc). */
@@ -145,8 +160,7 @@ if (process.platform === 'linux') {
       const busy = Date.now();
       await sleep(1000);
       rssAt[`${n}busy`] = rssMb(w.child.pid);
-      await sleep(SETTLE_MS - 1000);
-      rssAt[n] = rssMb(w.child.pid);
+      rssAt[n] = await settledRss(w.child.pid);
       busyMs += Date.now() - busy;
     }
   }

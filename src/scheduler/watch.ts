@@ -121,7 +121,12 @@ export async function runWatch(options: WatchOptions): Promise<number> {
     );
     // Only when it comes before the next scheduled run; the schedule covers the rest.
     const scheduled = cron?.nextRun()?.getTime();
-    wakeup = at !== undefined && (scheduled === undefined || at < scheduled) ? new WallClockTimer(at + CROSSING_MARGIN_MS, () => trigger('threshold')) : undefined;
+    // Measured on the same clock as `at`: with a different one (AUTHWATCH_NOW in tests) a moment
+    // already past on the timer's clock would fire at once, every time, and spin.
+    wakeup =
+      at !== undefined && (scheduled === undefined || at < scheduled)
+        ? new WallClockTimer(at + CROSSING_MARGIN_MS, () => trigger('threshold'), options.now)
+        : undefined;
   };
 
   const startCron = (): void => {

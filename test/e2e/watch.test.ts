@@ -76,6 +76,18 @@ describe('authwatch watch', () => {
     expect(w.checks().map((l) => l.trigger)).toEqual(['start', 'threshold']);
   });
 
+  it('does not spin when a threshold moment is already past on the real clock (clock pinned by AUTHWATCH_NOW)', async () => {
+    // Regression: wake-ups were computed on the injected clock but timed on the real one, so a
+    // moment past in real time fired at once, after every check.
+    const pinned = Date.now() - 10 * H;
+    const t = setup('schedule: "0 0 1 1 *"\n', pinned + 3 * H);
+    t.box.env.AUTHWATCH_NOW = String(pinned);
+    const w = watch([], t.box.env);
+    await w.waitFor(() => w.checks().length >= 1, 15_000, 'the first check');
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(w.checks().length).toBe(1);
+  });
+
   it('never runs two checks at once, even when a check takes longer than the schedule period', async () => {
     const t = setup('schedule: "* * * * * *"\n', Date.now() + 30 * 86_400_000);
     t.box.env.FAKE_OPENCLAW_DELAY_MS = '1500';
