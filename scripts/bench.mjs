@@ -98,11 +98,12 @@ console.log(
 const CHECKS = Number(process.env.BENCH_WATCH_CHECKS ?? 1000);
 // Right after a burst of checks V8 still holds the heap it grew; its memory reducer hands it back
 // after some seconds of idleness (measured: 73 MB at +1 s, 54 MB at +11 s; sometimes later). Idle
-// means settled: RSS read every second until it has not fallen for 5 readings (at most 60 s).
+// means settled: RSS read every second for at least 20 s (the reducer does not start at once), then
+// until it has not fallen for 5 readings (at most 60 s).
 async function settledRss(pid) {
   let best = rssMb(pid);
   let still = 0;
-  for (let i = 0; i < 60 && still < 5; i++) {
+  for (let i = 0; i < 60 && (i < 20 || still < 5); i++) {
     await sleep(1000);
     const now = rssMb(pid);
     if (now < best - 0.5) {
