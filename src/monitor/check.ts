@@ -75,15 +75,24 @@ export async function runCheck({ config, agents, notifiers = [], trigger, signal
     await saveState(path, next);
     const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));
     const durationMs = performance.now() - started;
-    if (config.heartbeat) await pingHeartbeat(config.heartbeat, errors.length === 0, env, log);
-    log.info(
-      { trigger, credentials: credentials.length, worst: worstStatus(credentials), errors: errors.length, notifications: notifications.length, ms: Math.round(durationMs) },
-      'check finished',
-    );
     return { checkedAt, credentials, errors, notifications, notificationTotals: next.notificationTotals, durationMs, alerts: next.alerts };
   };
   // The lock exists so that two runs never send one alert twice. Without notifiers a run only
   // remembers expiries, written atomically (the last writer wins, harmlessly), and skipping the
   // lock spares every plain `check` the ~10 ms that loading proper-lockfile costs.
-  return notifiers.length > 0 ? withStateLock(path, log, work) : work();
+  const report = notifiers.length > 0 ? await withStateLock(path, log, work) : await work();
+  // Outside the lock: a slow dead-man's switch must not hold up another run.
+  if (config.heartbeat) await pingHeartbeat(config.heartbeat, report.errors.length === 0, env, log);
+  log.info(
+    {
+      trigger,
+      credentials: report.credentials.length,
+      worst: worstStatus(report.credentials),
+      errors: report.errors.length,
+      notifications: report.notifications.length,
+      ms: Math.round(report.durationMs),
+    },
+    'check finished',
+  );
+  return report;
 }
