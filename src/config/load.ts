@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Document, LineCounter } from 'yaml';
 import * as z from 'zod/mini';
 import { ConfigError } from '../errors.js';
+import { issuePath } from '../issue-path.js';
 import { defaultConfigPath } from './paths.js';
 import { configSchema, defaultConfig, type Config } from './schema.js';
 
@@ -71,14 +72,10 @@ function describeIssue(issue: z.core.$ZodIssue, locate: Locate, file: string): s
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
-      return `${file}:${locate(path, true)}: ${keyPath(path)}: unknown key`;
+      return `${file}:${locate(path, true)}: ${issuePath(path)}: unknown key`;
     });
   }
-  return [`${file}:${locate(issue.path, false)}: ${keyPath(issue.path) || '(top level)'}: ${issue.message}`];
-}
-
-function keyPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+  return [`${file}:${locate(issue.path, false)}: ${issuePath(issue.path)}: ${issue.message}`];
 }
 
 /** The 1-based line of the node at `path`, or of the nearest ancestor that exists in the file. */

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import type { CommandSourceConfig } from '../../config/schema.js';
 import type { Observation } from '../types.js';
-import { issuePath, parseJsonOutput } from './parse-json.js';
+import { issuePath } from '../../issue-path.js';
+import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from './run.js';
 
 /**

@@ -7,7 +7,8 @@ import {
   modelsStatusSchema,
   type ModelsStatus,
 } from './openclaw-schema.js';
-import { issuePath, parseJsonOutput } from './parse-json.js';
+import { issuePath } from '../../issue-path.js';
+import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from './run.js';
 
 export const SOURCE = 'openclaw';

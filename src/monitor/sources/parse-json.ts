@@ -17,8 +17,3 @@ export function parseJsonOutput(stdout: string): { ok: true; value: unknown } | 
   if (start > 0) return attempt(stdout.slice(start)) ?? { ok: false };
   return { ok: false };
 }
-
-/** A zod issue path as `auth.oauth.profiles[0].type`, for "not the expected shape" errors. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || '(top level)';
-}
