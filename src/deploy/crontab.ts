@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseCron, ScheduleError } from './cron.js';
 import type { DeployFacts } from './facts.js';
-import { shWord } from './quote.js';
+import { shWord } from '../shell.js';
 import type { Deployment, GenerateOptions } from './types.js';
 
 /** A crontab line: PATH set (cron's is minimal), output appended to a log file. */

@@ -2,6 +2,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { runProgram } from '../monitor/sources/run.js';
+import { shCommand } from '../shell.js';
 import type { Deployment, Platform } from './types.js';
 
 export interface InstallIo {
@@ -23,10 +24,8 @@ export function manifestPath(stateDir: string, platform: Platform): string {
   return join(stateDir, `installed-${platform}.json`);
 }
 
-const printable = (argv: string[]) => argv.map((a) => (/^[\w./:=@+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-
 async function run(argv: string[], io: InstallIo): Promise<boolean> {
-  io.say(`$ ${printable(argv)}`);
+  io.say(`$ ${shCommand(argv)}`);
   const result = await runProgram(argv, { timeoutMs: 60_000, env: io.env });
   if (!result.ok) {
     io.say(`  failed: ${result.message}`);
@@ -56,7 +55,7 @@ export async function install(deployment: Deployment, stateDir: string, dryRun: 
     }
   }
   if (dryRun) {
-    for (const argv of deployment.activate) io.say(`would run: ${printable(argv)}`);
+    for (const argv of deployment.activate) io.say(`would run: ${shCommand(argv)}`);
     for (const note of deployment.notes) io.say(`note: ${note}`);
     return true;
   }
@@ -85,9 +84,9 @@ export async function uninstall(platform: Platform, fallback: Deployment, stateD
     manifest = { version: 1, platform, files: fallback.files.map((f) => f.path), deactivate: fallback.deactivate, afterRemove: platform === 'systemd' ? [fallback.activate[0]!] : [] };
   }
   if (dryRun) {
-    for (const argv of manifest.deactivate) io.say(`would run: ${printable(argv)}`);
+    for (const argv of manifest.deactivate) io.say(`would run: ${shCommand(argv)}`);
     for (const file of manifest.files) io.say(`would remove ${file}`);
-    for (const argv of manifest.afterRemove) io.say(`would run: ${printable(argv)}`);
+    for (const argv of manifest.afterRemove) io.say(`would run: ${shCommand(argv)}`);
     return true;
   }
   let ok = true;

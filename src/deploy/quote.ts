@@ -13,11 +13,6 @@ export function systemdPath(path: string): string {
   return path.replace(/%/g, '%%');
 }
 
-/** A POSIX shell word: single-quoted, with embedded single quotes closed, escaped and reopened. */
-export function shWord(word: string): string {
-  return /^[A-Za-z0-9_./:=@+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** Text for XML character data or attribute values. */
 export function xmlText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');

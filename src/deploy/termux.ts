@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseCron } from './cron.js';
 import type { DeployFacts } from './facts.js';
 import { shortestPeriodMs } from './period.js';
-import { shWord } from './quote.js';
+import { shWord } from '../shell.js';
 import type { Deployment, GenerateOptions } from './types.js';
 
 export const TERMUX_PREFIX = '/data/data/com.termux/files/usr';

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openclawStateDir } from '../config/paths.js';
+import { shWord } from '../shell.js';
 import type { Credential } from './types.js';
 
 type Env = Record<string, string | undefined>;
@@ -23,8 +24,8 @@ const API_KEY_VARS: Record<string, string> = {
 export function remedyFor(credential: Omit<Credential, 'remedyText'>, env: Env): string | null {
   if (credential.status === 'ok' || credential.status === 'static') return null;
   if (credential.remedy) return credential.remedy;
-  const agent = credential.agent && !credential.agentIsDefault ? ` --agent ${shellWord(credential.agent)}` : '';
-  const provider = credential.provider ? shellWord(credential.provider) : '<provider>';
+  const agent = credential.agent && !credential.agentIsDefault ? ` --agent ${shWord(credential.agent)}` : '';
+  const provider = credential.provider ? shWord(credential.provider) : '<provider>';
   const verify = `Verify: openclaw models status${agent}`;
   const envFile = displayPath(join(openclawStateDir(env), '.env'), env);
 
@@ -98,11 +99,6 @@ function errorRemedy(credential: Omit<Credential, 'remedyText'>, agent: string):
 
 function apiKeyVar(provider: string | null): string {
   return (provider && API_KEY_VARS[provider]) ?? 'PROVIDER_API_KEY';
-}
-
-/** Quotes a word for a copy-pasteable shell command when it is not plainly safe. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_.:@%+=,/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function displayPath(path: string, env: Env): string {
