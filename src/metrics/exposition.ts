@@ -1,15 +1,8 @@
+import type { CheckReport } from '../monitor/report.js';
 import { STATUSES, type Credential } from '../monitor/types.js';
 
 /** What the metrics describe: the last check, and notification totals since the state began. */
-export interface MetricsInput {
-  credentials: readonly Credential[];
-  /** Whether every source answered (no `error` records). */
-  success: boolean;
-  durationMs: number;
-  checkedAt: number;
-  /** `{ notifier: { delivered, failed } }`, cumulative. */
-  notifications: Readonly<Record<string, { delivered: number; failed: number }>>;
-}
+export type MetricsInput = Pick<CheckReport, 'credentials' | 'errors' | 'durationMs' | 'checkedAt' | 'notificationTotals'>;
 
 /** A label value in the text format: backslash, double quote and newline escaped. */
 function escapeLabel(value: string): string {
@@ -54,14 +47,14 @@ export function renderMetrics(input: MetricsInput): string {
       STATUSES.map((status) => `authwatch_credential_status${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), status })} ${c.status === status ? 1 : 0}`),
     ),
   );
-  family('authwatch_check_success', 'gauge', 'Whether the last check could read every source (1) or not (0).', [`authwatch_check_success ${input.success ? 1 : 0}`]);
+  family('authwatch_check_success', 'gauge', 'Whether the last check could read every source (1) or not (0).', [`authwatch_check_success ${input.errors.length === 0 ? 1 : 0}`]);
   family('authwatch_check_duration_seconds', 'gauge', 'How long the last check took.', [`authwatch_check_duration_seconds ${seconds(input.durationMs)}`]);
   family('authwatch_last_check_timestamp_seconds', 'gauge', 'When the last check finished, as a Unix timestamp.', [`authwatch_last_check_timestamp_seconds ${seconds(input.checkedAt)}`]);
   family(
     'authwatch_notifications_total',
     'counter',
     'Notifications attempted, by notifier and result (delivered or failed).',
-    Object.entries(input.notifications).flatMap(([notifier, counts]) => [
+    Object.entries(input.notificationTotals).flatMap(([notifier, counts]) => [
       `authwatch_notifications_total${labels({ notifier, result: 'delivered' })} ${counts.delivered}`,
       `authwatch_notifications_total${labels({ notifier, result: 'failed' })} ${counts.failed}`,
     ]),

@@ -71,15 +71,7 @@ export async function runWatch(options: WatchOptions): Promise<number> {
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
 
-  const metrics = () =>
-    lastReport &&
-    renderMetrics({
-      credentials: lastReport.credentials,
-      success: lastReport.errors.length === 0,
-      durationMs: lastReport.durationMs,
-      checkedAt: lastReport.checkedAt,
-      notifications: lastReport.notificationTotals,
-    });
+  const metrics = () => lastReport && renderMetrics(lastReport);
 
   const trigger = (reason: string): void => {
     if (stopping) return;

@@ -74,10 +74,10 @@ describe('metrics', () => {
   it('escapes label values and reports every status', () => {
     const text = renderMetrics({
       credentials: [credential({ agent: 'a"b\\c\nd', status: 'warn', expiresAt: 1_800_000_000_500 })],
-      success: true,
+      errors: [],
       durationMs: 1234,
       checkedAt: 1_795_000_000_000,
-      notifications: { ops: { delivered: 3, failed: 1 } },
+      notificationTotals: { ops: { delivered: 3, failed: 1 } },
     });
     expect(text).toContain('authwatch_credential_expiry_timestamp_seconds{agent="a\\"b\\\\c\\nd",provider="anthropic",profile="anthropic:manual",type="token"} 1800000000.5\n');
     expect(text.match(/^authwatch_credential_status\{/gm)).toHaveLength(8);

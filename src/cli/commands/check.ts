@@ -27,14 +27,7 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
   const report = await runCheck({ config, agents: options.agent, notifiers, trigger: options.view }, { env: io.env, log, now: io.now }).finally(() => log.flush());
   if (options.metricsTextfile) {
     const [{ renderMetrics }, { writeMetricsTextfile }] = await Promise.all([import('../../metrics/exposition.js'), import('../../metrics/textfile.js')]);
-    const metrics = renderMetrics({
-      credentials: report.credentials,
-      success: report.errors.length === 0,
-      durationMs: report.durationMs,
-      checkedAt: report.checkedAt,
-      notifications: report.notificationTotals,
-    });
-    await writeMetricsTextfile(options.metricsTextfile, metrics);
+    await writeMetricsTextfile(options.metricsTextfile, renderMetrics(report));
   }
 
   if (options.json) {
