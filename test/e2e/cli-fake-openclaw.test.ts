@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, readArgvLog, runCli, sandbox } from '../helpers/cli.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
 /** A sandbox whose PATH holds the recording fake `openclaw`, answering from `status` files. */
@@ -15,7 +15,7 @@ function withFake(statuses: Record<string, string> = { main: 'status-token-expir
   return {
     box,
     dir,
-    calls: (): string[][] => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]),
+    calls: () => readArgvLog(log),
   };
 }
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { generateDefaults } from '../../scripts/generate-deploy.mjs';
 import { termuxPeriodMs } from '../../src/deploy/termux.js';
-import { CLI, ROOT, runCli, sandbox } from '../helpers/cli.js';
+import { CLI, readArgvLog, ROOT, runCli, sandbox } from '../helpers/cli.js';
 import { CRON_TABLE } from '../helpers/cron-table.js';
 
 const RECORDING_BIN = join(ROOT, 'test', 'fixtures', 'recording-bin');
@@ -136,7 +136,7 @@ describe('termux', () => {
     const job = join(box.home, '.termux', 'authwatch', 'check-job.sh');
     expect(statSync(job).mode & 0o777).toBe(0o700);
     for (const f of ['.termux/boot/authwatch', '.shortcuts/tasks/authwatch-status', '.shortcuts/authwatch-reauth']) expect(statSync(join(box.home, f)).isFile()).toBe(true);
-    const calls = () => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const calls = () => readArgvLog(log);
     expect(calls()).toEqual([['termux-job-scheduler', '--job-id', '4713', '--period-ms', '900000', '--persisted', 'true', '--script', job]]);
 
     const removed = await runCli(['uninstall', 'termux'], box.env);
@@ -151,7 +151,7 @@ describe('install systemd (fake systemctl and loginctl)', () => {
     const box = sandbox([RECORDING_BIN]);
     const log = join(box.home, 'argv.jsonl');
     Object.assign(box.env, { RECORD_ARGV_LOG: log, USER: 'ana' });
-    const calls = () => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const calls = () => readArgvLog(log);
     const unitDir = join(box.home, '.config', 'systemd', 'user');
 
     const first = await runCli(['install', 'systemd'], box.env);
@@ -225,7 +225,7 @@ describe('launchd and cron', () => {
     expect((await runCli(['install', 'launchd'], box.env)).exitCode).toBe(0);
     expect(plist.parse(readFileSync(plistPath, 'utf8'))).toMatchObject({ Label: 'dev.authwatch.check' });
     expect((await runCli(['uninstall', 'launchd'], box.env)).exitCode).toBe(0);
-    const calls = readFileSync(join(box.home, 'argv.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const calls = readArgvLog(join(box.home, 'argv.jsonl'));
     const domain = `gui/${process.getuid!()}`;
     expect(calls).toEqual([
       ['launchctl', 'bootstrap', domain, plistPath],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, ROOT, runCli, sandbox } from '../helpers/cli.js';
+import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, readArgvLog, ROOT, runCli, sandbox } from '../helpers/cli.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
@@ -33,13 +33,7 @@ function setup(status = 'status-token-expiring.json', notifiers = '') {
     /** Makes the fake openclaw answer with one profile from now on. */
     serveProfile: (profile: Record<string, unknown>) =>
       writeFileSync(join(dir, 'status-main.json'), JSON.stringify({ auth: { oauth: { profiles: [{ provider: 'anthropic', type: 'token', status: 'ok', ...profile }] } } })),
-    recorded: (): string[][] => {
-      try {
-        return readFileSync(join(dir, 'argv.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
-      } catch {
-        return [];
-      }
-    },
+    recorded: () => readArgvLog(join(dir, 'argv.jsonl')),
     check: (extra: string[] = [], env: Record<string, string> = {}) => runCli(['check', '--json', ...extra], { ...box.env, ...env }),
   };
 }

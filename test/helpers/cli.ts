@@ -43,6 +43,17 @@ export function sandbox(extraPath: string[] = []) {
   };
 }
 
+/** The argv lines a recording fake appended (one JSON array per line); none when it never ran. */
+export function readArgvLog(path: string): string[][] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
+}
+
 /** Runs the built CLI as a child process, as a timer or a user would. */
 export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliResult> {
   const result = await execa(process.execPath, [CLI, ...args], {
