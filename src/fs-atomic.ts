@@ -1,18 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
  * Writes a file so that readers see the old content or the new, never a part: write a temp file
- * beside it, fsync, rename over, fsync the directory. The file is created with `mode` (0600 by
- * default: state and env files may describe credentials).
+ * beside it, fsync, rename over, fsync the directory. The file gets exactly `mode` (0600 by
+ * default: state and env files may describe credentials), and directories it creates `dirMode`,
+ * whatever the umask: a unit's `UMask=0077` must not hide the metrics file from node_exporter.
  */
-export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, data: string, mode = 0o600, dirMode = 0o700): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const created = await mkdir(dir, { recursive: true, mode: dirMode });
+  if (created) {
+    for (let d = dir; ; d = dirname(d)) {
+      await chmod(d, dirMode);
+      if (d === created || d === dirname(d)) break;
+    }
+  }
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
+    await handle.chmod(mode);
     await handle.writeFile(data, 'utf8');
     await handle.sync();
   } catch (error) {

@@ -21,3 +21,7 @@ try {
   process.exit(64);
 }
 process.exitCode = await main(process.argv.slice(2), io);
+// Once a command has returned, nothing it may have left open (a socket a stalled server never
+// closes, a child's pipe) is worth waiting for: a stopped `watch` must really stop. The timer is
+// unref'd, so a clean exit does not wait for it.
+setTimeout(() => process.exit(), 2_000).unref();

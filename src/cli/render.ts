@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import { exitCodeFor, worstStatus, type CheckReport } from '../monitor/report.js';
 import type { Credential, Status } from '../monitor/types.js';
+import { printable, printableLines } from '../text.js';
 
 const COLORS: Record<Status, string> = {
   ok: '32', // green
@@ -33,22 +34,23 @@ export function timeLeft(c: Credential): string {
 /** What the credential is, in a few words: `anthropic:manual (agent work)`. */
 export function describe(c: Credential): string {
   const what = c.profileId ?? (c.provider ? `${c.provider} (no credential)` : c.source);
-  return c.agent ? `${what} (agent ${c.agent})` : what;
+  return printable(c.agent ? `${what} (agent ${c.agent})` : what);
 }
 
 /** The table `authwatch status` prints. */
 export function renderTable(report: CheckReport, color: boolean): string {
   const rows = report.credentials.map((c) => [
     c.status,
-    c.agent ?? '-',
-    c.provider ?? '-',
-    c.status === 'error' ? `(${c.source} failed)` : (c.profileId ?? '(none)'),
+    printable(c.agent ?? '-'),
+    printable(c.provider ?? '-'),
+    printable(c.status === 'error' ? `(${c.source} failed)` : (c.profileId ?? '(none)')),
     c.type ?? '-',
     c.expiresAt === null ? '-' : localTime(c.expiresAt),
     c.status === 'error' ? '-' : timeLeft(c),
   ]);
   const header = ['STATUS', 'AGENT', 'PROVIDER', 'PROFILE', 'TYPE', 'EXPIRES', 'LEFT'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  // reduce, not Math.max(...): spreading one argument per row overflows the stack at ~100,000 rows.
+  const widths = header.map((h, i) => rows.reduce((width, r) => Math.max(width, r[i]!.length), h.length));
   const line = (cells: string[], status?: Status) =>
     cells
       .map((cell, i) => {
@@ -72,8 +74,8 @@ export function renderProblems(report: CheckReport, color: boolean): string {
           : c.remainingMs !== null && c.remainingMs > 0
             ? `, expires ${localTime(c.expiresAt)} (in ${formatDuration(c.remainingMs)})`
             : `, expired ${localTime(c.expiresAt)} (${formatDuration(c.remainingMs ?? 0)} ago)`;
-    out.push(`${paint(c.status, c.status, color)}: ${describe(c)}${when}${c.detail ? ` — ${c.detail}` : ''}`);
-    if (c.remedyText) out.push(...c.remedyText.split('\n').map((step) => `  ${step}`));
+    out.push(`${paint(c.status, c.status, color)}: ${describe(c)}${when}${c.detail ? ` — ${printable(c.detail)}` : ''}`);
+    if (c.remedyText) for (const step of printableLines(c.remedyText).split('\n')) out.push(`  ${step}`);
   }
   return out.length ? `${out.join('\n')}\n` : '';
 }
@@ -100,7 +102,7 @@ export function renderNotifications(report: CheckReport): string {
   const sent = report.notifications.filter((n) => n.ok).length;
   const lines = [`Notifications: ${sent} of ${report.notifications.length} delivered`];
   for (const n of report.notifications) {
-    if (!n.ok) lines.push(`  failed: ${n.message}${n.queued ? ' (kept; retried on the next run)' : ''}`);
+    if (!n.ok) lines.push(`  failed: ${printable(n.message ?? 'failed')}${n.queued ? ' (kept; retried on the next run)' : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import * as z from 'zod/mini';
 import { LOG_LEVELS } from '../log-levels.js';
 import { notifierSchema } from '../notifiers/registry.js';
 import { durationSchema } from './duration-schema.js';
+import { isTimeZone, TIME_ZONE_HINT } from './timezone.js';
 
 const duration = durationSchema;
 
@@ -17,15 +18,6 @@ function isCron(expression: string): boolean {
   try {
     // Validation only: croner parses the pattern without scheduling anything.
     new Cron(expression, { paused: true }).stop();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
   } catch {
     return false;
@@ -90,7 +82,7 @@ export const configSchema = z
         from: clock,
         to: clock,
         /** An IANA zone such as Europe/Berlin; default: the system's. */
-        timezone: z.optional(z.string().check(z.refine(isTimeZone, 'unknown time zone (use an IANA name such as Europe/Berlin)'))),
+        timezone: z.optional(z.string().check(z.refine(isTimeZone, TIME_ZONE_HINT))),
       }),
     ),
     delivery: z.prefault(
@@ -110,7 +102,7 @@ export const configSchema = z
     /** `watch`: when to check, as a 5- or 6-field cron expression (6 fields: seconds first). */
     schedule: z._default(z.string().check(z.refine(isCron, 'not a valid cron expression (e.g. "*/15 * * * *")')), '*/15 * * * *'),
     /** `watch`: the time zone the schedule is read in; default: the system's. */
-    timezone: z.optional(z.string().check(z.refine(isTimeZone, 'unknown time zone (use an IANA name such as Europe/Berlin)'))),
+    timezone: z.optional(z.string().check(z.refine(isTimeZone, TIME_ZONE_HINT))),
     /** Pinged after every completed check, so that a monitor that stopped is someone else's alert. */
     heartbeat: z.optional(
       z.strictObject({

@@ -33,6 +33,7 @@ export function generateCron(facts: DeployFacts, options: GenerateOptions): Depl
     files: [{ path: join(facts.home, '.config', 'authwatch', 'authwatch.crontab'), name: 'authwatch.crontab', content, mode: 0o644 }],
     activate: [],
     deactivate: [],
+    afterRemove: [],
     notes: ['The log grows without bound; rotate it with logrotate or trim it now and then.'],
   };
 }

@@ -1,6 +1,8 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import * as z from 'zod/mini';
 import { writeFileAtomic } from '../fs-atomic.js';
+import { readFailure, readRegularFile } from '../fs-read.js';
 import { runProgram } from '../monitor/sources/run.js';
 import { shCommand } from '../shell.js';
 import type { Deployment, Platform } from './types.js';
@@ -10,14 +12,37 @@ export interface InstallIo {
   env: Record<string, string | undefined>;
 }
 
+const argvList = z.array(z.array(z.string()).check(z.minLength(1)));
+
 /** What `install` did, kept so that `uninstall` reverses exactly that. */
-interface Manifest {
-  version: 1;
-  platform: Platform;
-  files: string[];
-  deactivate: string[][];
+const manifestSchema = z.strictObject({
+  version: z.literal(1),
+  platform: z.enum(['systemd', 'termux', 'launchd', 'cron']),
+  files: z.array(z.string()),
+  deactivate: argvList,
   /** Run after the files are gone (systemd: daemon-reload). */
-  afterRemove: string[][];
+  afterRemove: argvList,
+});
+type Manifest = z.output<typeof manifestSchema>;
+
+/**
+ * What `uninstall` may do: the commands and files of any deployment `install` could have made for
+ * this platform (every mode), given the same facts. A manifest is a file anyone with write access
+ * to the state dir can edit; nothing outside this list is run or deleted because it says so.
+ */
+export interface UninstallScope {
+  commands: Set<string>;
+  files: Set<string>;
+}
+
+export function uninstallScope(deployments: readonly Deployment[]): UninstallScope {
+  const commands = new Set<string>();
+  const files = new Set<string>();
+  for (const d of deployments) {
+    for (const argv of [...d.deactivate, ...d.afterRemove]) commands.add(JSON.stringify(argv));
+    for (const f of d.files) files.add(f.path);
+  }
+  return { commands, files };
 }
 
 export function manifestPath(stateDir: string, platform: Platform): string {
@@ -64,7 +89,7 @@ export async function install(deployment: Deployment, stateDir: string, dryRun: 
     platform: deployment.platform,
     files: deployment.files.map((f) => f.path),
     deactivate: deployment.deactivate,
-    afterRemove: deployment.platform === 'systemd' ? [deployment.activate[0]!] : [],
+    afterRemove: deployment.afterRemove,
   };
   await writeFileAtomic(manifestPath(stateDir, deployment.platform), `${JSON.stringify(manifest, null, 2)}\n`);
   let ok = true;
@@ -73,31 +98,66 @@ export async function install(deployment: Deployment, stateDir: string, dryRun: 
   return ok;
 }
 
-/** Reverses what `install` recorded: its deactivation commands, then its files. */
-export async function uninstall(platform: Platform, fallback: Deployment, stateDir: string, dryRun: boolean, io: InstallIo): Promise<boolean> {
-  const path = manifestPath(stateDir, platform);
-  let manifest: Manifest;
+/** The recorded manifest, or undefined (said why) when there is none or it is not one authwatch wrote. */
+async function readManifest(path: string, platform: Platform, io: InstallIo): Promise<Manifest | undefined> {
+  let raw: unknown;
   try {
-    manifest = JSON.parse(await readFile(path, 'utf8')) as Manifest;
-  } catch {
-    io.say(`no record of an install at ${path}; removing what \`install ${platform}\` would have written`);
-    manifest = { version: 1, platform, files: fallback.files.map((f) => f.path), deactivate: fallback.deactivate, afterRemove: platform === 'systemd' ? [fallback.activate[0]!] : [] };
+    raw = JSON.parse(await readRegularFile(path, 1024 * 1024));
+  } catch (error) {
+    io.say(`${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no record of an install' : `cannot use the install record (${error instanceof SyntaxError ? 'not JSON' : readFailure(error)})`} at ${path}; removing what \`install ${platform}\` would have written`);
+    return undefined;
   }
-  if (dryRun) {
-    for (const argv of manifest.deactivate) io.say(`would run: ${shCommand(argv)}`);
-    for (const file of manifest.files) io.say(`would remove ${file}`);
-    for (const argv of manifest.afterRemove) io.say(`would run: ${shCommand(argv)}`);
-    return true;
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success || parsed.data.platform !== platform) {
+    io.say(`${path} is not an install record authwatch wrote for ${platform}; removing what \`install ${platform}\` would have written`);
+    return undefined;
   }
+  return parsed.data;
+}
+
+/**
+ * Reverses what `install` recorded: its deactivation commands, then its files, then the
+ * after-removal commands. Only what lies within `scope` is run or removed; the rest is reported.
+ */
+export async function uninstall(platform: Platform, fallback: Deployment, scope: UninstallScope, stateDir: string, dryRun: boolean, io: InstallIo): Promise<boolean> {
+  const path = manifestPath(stateDir, platform);
+  const recorded = await readManifest(path, platform, io);
+  const manifest: Manifest = recorded ?? {
+    version: 1,
+    platform,
+    files: fallback.files.map((f) => f.path),
+    deactivate: fallback.deactivate,
+    afterRemove: fallback.afterRemove,
+  };
   let ok = true;
-  for (const argv of manifest.deactivate) ok = (await run(argv, io)) && ok;
-  for (const file of manifest.files) {
+  const allowed = (argv: string[]) => {
+    if (scope.commands.has(JSON.stringify(argv))) return true;
+    io.say(`refusing to run ${shCommand(argv)}: not a command \`install ${platform}\` runs`);
+    ok = false;
+    return false;
+  };
+  const deactivate = manifest.deactivate.filter(allowed);
+  const afterRemove = manifest.afterRemove.filter(allowed);
+  const files = manifest.files.filter((file) => {
+    if (scope.files.has(file)) return true;
+    io.say(`refusing to remove ${file}: not a file \`install ${platform}\` writes`);
+    ok = false;
+    return false;
+  });
+  if (dryRun) {
+    for (const argv of deactivate) io.say(`would run: ${shCommand(argv)}`);
+    for (const file of files) io.say(`would remove ${file}`);
+    for (const argv of afterRemove) io.say(`would run: ${shCommand(argv)}`);
+    return ok;
+  }
+  for (const argv of deactivate) ok = (await run(argv, io)) && ok;
+  for (const file of files) {
     if (await stat(file).then(() => true, () => false)) {
       await rm(file);
       io.say(`removed ${file}`);
     }
   }
-  for (const argv of manifest.afterRemove) ok = (await run(argv, io)) && ok;
+  for (const argv of afterRemove) ok = (await run(argv, io)) && ok;
   await rm(path, { force: true });
   return ok;
 }

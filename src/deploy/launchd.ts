@@ -86,6 +86,7 @@ export function generateLaunchd(facts: DeployFacts, options: GenerateOptions): D
     files: [{ path: plistPath, name: `${label}.plist`, content: plist, mode: 0o644 }],
     activate: [['launchctl', 'bootstrap', domain, plistPath]],
     deactivate: [['launchctl', 'bootout', domain, plistPath]],
+    afterRemove: [],
     notes,
   };
 }

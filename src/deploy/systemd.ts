@@ -75,6 +75,7 @@ export function generateSystemd(facts: DeployFacts, options: GenerateOptions): D
       files: [{ path: join(dir, 'authwatch-watch.service'), name: 'authwatch-watch.service', content: service, mode: 0o644 }],
       activate: [[...ctl, 'daemon-reload'], [...ctl, 'enable', '--now', 'authwatch-watch.service']],
       deactivate: [[...ctl, 'disable', '--now', 'authwatch-watch.service']],
+      afterRemove: [[...ctl, 'daemon-reload']],
       notes,
     };
   }
@@ -125,6 +126,7 @@ export function generateSystemd(facts: DeployFacts, options: GenerateOptions): D
     ],
     activate: [[...ctl, 'daemon-reload'], [...ctl, 'enable', '--now', 'authwatch.timer']],
     deactivate: [[...ctl, 'disable', '--now', 'authwatch.timer']],
+    afterRemove: [[...ctl, 'daemon-reload']],
     notes,
   };
 }

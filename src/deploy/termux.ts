@@ -91,6 +91,7 @@ export function generateTermux(facts: DeployFacts, options: GenerateOptions): De
     ],
     activate: [register],
     deactivate: [['termux-job-scheduler', '--cancel', '--job-id', String(TERMUX_JOB_ID)]],
+    afterRemove: [],
     notes,
   };
 }

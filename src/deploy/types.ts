@@ -28,5 +28,7 @@ export interface Deployment {
   activate: string[][];
   /** Run by `uninstall`, in order, before the files are removed. */
   deactivate: string[][];
+  /** Run by `uninstall` after the files are gone (systemd: daemon-reload). */
+  afterRemove: string[][];
   notes: string[];
 }

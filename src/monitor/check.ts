@@ -35,8 +35,13 @@ export interface CheckOptions {
   notifiers?: readonly Notifier[];
   /** Why this check runs (`watch`: schedule, threshold, …), for the log line. */
   trigger?: string;
-  /** Aborted: the check stops after reading its sources, deciding, sending and saving nothing. */
+  /**
+   * Aborted (watch's shutdown): a check still reading its sources stops there, deciding, sending
+   * and saving nothing; deliveries in flight are cut short and stay in the outbox.
+   */
   signal?: AbortSignal;
+  /** Ping the heartbeat: only runs that do the job (check and watch, notifying) keep the switch happy. */
+  heartbeat?: boolean;
 }
 
 /**
@@ -45,15 +50,22 @@ export interface CheckOptions {
  * Sources are read before taking the state lock (OpenClaw is slow); deciding, sending and
  * saving happen under it, so two concurrent runs never send the same alert twice.
  */
-export async function runCheck({ config, agents, notifiers = [], trigger, signal }: CheckOptions, { env, log, now }: CheckDeps): Promise<CheckReport> {
+export async function runCheck({ config, agents, notifiers = [], trigger, signal, heartbeat }: CheckOptions, { env, log, now }: CheckDeps): Promise<CheckReport> {
   const path = statePath(stateDir(env));
   const started = performance.now();
   const { observations, covered } = await collectObservations({ config, env, log, agents });
   signal?.throwIfAborted();
+  const warnings: string[] = [];
+  const save = async (state: State) => {
+    const warning = await saveState(path, state);
+    if (warning && !warnings.includes(warning)) warnings.push(warning);
+  };
 
   const work = async (): Promise<CheckReport> => {
     const checkedAt = now();
-    const state = await loadState(path, log, checkedAt);
+    const loaded = await loadState(path, checkedAt);
+    const state = loaded.state;
+    warnings.push(...loaded.warnings);
     const credentials = sortCredentials(
       recallExpiry(observations, state, checkedAt).map((o) => {
         const judged = evaluate(o, config.thresholds, checkedAt);
@@ -67,22 +79,22 @@ export async function runCheck({ config, agents, notifiers = [], trigger, signal
       next = { ...next, alerts: plan.memory, errorStreaks: plan.errorStreaks, outbox: enqueue(state.outbox, plan.alerts, notifiers, checkedAt) };
       // Record the decisions before sending: a crash mid-delivery then re-sends from the outbox
       // (same alert ids, which receivers deduplicate) rather than deciding again.
-      await saveState(path, next);
-      const delivered = await deliverOutbox(next.outbox, notifiers, config.delivery, checkedAt, log);
+      await save(next);
+      const delivered = await deliverOutbox(next.outbox, notifiers, config.delivery, checkedAt, log, signal);
       next = { ...next, outbox: delivered.outbox, notificationTotals: countDeliveries(next.notificationTotals, delivered.reports) };
       notifications = delivered.reports;
     }
-    await saveState(path, next);
+    await save(next);
     const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));
     const durationMs = performance.now() - started;
-    return { checkedAt, credentials, errors, notifications, notificationTotals: next.notificationTotals, durationMs, alerts: next.alerts };
+    return { checkedAt, credentials, errors, notifications, notificationTotals: next.notificationTotals, durationMs, alerts: next.alerts, warnings };
   };
   // The lock exists so that two runs never send one alert twice. Without notifiers a run only
   // remembers expiries, written atomically (the last writer wins, harmlessly), and skipping the
   // lock spares every plain `check` the ~10 ms that loading proper-lockfile costs.
-  const report = notifiers.length > 0 ? await withStateLock(path, log, work) : await work();
+  const report = notifiers.length > 0 ? await withStateLock(path, { log, warn: (w) => warnings.push(w), signal }, work) : await work();
   // Outside the lock: a slow dead-man's switch must not hold up another run.
-  if (config.heartbeat) await pingHeartbeat(config.heartbeat, report.errors.length === 0, env, log);
+  if (heartbeat && config.heartbeat && !signal?.aborted) await pingHeartbeat(config.heartbeat, report.errors.length === 0, env, log, signal);
   log.info(
     {
       trigger,

@@ -96,6 +96,7 @@ export async function deliverOutbox(
   delivery: Config['delivery'],
   now: number,
   log: Logger,
+  signal?: AbortSignal,
 ): Promise<{ outbox: OutboxEntry[]; reports: DeliveryReport[] }> {
   const byName = new Map(notifiers.map((n) => [n.name, n]));
   const deadline = Date.now() + delivery.deadline;
@@ -120,6 +121,7 @@ export async function deliverOutbox(
           backoffMs: delivery.backoff,
           timeoutMs: notifier.timeoutMs,
           deadline,
+          signal,
         });
         const base = { notifier: notifier.name, alertId: entry.alert.id, event: entry.alert.event, credentialId: entry.alert.credential.id };
         if (result.ok) {

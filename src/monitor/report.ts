@@ -15,6 +15,8 @@ export interface CheckReport {
   durationMs: number;
   /** Open alert streams after this run (for `watch` to schedule reminders). */
   alerts: Record<string, AlertMemory>;
+  /** What went wrong around the check itself (state not saved, lock not taken); the result stands. */
+  warnings: string[];
 }
 
 /** Worst first is the order people read a status list in; `error` sits below the known failures. */
@@ -28,10 +30,6 @@ const SEVERITY: Record<Status, number> = {
   missing: 5,
   expired: 6,
 };
-
-export function severity(status: Status): number {
-  return SEVERITY[status];
-}
 
 /** The worst status in the report; `ok` when there is nothing to watch. */
 export function worstStatus(credentials: readonly Credential[]): Status {
@@ -54,8 +52,11 @@ export function exitCodeFor(credentials: readonly Credential[]): ExitCodeValue {
 
 /** Sorts worst first, then by agent, provider and profile, so output is stable. */
 export function sortCredentials(credentials: Credential[]): Credential[] {
-  const key = (c: Credential) => `${c.agent ?? ''}\u0000${c.provider ?? ''}\u0000${c.profileId ?? ''}\u0000${c.id}`;
-  return [...credentials].sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status] || key(a).localeCompare(key(b)));
+  // Keys built once and one collator: localeCompare per comparison took seconds at 100,000 records.
+  const compare = new Intl.Collator().compare;
+  const keyed = credentials.map((c) => ({ c, key: `${c.agent ?? ''}\u0000${c.provider ?? ''}\u0000${c.profileId ?? ''}\u0000${c.id}` }));
+  keyed.sort((a, b) => SEVERITY[b.c.status] - SEVERITY[a.c.status] || compare(a.key, b.key));
+  return keyed.map((k) => k.c);
 }
 
 /** The `check --json` document (version 1). Fields are a contract: add, never rename. */
@@ -80,5 +81,6 @@ export function toJson(report: CheckReport) {
     })),
     errors: report.errors,
     notifications: report.notifications,
+    warnings: report.warnings,
   };
 }

@@ -1,8 +1,8 @@
-import { readFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, rename, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import { writeFileAtomic } from '../fs-atomic.js';
-import type { Logger } from '../log.js';
+import { readFailure, readRegularFile } from '../fs-read.js';
 import type { Alert } from '../notifiers/types.js';
 import type { AlertMemory } from './alerts.js';
 import { STATUSES, type Credential, type Observation, type Status } from './types.js';
@@ -23,13 +23,40 @@ const alertMemorySchema = z.looseObject({
   credential: z.looseObject({ id: z.string(), source: z.string() }),
 });
 
-/** One alert waiting for one notifier. The alert itself is our own JSON; only its shape's core is checked. */
+const nullableString = () => z.nullable(z.string());
+const nullableNumber = () => z.nullable(z.number());
+
+/**
+ * One alert waiting for one notifier. Every field a channel reads is checked: an entry that lacks
+ * one would make its channel throw on every run until it aged out, so it is dropped instead.
+ */
 const outboxEntrySchema = z.looseObject({
   notifier: z.string(),
   createdAt: z.number(),
   attempts: z.number(),
   lastError: z.optional(z.string()),
-  alert: z.looseObject({ id: z.string(), event: z.enum(['firing', 'reminder', 'resolved']), credential: z.looseObject({ id: z.string() }) }),
+  alert: z.looseObject({
+    id: z.string(),
+    streamId: z.string(),
+    event: z.enum(['firing', 'reminder', 'resolved']),
+    status: z.enum(STATUSES),
+    severity: z.enum(STATUSES),
+    credential: z.looseObject({
+      id: z.string(),
+      source: z.string(),
+      agent: nullableString(),
+      provider: nullableString(),
+      profileId: nullableString(),
+      type: z.nullable(z.enum(['oauth', 'token', 'api_key'])),
+    }),
+    expiresAt: nullableNumber(),
+    remainingMs: nullableNumber(),
+    detail: nullableString(),
+    remedy: nullableString(),
+    host: z.string(),
+    checkedAt: z.number(),
+    test: z.optional(z.boolean()),
+  }),
 });
 
 const stateSchema = z.looseObject({
@@ -38,7 +65,8 @@ const stateSchema = z.looseObject({
   alerts: z._default(z.record(z.string(), alertMemorySchema), {}),
   /** Consecutive failed checks per source record id. */
   errorStreaks: z._default(z.record(z.string(), z.number()), {}),
-  outbox: z._default(z.array(outboxEntrySchema), []),
+  /** Checked entry by entry below, so that one bad entry does not cost the whole state. */
+  outbox: z._default(z.array(z.unknown()), []),
   /** Cumulative delivery counts per notifier, for authwatch_notifications_total. */
   notificationTotals: z._default(z.record(z.string(), z.looseObject({ delivered: z.number(), failed: z.number() })), {}),
 });
@@ -67,6 +95,12 @@ export interface State {
   notificationTotals: Record<string, { delivered: number; failed: number }>;
 }
 
+/**
+ * A state file larger than this is not read (it is moved aside like a corrupt one). 100,000
+ * credentials with open alerts take about 60 MiB; V8 cannot hold a string much over 512 MiB.
+ */
+export const MAX_STATE_BYTES = 256 * 1024 * 1024;
+
 /** Entries not seen for this long are dropped, so removed profiles do not pile up. */
 const FORGET_AFTER_MS = 30 * 86_400_000;
 
@@ -78,35 +112,80 @@ export function statePath(dir: string): string {
   return join(dir, 'state.json');
 }
 
-/**
- * Loads the state file. Missing means empty. A corrupt or foreign file is moved aside
- * (`state.json.corrupt-<time>`) with a warning and the run goes on with empty state.
- */
-export async function loadState(path: string, log: Logger, now: number): Promise<State> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
-    throw error;
-  }
-  let parsed: State | undefined;
-  try {
-    const result = stateSchema.safeParse(JSON.parse(text));
-    // Outbox alerts are our own JSON, written by this code: their core fields are checked, the rest trusted.
-    if (result.success) parsed = result.data as unknown as State;
-  } catch {
-    // Not JSON: handled below like any other corruption.
-  }
-  if (parsed) return parsed;
-  const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
-  await rename(path, aside);
-  log.warn({ path, movedTo: aside }, 'state file was corrupt; moved it aside and started with empty state');
-  return emptyState();
+export interface LoadedState {
+  state: State;
+  /** What went wrong with the file, each a sentence for people; the run goes on regardless. */
+  warnings: string[];
 }
 
-export async function saveState(path: string, state: State): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
+/**
+ * Loads the state file. Missing means empty. A file that cannot be used (corrupt, foreign, not a
+ * regular file, unreadable, over MAX_STATE_BYTES) is moved aside (`state.json.corrupt-<time>`)
+ * and the run goes on with empty state; when it cannot even be moved, that is reported too.
+ * Never throws: losing the alert memory means repeated alerts, never silence.
+ */
+export async function loadState(path: string, now: number): Promise<LoadedState> {
+  let text: string;
+  try {
+    text = await readRegularFile(path, MAX_STATE_BYTES);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState(), warnings: [] };
+    return moveAside(path, now, `cannot be read (${readFailure(error)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return moveAside(path, now, 'is corrupt (not JSON)');
+  }
+  const result = stateSchema.safeParse(raw);
+  if (!result.success) return moveAside(path, now, 'is corrupt (not the expected shape)');
+  const warnings: string[] = [];
+  const outbox: OutboxEntry[] = [];
+  let dropped = 0;
+  for (const entry of result.data.outbox) {
+    const parsed = outboxEntrySchema.safeParse(entry);
+    // Outbox alerts are our own JSON, written by this code; the shape is checked, values trusted.
+    if (parsed.success) outbox.push(parsed.data as unknown as OutboxEntry);
+    else dropped++;
+  }
+  if (dropped) warnings.push(`dropped ${dropped} malformed outbox entr${dropped === 1 ? 'y' : 'ies'} from ${path}`);
+  return { state: { ...(result.data as unknown as State), outbox }, warnings };
+}
+
+async function moveAside(path: string, now: number, why: string): Promise<LoadedState> {
+  const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await rename(path, aside);
+    return { state: emptyState(), warnings: [`state file ${path} ${why}; moved it to ${aside} and started with empty state`] };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return { state: emptyState(), warnings: [`state file ${path} ${why}, and could not be moved aside (${code}); running with empty state`] };
+  }
+}
+
+/**
+ * Saves the state atomically (0600, in a 0700 directory). Returns a warning instead of throwing
+ * (read-only or full disk): the run still prints and delivers; the next one may repeat alerts.
+ */
+export async function saveState(path: string, state: State): Promise<string | undefined> {
+  const dir = dirname(path);
+  try {
+    await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error instanceof RangeError ? 'too large' : 'error');
+    return `cannot save state to ${path} (${code}); alerts may repeat until it can be saved`;
+  }
+  // A directory made by hand, or by an older version, may let others read what we remember.
+  const mode = await stat(dir).then((s) => s.mode & 0o777, () => undefined);
+  if (mode !== undefined && (mode & 0o077) !== 0) {
+    try {
+      await chmod(dir, 0o700);
+    } catch (error) {
+      return `state directory ${dir} is readable by others (mode ${mode.toString(8)}) and could not be tightened (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -13,9 +13,21 @@ export const commandSchema = z.strictObject({
 
 export type CommandConfig = z.output<typeof commandSchema>;
 
+/**
+ * Each AUTHWATCH_* value is cut to this many characters: the kernel refuses an environment string
+ * over 128 KiB (E2BIG), and the whole alert is on stdin anyway.
+ */
+export const MAX_ENV_VALUE = 4096;
+
+/** An environment value: NUL bytes (which no environment can hold) removed, cut to MAX_ENV_VALUE. */
+function envValue(text: string): string {
+  const clean = text.replaceAll('\0', '');
+  return clean.length > MAX_ENV_VALUE ? `${clean.slice(0, MAX_ENV_VALUE - 1)}…` : clean;
+}
+
 /** The AUTHWATCH_* variables a command notifier gets besides the JSON on stdin. */
 export function alertEnv(alert: Alert): Record<string, string> {
-  return {
+  const raw = {
     AUTHWATCH_ALERT_ID: alert.id,
     AUTHWATCH_EVENT: alert.event,
     AUTHWATCH_STATUS: alert.status,
@@ -29,6 +41,7 @@ export function alertEnv(alert: Alert): Record<string, string> {
     AUTHWATCH_REMEDY: alert.remedy ?? '',
     AUTHWATCH_HOST: alert.host,
   };
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, envValue(v)]));
 }
 
 /**

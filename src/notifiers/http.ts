@@ -1,9 +1,11 @@
+import { httpRequest, safeHost } from '../net/http.js';
 import type { DeliveryResult } from './types.js';
 
 /**
  * POSTs and classifies the answer: 2xx delivered; 408, 429 and 5xx worth retrying (with the
- * server's Retry-After); other 4xx not. Error messages name the notifier and the host only: the
- * URL's path and query often are the secret (Slack and Discord webhook URLs).
+ * server's Retry-After), as are timeouts and network failures; other 4xx, redirects and requests
+ * that cannot be built are not, since only a config change fixes them. Error messages name the
+ * notifier and the host only: the URL's path and query often are the secret (Slack, Discord).
  */
 export async function postForDelivery(
   label: string,
@@ -12,37 +14,23 @@ export async function postForDelivery(
   signal: AbortSignal,
 ): Promise<DeliveryResult> {
   const where = `${label} (${safeHost(url)})`;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'POST', body: init.body, headers: init.headers, signal, redirect: 'error' });
-  } catch (error) {
-    const reason = signal.aborted ? 'timed out' : networkReason(error);
-    return { ok: false, retryable: true, message: `${where}: ${reason}` };
+  const result = await httpRequest(url, { method: 'POST', ...init }, signal);
+  if (!result.ok) return { ok: false, retryable: result.kind !== 'invalid', message: `${where}: ${result.message}${result.kind === 'invalid' ? ' (not retried)' : ''}` };
+  const { status, headers } = result.response;
+  if (status >= 200 && status < 300) return { ok: true };
+  if (status >= 300 && status < 400) {
+    const location = headers.get('location');
+    const target = location ? safeHost(URL.canParse(location, url) ? new URL(location, url).href : location) : 'elsewhere';
+    return { ok: false, retryable: false, message: `${where}: HTTP ${status}, redirect to ${target} not followed (not retried: put the final URL in the config)` };
   }
-  // Drain the body so the connection is released; its content is not needed.
-  await response.arrayBuffer().catch(() => undefined);
-  if (response.ok) return { ok: true };
-  const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  const retryable = status === 408 || status === 429 || status >= 500;
+  const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
   return {
     ok: false,
     retryable,
-    message: `${where}: HTTP ${response.status}${retryable ? '' : ' (not retried: fix the notifier config)'}`,
+    message: `${where}: HTTP ${status}${retryable ? '' : ' (not retried: fix the notifier config)'}`,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
-}
-
-export function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'invalid URL';
-  }
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code ? `connection failed (${cause.code})` : 'connection failed';
 }
 
 /** Retry-After as seconds or an HTTP date. */

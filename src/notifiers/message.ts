@@ -1,4 +1,5 @@
 import { formatDuration } from '../config/duration.js';
+import { printable, printableLines } from '../text.js';
 import type { Alert } from './types.js';
 
 /** The detail of a `resolved` sent because the credential vanished (e.g. replaced by a new profile). */
@@ -8,10 +9,10 @@ export const VANISHED = 'no longer reported by its source (replaced or removed)'
 function subject(alert: Alert): string {
   const c = alert.credential;
   const what = c.profileId ?? (c.provider ? `${c.provider} credential` : `${c.source} source`);
-  return c.agent ? `${what} (agent ${c.agent})` : what;
+  return printable(c.agent ? `${what} (agent ${c.agent})` : what);
 }
 
-/** A one-line title, ASCII only (ntfy sends it as an HTTP header). */
+/** A one-line title, free of control characters (names come from outside). */
 export function alertTitle(alert: Alert): string {
   const prefix = alert.test ? '[TEST] ' : alert.event === 'reminder' ? 'Reminder: ' : '';
   if (alert.event === 'resolved') {
@@ -30,7 +31,7 @@ export function alertTitle(alert: Alert): string {
     case 'unusable':
       return `${prefix}${tag} ${subject(alert)} cannot be used`;
     case 'error':
-      return `${prefix}${tag} ${alert.credential.source} could not be checked`;
+      return `${prefix}${tag} ${printable(alert.credential.source)} could not be checked`;
     default:
       return `${prefix}${tag} ${subject(alert)}`;
   }
@@ -42,11 +43,11 @@ export function alertBody(alert: Alert): string {
   if (alert.event === 'resolved') {
     lines.push(alert.detail === VANISHED ? `Was ${alert.severity}; ${VANISHED}.` : `Was ${alert.severity}; now ${alert.status}.`);
   } else {
-    if (alert.detail) lines.push(alert.detail);
+    if (alert.detail) lines.push(printable(alert.detail));
     if (alert.expiresAt !== null) lines.push(`Expiry: ${new Date(alert.expiresAt).toISOString()}`);
-    if (alert.remedy) lines.push('', alert.remedy);
+    if (alert.remedy) lines.push('', printableLines(alert.remedy));
   }
-  lines.push('', `Host: ${alert.host}`);
+  lines.push('', `Host: ${printable(alert.host)}`);
   return lines.join('\n').trim();
 }
 

@@ -29,6 +29,15 @@ export function ntfyPriority(alert: Alert): number {
   return alert.event === 'resolved' ? 2 : (PRIORITY[alert.status] ?? 3);
 }
 
+/**
+ * A header value any HTTP client can send: printable ASCII as is, anything else (an agent named in
+ * Cyrillic, an emoji) as an RFC 2047 encoded word, which ntfy decodes. Sent raw, such a value
+ * made fetch refuse the request on every run.
+ */
+export function headerText(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
+}
+
 /** Publishes to `server/topic` with ntfy's headers (Title, Priority, Tags, Click). */
 export function createNtfy(config: NtfyConfig, env: Record<string, string | undefined>): Notifier {
   const token = config.token === undefined ? undefined : resolveSecretAt('token', config.token, env);
@@ -46,9 +55,9 @@ export function createNtfy(config: NtfyConfig, env: Record<string, string | unde
     send(alert, signal) {
       const tags = [alert.event === 'resolved' ? 'white_check_mark' : (TAGS[alert.status] ?? 'key'), 'key', ...config.tags];
       const headers: Record<string, string> = {
-        title: alertTitle(alert),
+        title: headerText(alertTitle(alert)),
         priority: String(ntfyPriority(alert)),
-        tags: tags.join(','),
+        tags: headerText(tags.join(',')),
         'content-type': 'text/plain; charset=utf-8',
       };
       if (config.click) headers.click = config.click;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { expandHome } from '../config/paths.js';
+import { readFailure, readRegularFileSync } from '../fs-read.js';
 
 /**
  * A value from the config that must never be printed: webhook secrets, tokens, URLs with keys in
@@ -38,9 +38,10 @@ export function resolveSecret(spec: string, env: Record<string, string | undefin
   if (spec.startsWith('file:')) {
     const path = expandHome(spec.slice(5), env);
     try {
-      return new Secret(readFileSync(path, 'utf8').trim());
+      // A secret is a line; a FIFO or a huge file at the path is a mistake, never a hang.
+      return new Secret(readRegularFileSync(path, 64 * 1024).trim());
     } catch (error) {
-      throw new Error(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new Error(`cannot read ${path} (${readFailure(error)})`);
     }
   }
   return new Secret(spec);

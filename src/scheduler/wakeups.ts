@@ -27,6 +27,8 @@ export function nextWakeup({ credentials, thresholds, alerts, remind }: WakeupIn
     const interval = memory.status === 'warn' ? remind.warn : memory.status === 'critical' ? remind.critical : remind.expired;
     moments.push(memory.lastSentAt + interval);
   }
-  const future = moments.filter((t) => t > now);
-  return future.length ? Math.min(...future) : undefined;
+  // A loop, not Math.min(...moments): one argument per moment overflows the stack at ~100,000.
+  let earliest: number | undefined;
+  for (const t of moments) if (t > now && (earliest === undefined || t < earliest)) earliest = t;
+  return earliest;
 }

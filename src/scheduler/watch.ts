@@ -26,6 +26,8 @@ export interface WatchOptions {
   agents: string[];
   metricsListen?: { host: string; port: number };
   metricsTextfile?: string;
+  /** Ping the heartbeat after each check (not with --no-notify). */
+  heartbeat: boolean;
   env: Record<string, string | undefined>;
   log: Logger;
   now: () => number;
@@ -71,7 +73,13 @@ export async function runWatch(options: WatchOptions): Promise<number> {
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
 
-  const metrics = () => lastReport && renderMetrics(lastReport);
+  // Rendered once per check, however often /metrics, /healthz and the textfile ask for it.
+  let rendered: { report: CheckReport; text: string } | undefined;
+  const metrics = (): string | undefined => {
+    if (!lastReport) return undefined;
+    if (rendered?.report !== lastReport) rendered = { report: lastReport, text: renderMetrics(lastReport) };
+    return rendered.text;
+  };
 
   const trigger = (reason: string): void => {
     if (stopping) return;
@@ -90,9 +98,10 @@ export async function runWatch(options: WatchOptions): Promise<number> {
   const check = async (reason: string): Promise<void> => {
     try {
       lastReport = await runCheck(
-        { config: runtime.config, agents: options.agents, notifiers: runtime.notifiers, trigger: reason, signal: abort.signal },
+        { config: runtime.config, agents: options.agents, notifiers: runtime.notifiers, trigger: reason, signal: abort.signal, heartbeat: options.heartbeat },
         { env: options.env, log, now: options.now },
       );
+      for (const warning of lastReport.warnings) log.warn({ trigger: reason }, warning);
       const text = metrics();
       if (options.metricsTextfile && text) await writeMetricsTextfile(options.metricsTextfile, text);
       scheduleWakeup(lastReport);
@@ -202,7 +211,11 @@ export async function runWatch(options: WatchOptions): Promise<number> {
     trigger('clock jumped');
   });
 
-  if (options.metricsListen) server = await startMetricsServer(options.metricsListen, metrics);
+  if (options.metricsListen) {
+    server = await startMetricsServer(options.metricsListen, metrics, (error) => log.warn({ code: error.code }, 'metrics server error'));
+    const address = server.address();
+    if (address && typeof address === 'object') log.info({ host: address.address, port: address.port }, 'serving /metrics and /healthz');
+  }
   startCron();
   trigger('start');
   return done;

@@ -42,8 +42,8 @@ describe('the openclaw source, against a recording fake', () => {
     const result = await runCli(['check', '--json'], box.env);
     expect(calls()).toEqual([
       ['agents', 'list', '--json'],
-      ['models', 'status', '--json', '--agent', 'main'],
-      ['models', 'status', '--json', '--agent', 'work'],
+      ['models', 'status', '--json', '--agent=main'],
+      ['models', 'status', '--json', '--agent=work'],
     ]);
     expect(parseReport(result).credentials.map((c) => c.id).sort()).toEqual(['openclaw:main:anthropic:manual', 'openclaw:work:anthropic:manual']);
   });
@@ -51,12 +51,12 @@ describe('the openclaw source, against a recording fake', () => {
   it('--agent skips the agents list; sources.openclaw.agents does the same from config', async () => {
     const { box, calls } = withFake();
     await runCli(['check', '--agent', 'main'], box.env);
-    expect(calls()).toEqual([['models', 'status', '--json', '--agent', 'main']]);
+    expect(calls()).toEqual([['models', 'status', '--json', '--agent=main']]);
 
     const second = withFake();
     const config = second.box.writeConfig('sources:\n  openclaw:\n    agents: [main]\n');
     await runCli(['check', '--config', config], second.box.env);
-    expect(second.calls()).toEqual([['models', 'status', '--json', '--agent', 'main']]);
+    expect(second.calls()).toEqual([['models', 'status', '--json', '--agent=main']]);
   });
 
   it('OpenClaw\'s exit code alone is not trusted: exit 1 with valid JSON is judged by the JSON', async () => {

@@ -249,7 +249,7 @@ describe('alert lifecycle across runs (fake openclaw)', () => {
     mkdirSync(dirname(t.box.statePath), { recursive: true });
     writeFileSync(t.box.statePath, '{"version":1,"alerts":');
     const result = await t.check();
-    expect(result.stderr).toContain('state file was corrupt');
+    expect(result.stderr).toContain('is corrupt (not JSON); moved it to');
     expect(server.requests).toHaveLength(1);
   });
 });

@@ -40,6 +40,7 @@ describe('toJson', () => {
       notificationTotals: {},
       durationMs: 1,
       alerts: {},
+      warnings: ['state not saved'],
     });
     expect(doc).toEqual({
       version: 1,
@@ -63,6 +64,7 @@ describe('toJson', () => {
       ],
       errors: [],
       notifications: [],
+      warnings: ['state not saved'],
     });
   });
 });

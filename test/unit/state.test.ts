@@ -2,17 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
 import { emptyState, loadState, recallExpiry, remember, saveState, type State } from '../../src/monitor/state.js';
 import type { Credential, Observation } from '../../src/monitor/types.js';
 import { credential, observation } from '../helpers/records.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
-
-function capture() {
-  const lines: string[] = [];
-  return { lines, log: createLogger('warn', (line) => lines.push(line)) };
-}
 
 const obs = (over: Partial<Observation>) => observation({ id: 'a', ...over });
 const cred = (over: Partial<Credential>) => credential({ id: 'a', ...over });
@@ -20,18 +14,18 @@ const cred = (over: Partial<Credential>) => credential({ id: 'a', ...over });
 describe('state file', () => {
   it('missing file: empty state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aw-state-'));
-    expect(await loadState(join(dir, 'state.json'), capture().log, NOW)).toEqual(emptyState());
+    expect(await loadState(join(dir, 'state.json'), NOW)).toEqual({ state: emptyState(), warnings: [] });
   });
 
   it('saves atomically with mode 0600 and reads back what it wrote, leaving no temp files', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'aw-state-')), 'nested');
     const path = join(dir, 'state.json');
     const state: State = { ...emptyState(), credentials: { a: { status: 'warn', lastSeenAt: NOW, expiresAt: NOW + 1 } } };
-    await saveState(path, state);
+    expect(await saveState(path, state)).toBeUndefined();
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(readdirSync(dir)).toEqual(['state.json']);
-    expect(await loadState(path, capture().log, NOW)).toEqual(state);
+    expect(await loadState(path, NOW)).toEqual({ state, warnings: [] });
   });
 
   it.each([
@@ -42,14 +36,12 @@ describe('state file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aw-state-'));
     const path = join(dir, 'state.json');
     writeFileSync(path, text);
-    const { lines, log } = capture();
-    expect(await loadState(path, log, NOW)).toEqual(emptyState());
-    await log.flush();
+    const loaded = await loadState(path, NOW);
+    expect(loaded.state).toEqual(emptyState());
     const files = readdirSync(dir);
     expect(files).toEqual(['state.json.corrupt-2026-11-25T12-00-00-000Z']);
     expect(readFileSync(join(dir, files[0]!), 'utf8')).toBe(text);
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, msg: expect.stringContaining('corrupt'), movedTo: join(dir, files[0]!) });
+    expect(loaded.warnings).toEqual([`state file ${path} is corrupt (${text.startsWith('{"version":7') ? 'not the expected shape' : 'not JSON'}); moved it to ${join(dir, files[0]!)} and started with empty state`]);
   });
 });
 

@@ -24,7 +24,13 @@ export interface CheckCommandOptions {
 export async function checkCommand(options: CheckCommandOptions, io: Io): Promise<number> {
   const { config, notifiers } = await loadRuntime(options.config, io.env, options.view === 'check' && options.notify !== false);
   const log = createLogger(logLevelFor(options.logLevel, io.env, config, 'warn'), (line) => io.stderr.write(line));
-  const report = await runCheck({ config, agents: options.agent, notifiers, trigger: options.view }, { env: io.env, log, now: io.now }).finally(() => log.flush());
+  // Only a run that does the job pings the dead-man's switch: a `status` by hand must not keep it
+  // happy while the timer is broken.
+  const heartbeat = options.view === 'check' && options.notify !== false;
+  const report = await runCheck({ config, agents: options.agent, notifiers, trigger: options.view, heartbeat }, { env: io.env, log, now: io.now }).finally(() =>
+    log.flush(),
+  );
+  for (const warning of report.warnings) io.stderr.write(`authwatch: warning: ${warning}\n`);
   if (options.metricsTextfile) {
     const [{ renderMetrics }, { writeMetricsTextfile }] = await Promise.all([import('../../metrics/exposition.js'), import('../../metrics/textfile.js')]);
     await writeMetricsTextfile(options.metricsTextfile, renderMetrics(report));

@@ -32,6 +32,7 @@ export async function watchCommand(options: WatchCommandOptions, io: Io): Promis
       agents: options.agent,
       metricsListen,
       metricsTextfile: options.metricsTextfile,
+      heartbeat: options.notify !== false,
       env: io.env,
       log,
       now: io.now,

@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
+import { readFailure, readRegularFile } from '../../fs-read.js';
 import type { Observation } from '../types.js';
 import { parseJsonOutput } from './parse-json.js';
 
 export const SOURCE = 'claude-code';
 const ID = 'claude-code:anthropic';
+/** The real file is well under 1 KiB. */
+const MAX_BYTES = 1024 * 1024;
 
 const credentialsSchema = z.looseObject({
   claudeAiOauth: z.optional(
@@ -32,7 +34,8 @@ export async function readClaudeCode(path: string, required: boolean): Promise<O
   };
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Only a regular file, non-blocking: a FIFO at the path must not hang the check.
+    text = await readRegularFile(path, MAX_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -40,7 +43,7 @@ export async function readClaudeCode(path: string, required: boolean): Promise<O
         ? [{ ...base, condition: 'missing', expiresAt: null, refreshable: false, detail: `${path} does not exist` }]
         : [];
     }
-    return [{ ...base, condition: 'error', expiresAt: null, refreshable: false, detail: `cannot read ${path} (${code ?? 'error'})` }];
+    return [{ ...base, condition: 'error', expiresAt: null, refreshable: false, detail: `cannot read ${path} (${readFailure(error)})` }];
   }
   const json = parseJsonOutput(text);
   const parsed = json.ok ? credentialsSchema.safeParse(json.value) : undefined;

@@ -1,6 +1,7 @@
 import { expandHome } from '../../config/paths.js';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
+import { scrubIdentifier, scrubSecrets } from '../../redact.js';
 import type { Observation, SourceResult } from '../types.js';
 import { readClaudeCode } from './claude-code.js';
 import { readCommand } from './command.js';
@@ -40,5 +41,26 @@ export async function collectObservations({ config, env, log, agents }: CollectO
   }
   for (const source of commands) reads.push(single(`command:${source.name}`, readCommand(source, env)));
   const results = await Promise.all(reads);
-  return { observations: results.flatMap((r) => r.observations), covered: results.flatMap((r) => r.covered) };
+  return { observations: results.flatMap((r) => r.observations.map(scrubObservation)), covered: results.flatMap((r) => r.covered) };
+}
+
+const nullable = (scrub: (text: string) => string) => (text: string | null) => (text === null ? null : scrub(text));
+const identifier = nullable(scrubIdentifier);
+const prose = nullable(scrubSecrets);
+
+/**
+ * Every string a source hands over passes here, whatever the source: a key quoted in an error, or
+ * planted in an agent or profile name, is masked before anything prints, saves or sends it.
+ */
+export function scrubObservation(o: Observation): Observation {
+  return {
+    ...o,
+    id: scrubIdentifier(o.id),
+    agent: identifier(o.agent),
+    provider: identifier(o.provider),
+    profileId: identifier(o.profileId),
+    detail: prose(o.detail),
+    ...(o.remedy === undefined ? {} : { remedy: prose(o.remedy) }),
+    ...(o.unusable === undefined ? {} : { unusable: { ...o.unusable, kind: scrubSecrets(o.unusable.kind), reason: prose(o.unusable.reason) } }),
+  };
 }

@@ -56,7 +56,8 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
   const observations: Observation[] = [];
   for (const agent of agents) {
     const started = Date.now();
-    const out = await runJson(prefix, ['models', 'status', '--json', '--agent', agent.id], options);
+    // `--agent=ID` in one argv item: an id that begins with "-" (`--help`) stays a value, not an option.
+    const out = await runJson(prefix, ['models', 'status', '--json', `--agent=${agent.id}`], options);
     options.log.debug({ agent: agent.id, ms: Date.now() - started, ok: out.ok }, 'openclaw models status');
     if (!out.ok) {
       observations.push(
@@ -72,7 +73,7 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
       );
       continue;
     }
-    observations.push(...normalizeModelsStatus(parsed.data, agent));
+    for (const o of normalizeModelsStatus(parsed.data, agent)) observations.push(o);
     covered.push(`openclaw:${agent.id}`);
   }
   return { observations, covered };

@@ -38,15 +38,13 @@ const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 export async function runProgram(argv: readonly string[], options: RunOptions): Promise<RunOutcome> {
   const [file, ...args] = argv;
   if (!file) return { ok: false, kind: 'failed', message: 'no command configured' };
-  const child = execa(file, args, {
-    env: options.env,
-    extendEnv: false,
-    ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
-    reject: false,
-    detached: true,
-    maxBuffer: MAX_OUTPUT_BYTES,
-    stripFinalNewline: false,
-  });
+  let child: ReturnType<typeof start>;
+  try {
+    child = start(file, args, options);
+  } catch (error) {
+    // Refused before anything ran: a NUL byte in an argument, say (execa validates synchronously).
+    return { ok: false, kind: 'failed', message: `cannot start ${file}: ${argumentProblem(error)}` };
+  }
   if (child.pid !== undefined) active.add(child.pid);
   let timedOut = false;
   let killTimer: NodeJS.Timeout | undefined;
@@ -62,6 +60,8 @@ export async function runProgram(argv: readonly string[], options: RunOptions): 
     if (code === 'ENOENT') return { ok: false, kind: 'not-found', message: `${file} not found (not installed, or not on PATH)` };
     if (code === 'EACCES') return { ok: false, kind: 'not-found', message: `${file} is not executable (permission denied)` };
     if (result.isMaxBuffer) return { ok: false, kind: 'failed', message: `${file} printed more than ${MAX_OUTPUT_BYTES} bytes` };
+    // The spawn itself failed (EMFILE: out of file descriptors; E2BIG: arguments or environment too large).
+    if (code && result.exitCode === undefined && !result.signal) return { ok: false, kind: 'failed', message: `cannot start ${file} (${code})` };
     if (result.exitCode === undefined) {
       return { ok: false, kind: 'failed', message: `${file} was stopped by ${result.signal ?? 'a signal'}` };
     }
@@ -75,6 +75,25 @@ export async function runProgram(argv: readonly string[], options: RunOptions): 
       clearTimeout(killTimer);
     }
   }
+}
+
+function start(file: string, args: string[], options: RunOptions) {
+  return execa(file, args, {
+    env: options.env,
+    extendEnv: false,
+    ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
+    reject: false,
+    detached: true,
+    maxBuffer: MAX_OUTPUT_BYTES,
+    stripFinalNewline: false,
+  });
+}
+
+/** Why execa refused the arguments, without quoting them (they may hold anything). */
+function argumentProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  if (/null bytes/i.test(message)) return 'an argument contains a NUL byte';
+  return (error as NodeJS.ErrnoException).code ?? 'invalid arguments';
 }
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {

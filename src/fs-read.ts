@@ -1,0 +1,80 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/**
+ * Reading files that someone else may have put there: the config, state, `file:` secrets,
+ * Claude Code's login. Only regular files are read, and only up to a size cap. A FIFO, a device
+ * or a directory at the path is an error, never a hang: the file is opened non-blocking (a FIFO
+ * with no writer would block a plain open forever) and checked through its handle, so swapping
+ * the path between a check and the read changes nothing.
+ */
+export class UnreadableFileError extends Error {
+  constructor(
+    readonly code: 'ENOTREG' | 'EFBIG',
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnreadableFileError';
+  }
+}
+
+const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+function check(path: string, stats: { isFile(): boolean; size: number }, maxBytes: number): void {
+  if (!stats.isFile()) throw new UnreadableFileError('ENOTREG', path, `${path} is not a regular file`);
+  if (stats.size > maxBytes) throw new UnreadableFileError('EFBIG', path, `${path} is larger than ${formatBytes(maxBytes)}`);
+}
+
+/** The file's text; throws ErrnoException (ENOENT, EACCES, …) or UnreadableFileError. */
+export async function readRegularFile(path: string, maxBytes: number): Promise<string> {
+  const handle = await open(path, FLAGS);
+  try {
+    const stats = await handle.stat();
+    check(path, stats, maxBytes);
+    // Read at most one byte past the cap: a file that grew since fstat is still refused.
+    const buffer = Buffer.alloc(Math.min(maxBytes + 1, stats.size + 1));
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) break;
+    }
+    if (length > maxBytes) throw new UnreadableFileError('EFBIG', path, `${path} is larger than ${formatBytes(maxBytes)}`);
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** readRegularFile, synchronously (for `file:` secrets, resolved while the config is built). */
+export function readRegularFileSync(path: string, maxBytes: number): string {
+  const fd = openSync(path, FLAGS);
+  try {
+    const stats = fstatSync(fd);
+    check(path, stats, maxBytes);
+    const buffer = Buffer.alloc(Math.min(maxBytes + 1, stats.size + 1));
+    let length = 0;
+    for (;;) {
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) break;
+    }
+    if (length > maxBytes) throw new UnreadableFileError('EFBIG', path, `${path} is larger than ${formatBytes(maxBytes)}`);
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The short reason a read failed, for one-line messages: `ENOENT`, `not a regular file`, … */
+export function readFailure(error: unknown): string {
+  if (error instanceof UnreadableFileError) return error.code === 'ENOTREG' ? 'not a regular file' : error.message.slice(error.path.length + 1);
+  return (error as NodeJS.ErrnoException).code ?? 'error';
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`;
+}
