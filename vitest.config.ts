@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // test/unit/http.test.ts collects garbage on purpose, as V8's idle GC does in production.
+    execArgv: ['--expose-gc'],
   },
 });

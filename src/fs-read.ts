@@ -12,9 +12,10 @@ export class UnreadableFileError extends Error {
   constructor(
     readonly code: 'ENOTREG' | 'EFBIG',
     readonly path: string,
-    message: string,
+    /** What is wrong, without the path: `not a regular file`, `larger than 1 MiB`. */
+    readonly reason: string,
   ) {
-    super(message);
+    super(`${path}: ${reason}`);
     this.name = 'UnreadableFileError';
   }
 }
@@ -22,8 +23,8 @@ export class UnreadableFileError extends Error {
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 function check(path: string, stats: { isFile(): boolean; size: number }, maxBytes: number): void {
-  if (!stats.isFile()) throw new UnreadableFileError('ENOTREG', path, `${path} is not a regular file`);
-  if (stats.size > maxBytes) throw new UnreadableFileError('EFBIG', path, `${path} is larger than ${formatBytes(maxBytes)}`);
+  if (!stats.isFile()) throw new UnreadableFileError('ENOTREG', path, 'not a regular file');
+  if (stats.size > maxBytes) throw tooLarge(path, maxBytes);
 }
 
 /** The file's text; throws ErrnoException (ENOENT, EACCES, …) or UnreadableFileError. */
@@ -41,7 +42,7 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<s
       length += bytesRead;
       if (length === buffer.length) break;
     }
-    if (length > maxBytes) throw new UnreadableFileError('EFBIG', path, `${path} is larger than ${formatBytes(maxBytes)}`);
+    if (length > maxBytes) throw tooLarge(path, maxBytes);
     return buffer.subarray(0, length).toString('utf8');
   } finally {
     await handle.close();
@@ -62,16 +63,20 @@ export function readRegularFileSync(path: string, maxBytes: number): string {
       length += bytesRead;
       if (length === buffer.length) break;
     }
-    if (length > maxBytes) throw new UnreadableFileError('EFBIG', path, `${path} is larger than ${formatBytes(maxBytes)}`);
+    if (length > maxBytes) throw tooLarge(path, maxBytes);
     return buffer.subarray(0, length).toString('utf8');
   } finally {
     closeSync(fd);
   }
 }
 
+function tooLarge(path: string, maxBytes: number): UnreadableFileError {
+  return new UnreadableFileError('EFBIG', path, `larger than ${formatBytes(maxBytes)}`);
+}
+
 /** The short reason a read failed, for one-line messages: `ENOENT`, `not a regular file`, … */
 export function readFailure(error: unknown): string {
-  if (error instanceof UnreadableFileError) return error.code === 'ENOTREG' ? 'not a regular file' : error.message.slice(error.path.length + 1);
+  if (error instanceof UnreadableFileError) return error.reason;
   return (error as NodeJS.ErrnoException).code ?? 'error';
 }
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { deadline } from '../abort.js';
-import { httpRequest, safeHost } from '../net/http.js';
+import { httpRequest, isPlaintextRemote, safeHost } from '../net/http.js';
 import { resolveSecretAt } from '../notifiers/secret.js';
 
 /**
@@ -44,4 +44,16 @@ export function failUrlOf(url: string): string {
   const parsed = new URL(url);
   parsed.pathname = `${parsed.pathname.replace(/\/+$/, '')}/fail`;
   return parsed.href;
+}
+
+/** The heartbeat URL is a credential (whoever has it can ping): say so when it goes over plain http://. */
+export function heartbeatWarnings(heartbeat: Config['heartbeat'], env: Record<string, string | undefined>): string[] {
+  if (!heartbeat) return [];
+  try {
+    const url = resolveSecretAt('heartbeat.url', heartbeat.url, env).reveal();
+    return isPlaintextRemote(url) ? [`heartbeat: its URL (a credential) goes over plain http:// to ${safeHost(url)}, readable on the way; use https://`] : [];
+  } catch {
+    // Reported where the URL is used.
+    return [];
+  }
 }

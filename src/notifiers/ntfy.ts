@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { durationSchema } from '../config/duration-schema.js';
 import type { Status } from '../monitor/types.js';
+import { isPlaintextRemote, safeHost } from '../net/http.js';
 import { postForDelivery } from './http.js';
 import { alertBody, alertTitle } from './message.js';
 import { resolveSecretAt } from './secret.js';
@@ -52,6 +53,7 @@ export function createNtfy(config: NtfyConfig, env: Record<string, string | unde
     name,
     type: 'ntfy',
     timeoutMs: config.timeout,
+    warnings: token && isPlaintextRemote(url) ? [`notifier ntfy "${name}": sends its access token over plain http:// to ${safeHost(url)}, readable on the way; use https://`] : [],
     send(alert, signal) {
       const tags = [alert.event === 'resolved' ? 'white_check_mark' : (TAGS[alert.status] ?? 'key'), 'key', ...config.tags];
       const headers: Record<string, string> = {

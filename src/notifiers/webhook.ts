@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
 import { durationSchema } from '../config/duration-schema.js';
 import { VERSION } from '../version.js';
+import { isPlaintextRemote, safeHost } from '../net/http.js';
 import { postForDelivery } from './http.js';
 import { alertBody, alertPayload, alertTitle } from './message.js';
 import { resolveSecretAt, type Secret } from './secret.js';
@@ -36,10 +37,18 @@ export function createWebhook(config: WebhookConfig, env: Record<string, string 
   const secret = config.secret === undefined ? undefined : signingKey(resolveSecretAt('secret', config.secret, env));
   const headers = Object.fromEntries(Object.entries(config.headers).map(([k, v]) => [k, resolveSecretAt(`headers.${k}`, v, env)] as const));
   const name = config.name ?? 'webhook';
+  const parsed = new URL(url.reveal());
+  // What would travel in the clear: a signature made with the secret, headers (tokens), or a URL
+  // that is itself the credential (Slack, Discord, a key in the query or user info).
+  const carriesSecret = secret !== undefined || Object.keys(headers).length > 0 || config.format !== 'generic' || parsed.search !== '' || parsed.username !== '';
   return {
     name,
     type: 'webhook',
     timeoutMs: config.timeout,
+    warnings:
+      carriesSecret && isPlaintextRemote(url.reveal())
+        ? [`notifier webhook "${name}": sends its secret over plain http:// to ${safeHost(url.reveal())}, readable on the way; use https://`]
+        : [],
     async send(alert, signal) {
       const body = JSON.stringify(bodyFor(config.format, alert));
       const sent: Record<string, string> = {

@@ -19,6 +19,8 @@ import { nextWakeup } from './wakeups.js';
 export interface WatchRuntime {
   config: Config;
   notifiers: Notifier[];
+  /** Unsafe but working config (a secret over plain http://), logged at each (re)load. */
+  warnings?: string[];
 }
 
 export interface WatchOptions {
@@ -58,6 +60,7 @@ const CROSSING_MARGIN_MS = 50;
 export async function runWatch(options: WatchOptions): Promise<number> {
   const { log } = options;
   let runtime = await options.load();
+  for (const warning of runtime.warnings ?? []) log.warn({}, warning);
   let lastReport: CheckReport | undefined;
   let running: Promise<void> | undefined;
   let pending: string | undefined;
@@ -169,6 +172,7 @@ export async function runWatch(options: WatchOptions): Promise<number> {
       const next = await options.load();
       const rescheduled = next.config.schedule !== runtime.config.schedule || next.config.timezone !== runtime.config.timezone;
       runtime = next;
+      for (const warning of runtime.warnings ?? []) log.warn({}, warning);
       if (rescheduled) startCron();
       log.info({ schedule: runtime.config.schedule, notifiers: runtime.notifiers.length }, 'config reloaded');
       trigger('config reloaded');

@@ -96,6 +96,7 @@ export interface JsonReport {
   }>;
   errors: Array<{ source: string; message: string }>;
   notifications: Array<{ notifier: string; alertId: string; event: string; credentialId: string; ok: boolean; queued: boolean; message?: string }>;
+  warnings: string[];
 }
 
 /**

@@ -22,7 +22,7 @@ export interface CheckCommandOptions {
 
 /** `authwatch check` and `authwatch status`: one check, printed, mapped to an exit code. */
 export async function checkCommand(options: CheckCommandOptions, io: Io): Promise<number> {
-  const { config, notifiers } = await loadRuntime(options.config, io.env, options.view === 'check' && options.notify !== false);
+  const { config, notifiers, warnings } = await loadRuntime(options.config, io.env, options.view === 'check' && options.notify !== false);
   const log = createLogger(logLevelFor(options.logLevel, io.env, config, 'warn'), (line) => io.stderr.write(line));
   // Only a run that does the job pings the dead-man's switch: a `status` by hand must not keep it
   // happy while the timer is broken.
@@ -30,7 +30,7 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
   const report = await runCheck({ config, agents: options.agent, notifiers, trigger: options.view, heartbeat }, { env: io.env, log, now: io.now }).finally(() =>
     log.flush(),
   );
-  for (const warning of report.warnings) io.stderr.write(`authwatch: warning: ${warning}\n`);
+  for (const warning of [...warnings, ...report.warnings]) io.stderr.write(`authwatch: warning: ${warning}\n`);
   if (options.metricsTextfile) {
     const [{ renderMetrics }, { writeMetricsTextfile }] = await Promise.all([import('../../metrics/exposition.js'), import('../../metrics/textfile.js')]);
     await writeMetricsTextfile(options.metricsTextfile, renderMetrics(report));

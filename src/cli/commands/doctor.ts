@@ -41,7 +41,9 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
     const loaded = await loadConfig(options.config, io.env);
     config = loaded.config;
     add('ok', `config: ${loaded.path ?? `none at ${loaded.searchedPath}, defaults apply`}`);
-    if (config.notifiers.length) (await import('../../notifiers/registry.js')).buildNotifiers(config.notifiers, io.env, loaded.path ?? loaded.searchedPath);
+    const built = config.notifiers.length ? (await import('../../notifiers/registry.js')).buildNotifiers(config.notifiers, io.env, loaded.path ?? loaded.searchedPath) : [];
+    const { heartbeatWarnings } = await import('../../monitor/heartbeat.js');
+    for (const warning of [...built.flatMap((n) => n.warnings ?? []), ...heartbeatWarnings(config.heartbeat, io.env)]) add('warn', warning);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const line of error.lines) add('FAIL', `config: ${line}`);

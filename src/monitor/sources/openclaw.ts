@@ -1,5 +1,5 @@
 import type { Logger } from '../../log.js';
-import { quoteForeign } from '../../redact.js';
+import { quoteForeign, scrubIdentifier } from '../../redact.js';
 import type { Observation, SourceResult } from '../types.js';
 import {
   agentsListSchema,
@@ -58,7 +58,8 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
     const started = Date.now();
     // `--agent=ID` in one argv item: an id that begins with "-" (`--help`) stays a value, not an option.
     const out = await runJson(prefix, ['models', 'status', '--json', `--agent=${agent.id}`], options);
-    options.log.debug({ agent: agent.id, ms: Date.now() - started, ok: out.ok }, 'openclaw models status');
+    // Logged before collectObservations scrubs the records: the id is scrubbed here.
+    options.log.debug({ agent: scrubIdentifier(agent.id), ms: Date.now() - started, ok: out.ok }, 'openclaw models status');
     if (!out.ok) {
       observations.push(
         sourceError(`openclaw:${agent.id}:source`, agent, `openclaw models status (agent ${agent.id}): ${out.message}`, out.kind),
