@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,6 +170,16 @@ describe('the Claude Code credentials file', () => {
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toContain('.credentials.json is not the expected JSON');
     expectNoSecrets({ stdout: result.stdout, stderr: result.stderr }, [secret]);
+  });
+
+  it('a FIFO at the path is an error record at once, not a hung check', async () => {
+    const box = sandbox();
+    mkdirSync(join(box.home, '.claude'));
+    execFileSync('mkfifo', [join(box.home, '.claude', '.credentials.json')]);
+    const config = box.writeConfig('sources:\n  openclaw:\n    enabled: false\n');
+    const result = await runCli(['check', '--json', '--config', config], box.env, 20_000);
+    expect(result.exitCode).toBe(3);
+    expect(parseReport(result).credentials[0]).toMatchObject({ status: 'error', detail: `cannot read ${join(box.home, '.claude', '.credentials.json')} (not a regular file)` });
   });
 
   it('no file: nothing to report on auto; missing when enabled: true', async () => {

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import plist from 'plist';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
@@ -192,6 +192,64 @@ describe('install systemd (fake systemctl and loginctl)', () => {
     const shown = await runCli(['install', 'systemd', '--dry-run'], box.env);
     expect(shown.stdout).toContain(`would write ${join(box.home, '.config', 'systemd', 'user', 'authwatch.timer')} (mode 644):\n`);
     expect(shown.stdout).toContain('would run: systemctl --user enable --now authwatch.timer\n');
+  });
+});
+
+describe('generated files and local input', () => {
+  it.each([
+    [['--path', '/usr/bin\nExecStartPre=/bin/touch /tmp/owned'], '--path: contains a control character (\\x0a); refusing to write it into a generated file'],
+    [['--config', '/etc/aw.yaml\nExecStartPre=/bin/true'], '--config: contains a control character (\\x0a); refusing to write it into a generated file'],
+    [['--timezone', 'UTC\nX=1'], '--timezone: contains a control character (\\x0a); refusing to write it into a generated file'],
+    [['--timezone', 'Mars/Olympus_Mons'], '--timezone: unknown time zone (use an IANA name such as Europe/Berlin), got "Mars/Olympus_Mons"'],
+  ])('generate systemd %j is refused: exit 64, one line', async (args, message) => {
+    const box = sandbox();
+    const result = await runCli(['generate', 'systemd', ...args], box.env);
+    expect(result).toMatchObject({ exitCode: 64, stdout: '', stderr: `authwatch: ${message}\n` });
+  });
+
+  it('a HOME with a newline is refused too, naming where it came from', async () => {
+    const box = sandbox();
+    const result = await runCli(['generate', 'systemd'], { ...box.env, HOME: `${box.home}\nX` });
+    expect(result.exitCode).toBe(64);
+    expect(result.stderr).toBe('authwatch: $HOME (or --home): contains a control character (\\x0a); refusing to write it into a generated file\n');
+  });
+
+  it('uninstall runs and removes only what install could have: an edited manifest cannot run or delete anything else', async () => {
+    const box = sandbox([RECORDING_BIN]);
+    const log = join(box.home, 'argv.jsonl');
+    Object.assign(box.env, { RECORD_ARGV_LOG: log, USER: 'ana', FAKE_LINGER: 'yes' });
+    expect((await runCli(['install', 'systemd'], box.env)).exitCode).toBe(0);
+    const manifest = join(box.home, '.local', 'state', 'authwatch', 'installed-systemd.json');
+    const precious = join(box.home, 'precious.txt');
+    writeFileSync(precious, 'keep me');
+    const recorded = JSON.parse(readFileSync(manifest, 'utf8')) as { files: string[]; deactivate: string[][] };
+    recorded.files.push(precious);
+    recorded.deactivate.unshift(['systemctl', '--user', 'stop', 'sshd.service'], ['rm', '-rf', box.home]);
+    writeFileSync(manifest, JSON.stringify(recorded));
+
+    const removed = await runCli(['uninstall', 'systemd'], box.env);
+    expect(removed.exitCode).toBe(1);
+    expect(removed.stdout).toContain('refusing to run systemctl --user stop sshd.service: not a command `install systemd` runs\n');
+    expect(removed.stdout).toContain(`refusing to run rm -rf ${box.home}: not a command \`install systemd\` runs\n`);
+    expect(removed.stdout).toContain(`refusing to remove ${precious}: not a file \`install systemd\` writes\n`);
+    expect(readFileSync(precious, 'utf8')).toBe('keep me');
+    expect(readdirSync(join(box.home, '.config', 'systemd', 'user'))).toEqual([]);
+    expect(readArgvLog(log).slice(3)).toEqual([
+      ['systemctl', '--user', 'disable', '--now', 'authwatch.timer'],
+      ['systemctl', '--user', 'daemon-reload'],
+    ]);
+  });
+
+  it('a manifest that is not one (garbage, wrong shape) is set aside for what install would have written', async () => {
+    const box = sandbox([RECORDING_BIN]);
+    Object.assign(box.env, { RECORD_ARGV_LOG: join(box.home, 'argv.jsonl') });
+    const manifest = join(box.home, '.local', 'state', 'authwatch', 'installed-termux.json');
+    mkdirSync(dirname(manifest), { recursive: true });
+    writeFileSync(manifest, JSON.stringify({ version: 1, platform: 'termux', files: 'all', deactivate: [] }));
+    const removed = await runCli(['uninstall', 'termux', '--dry-run'], box.env);
+    expect(removed.exitCode).toBe(0);
+    expect(removed.stdout).toContain(`${manifest} is not an install record authwatch wrote for termux; removing what \`install termux\` would have written\n`);
+    expect(removed.stdout).toContain('would run: termux-job-scheduler --cancel --job-id 4713\n');
   });
 });
 

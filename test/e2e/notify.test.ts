@@ -315,6 +315,104 @@ describe('other channels', () => {
   });
 });
 
+describe('undeliverable alerts are reported for what they are', () => {
+  it('ntfy: an agent and profile named in Cyrillic, with CR/LF, are delivered with RFC 2047 headers, while ASCII ones stay plain', async () => {
+    const server = await receiver();
+    const t = setup('status-token-expiring.json', `  - type: ntfy\n    server: ${server.url}\n    topic: aw\n`);
+    t.serveProfile({ profileId: 'антропик:ручной\r\nX-Injected: 1', expiresAt: FIXTURE_NOW + 3 * 3_600_000 });
+    const report = parseReport(await t.check());
+    expect(report.notifications).toMatchObject([{ ok: true }]);
+    const title = server.requests[0]!.headers.title as string;
+    expect(title).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/);
+    const decoded = Buffer.from(title.slice('=?UTF-8?B?'.length, -2), 'base64').toString('utf8');
+    expect(decoded).toBe('[WARN] антропик:ручной\\x0d\\x0aX-Injected: 1 (agent main) expires in 3h');
+    expect(server.requests[0]!.headers['x-injected']).toBeUndefined();
+    expect(server.requests[0]!.headers.tags).toBe('warning,key');
+  });
+
+  it.each([
+    [301, 'https://moved.example:8443/new?k=secret'],
+    [307, '/elsewhere'],
+  ])('a %d is a redirect not followed, named with its host only, not retried', async (status, location) => {
+    const server = await receiver();
+    server.respond({ status, headers: { location } });
+    const t = setup('status-expired-and-api-key.json', `  - type: webhook\n    url: ${server.url}/hook\n`);
+    const report = parseReport(await t.check());
+    const host = location.startsWith('/') ? new URL(server.url).host : 'moved.example:8443';
+    expect(report.notifications).toMatchObject([
+      { ok: false, queued: false, message: `webhook "webhook" (${new URL(server.url).host}): HTTP ${status}, redirect to ${host} not followed (not retried: put the final URL in the config)` },
+    ]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a header value HTTP cannot carry is a config problem, not "connection failed", and is not retried', async () => {
+    const server = await receiver();
+    const t = setup('status-expired-and-api-key.json', `  - type: webhook\n    url: ${server.url}/hook\n    headers:\n      x-team: "équipe ✓"\n`);
+    const report = parseReport(await t.check());
+    expect(report.notifications).toMatchObject([
+      { ok: false, queued: false, message: `webhook "webhook" (${new URL(server.url).host}): the request is not valid HTTP (a header value has characters HTTP cannot carry) (not retried)` },
+    ]);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('command: a NUL byte or 200 KB in a value is cleaned or cut in AUTHWATCH_*; the whole alert still arrives on stdin', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'aw-cmd-')), 'got');
+    const script = join(dirname(out), 'page-me');
+    writeFileSync(script, `#!/bin/sh\n{ printf '%s' "$AUTHWATCH_PROFILE" | wc -c; cat; } > '${out}'\n`, { mode: 0o755 });
+    const t = setup('status-token-expiring.json', `  - type: command\n    command: [${JSON.stringify(script)}]\n`);
+    const long = `p\u0000${'x'.repeat(200_000)}`;
+    t.serveProfile({ profileId: long, expiresAt: FIXTURE_NOW + 3 * 3_600_000 });
+    const report = parseReport(await t.check());
+    expect(report.notifications).toMatchObject([{ ok: true }]);
+    const [length, json] = readFileSync(out, 'utf8').split('\n');
+    // 4096 UTF-16 units: 4095 characters and "…", which is 3 bytes in UTF-8.
+    expect(Number(length)).toBe(4095 + 3);
+    expect(JSON.parse(json!)).toMatchObject({ credential: { profileId: long } });
+  });
+});
+
+describe('plain http:// to another host', () => {
+  it('a webhook secret, an ntfy token or the heartbeat URL going over it is warned about by config check, check and doctor; loopback is fine', async () => {
+    const box = sandbox();
+    box.env.HOOK_SECRET = SECRET;
+    const config = box.writeConfig(
+      [
+        'heartbeat:',
+        '  url: http://hc.example/ping/abc',
+        'notifiers:',
+        '  - type: webhook',
+        '    name: plain',
+        '    url: http://hooks.example/x',
+        '    secret: env:HOOK_SECRET',
+        '  - type: webhook',
+        '    name: local',
+        '    url: http://127.0.0.1:9/x',
+        '    secret: env:HOOK_SECRET',
+        '  - type: ntfy',
+        '    server: http://ntfy.example',
+        '    topic: t',
+        '    token: tk_abcdefgh',
+        '',
+      ].join('\n'),
+    );
+    const warnings = [
+      'notifier webhook "plain": sends its secret over plain http:// to hooks.example, readable on the way; use https://',
+      'notifier ntfy "ntfy": sends its access token over plain http:// to ntfy.example, readable on the way; use https://',
+      'heartbeat: its URL (a credential) goes over plain http:// to hc.example, readable on the way; use https://',
+    ];
+    const checked = await runCli(['config', 'check', '--config', config], box.env);
+    expect(checked.exitCode).toBe(0);
+    expect(checked.stdout.split('\n').filter((l) => l.startsWith('warning: '))).toEqual(warnings.map((w) => `warning: ${w}`));
+    const doctor = await runCli(['doctor', '--config', config], box.env);
+    for (const w of warnings) expect(doctor.stdout).toContain(`warn  ${w}\n`);
+    const check = await runCli(['check', '--config', config, '--no-notify'], box.env);
+    expect(check.stderr).toBe('');
+    box.env.PATH = `${FAKE_BIN}:${box.env.PATH}`;
+    const notifying = await runCli(['check', '--config', config], box.env);
+    for (const w of warnings) expect(notifying.stderr).toContain(`authwatch: warning: ${w}\n`);
+  });
+});
+
 describe('notify test', () => {
   it('sends a test alert through each notifier, prints each result, exits 1 when any failed', async () => {
     const server = await receiver();

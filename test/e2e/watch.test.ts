@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_BIN, runCli, sandbox } from '../helpers/cli.js';
+import { CLI, FAKE_BIN, runCli, sandbox } from '../helpers/cli.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { startWatch } from '../helpers/watch.js';
 
@@ -212,12 +213,32 @@ describe('metrics textfile and heartbeat (check)', () => {
     expect(execFileSync('promtool', ['check', 'metrics'], { input: readFileSync(file), encoding: 'utf8' })).toBe('');
   });
 
-  it('pings the heartbeat after a check, and its /fail when a source failed', async () => {
+  it('pings the heartbeat after a check, and its /fail (on the path, before the query) when a source failed', async () => {
     const server = await receiver();
-    const t = setup(`heartbeat:\n  url: ${server.url}/ping/abc\n`, Date.now() + 3 * H);
+    const t = setup(`heartbeat:\n  url: ${server.url}/ping/abc?rid=7\n`, Date.now() + 3 * H);
     await runCli(['check'], t.box.env);
     t.box.env.FAKE_OPENCLAW_MODE = 'garbage';
     await runCli(['check'], t.box.env);
-    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /ping/abc', 'GET /ping/abc/fail']);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /ping/abc?rid=7', 'GET /ping/abc/fail?rid=7']);
+  });
+
+  it('only runs that do the job ping: not status, not check --no-notify', async () => {
+    const server = await receiver();
+    const t = setup(`heartbeat:\n  url: ${server.url}/ping/abc\n`, Date.now() + 3 * H);
+    await runCli(['status'], t.box.env);
+    await runCli(['check', '--no-notify'], t.box.env);
+    expect(server.requests).toHaveLength(0);
+    await runCli(['check'], t.box.env);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('the textfile is 0644 in a new 0755 directory even under the unit\'s UMask=0077', async () => {
+    const t = setup('', Date.now() + 3 * H);
+    const file = join(t.box.home, 'node-exporter', 'textfile', 'authwatch.prom');
+    const result = await execa('sh', ['-c', 'umask 077 && exec "$0" "$@"', process.execPath, CLI, 'check', '--metrics-textfile', file], { env: t.box.env, extendEnv: false, reject: false });
+    expect(result.exitCode).toBe(2);
+    expect(statSync(file).mode & 0o777).toBe(0o644);
+    expect(statSync(dirname(file)).mode & 0o777).toBe(0o755);
+    expect(statSync(dirname(dirname(file))).mode & 0o777).toBe(0o755);
   });
 });

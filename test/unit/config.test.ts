@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,31 @@ describe('config', () => {
 
   it('a top level that is not a mapping is refused', async () => {
     expect(await errorLines('- a\n- b\n')).toEqual(['/etc/aw.yaml:1: the config must be a mapping of keys (thresholds:, sources:, …)']);
+  });
+
+  it('100,000 unknown keys: linear, and the first 20 are listed with a count of the rest', async () => {
+    const text = `thresholds:\n  warn: 24h\n${Array.from({ length: 100_000 }, (_, i) => `k${i}: 1`).join('\n')}\n`;
+    const lines = await errorLines(text);
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toBe('/etc/aw.yaml:3: k0: unknown key');
+    expect(lines[19]).toBe('/etc/aw.yaml:22: k19: unknown key');
+    expect(lines[20]).toBe('/etc/aw.yaml: … and 99980 more problems');
+  }, 30_000);
+
+  it('duplicate keys are found (linearly), with their line and path', async () => {
+    expect(await errorLines('a: 1\nsources:\n  openclaw:\n    timeout: 1s\n    timeout: 2s\n')).toEqual(['/etc/aw.yaml:5: sources.openclaw.timeout: duplicate key']);
+  });
+
+  it('a YAML alias bomb is a config error, not an internal one', async () => {
+    const levels = 'bcdefghi'.split('');
+    const text = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...levels.map((n, i) => `${n}: &${n} [${Array(10).fill(`*${i === 0 ? 'a' : levels[i - 1]}`).join(', ')}]`)].join('\n');
+    expect(await errorLines(text)).toEqual(['/etc/aw.yaml: invalid YAML: aliases expand too far (more than 100 alias uses)']);
+  });
+
+  it('a FIFO at the config path is refused at once, not waited on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aw-cfg-'));
+    execFileSync('mkfifo', [join(dir, 'config.yaml')]);
+    await expect(loadConfig(join(dir, 'config.yaml'), {})).rejects.toMatchObject({ lines: [`${join(dir, 'config.yaml')}: not a regular file`] });
   });
 
   it('duplicate command source names are refused', async () => {
