@@ -9,6 +9,7 @@ import { generateDefaults } from '../../scripts/generate-deploy.mjs';
 import { termuxPeriodMs } from '../../src/deploy/termux.js';
 import { CLI, readArgvLog, ROOT, runCli, sandbox } from '../helpers/cli.js';
 import { CRON_TABLE } from '../helpers/cron-table.js';
+import { itWithTool } from '../helpers/tools.js';
 
 const RECORDING_BIN = join(ROOT, 'test', 'fixtures', 'recording-bin');
 
@@ -68,7 +69,7 @@ describe('checked-in defaults', () => {
 });
 
 describe('systemd units', () => {
-  it.each([
+  itWithTool('systemd-analyze', 'systemd').each([
     ['timer, user units', []],
     ['timer, system units', ['--system']],
     ['watch, user units', ['--mode', 'watch']],

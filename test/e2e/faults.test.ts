@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, FAKE_BIN, parseReport, runCli, sandbox } from '../helpers/cli.js';
 import { startHostileServer, type Misbehaviour } from '../helpers/hostile-server.js';
 import { startReceiver } from '../helpers/receiver.js';
+import { itMounting } from '../helpers/tools.js';
 import { startWatch } from '../helpers/watch.js';
 
 const H = 3_600_000;
@@ -21,16 +22,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Mounting (a read-only bind, a tiny tmpfs) needs root and util-linux's unshare; CI has both. */
-const canMount = (() => {
-  if (process.getuid?.() !== 0) return false;
-  try {
-    execFileSync('unshare', ['-m', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** A sandbox whose fake openclaw answers one anthropic token expiring at `expiresAt`. */
 function fakeGateway(expiresAt = Date.now() + 3 * H) {
@@ -251,7 +242,7 @@ describe('a broken state directory never silences a run', () => {
     expect(statSync(stateDirOf(box)).mode & 0o777).toBe(0o700);
   });
 
-  it.skipIf(!canMount)('read-only: status prints and warns; check prints, delivers, exits with the credentials’ code and warns', async () => {
+  itMounting('read-only: status prints and warns; check prints, delivers, exits with the credentials’ code and warns', async () => {
     const server = await receiver();
     const { box } = fakeGateway();
     box.writeConfig(`notifiers:\n  - type: webhook\n    url: ${server.url}\n`);
@@ -270,7 +261,7 @@ describe('a broken state directory never silences a run', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it.skipIf(!canMount)('a full disk (ENOSPC): check prints, delivers, warns, and leaves the old state.json whole', async () => {
+  itMounting('a full disk (ENOSPC): check prints, delivers, warns, and leaves the old state.json whole', async () => {
     const server = await receiver();
     const { box } = fakeGateway();
     box.writeConfig(`notifiers:\n  - type: webhook\n    url: ${server.url}\n`);

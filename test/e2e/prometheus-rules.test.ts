@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
+import { itWithTool } from '../helpers/tools.js';
 
 // promtool comes from Debian's `prometheus` package; .ci/run installs it.
+const it = itWithTool('promtool', 'prometheus');
 const dir = join(ROOT, 'deploy', 'prometheus');
 const promtool = (...args: string[]) => execFileSync('promtool', args, { cwd: dir, encoding: 'utf8' });
 
