@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /**
@@ -31,19 +31,8 @@ function check(path: string, stats: { isFile(): boolean; size: number }, maxByte
 export async function readRegularFile(path: string, maxBytes: number): Promise<string> {
   const handle = await open(path, FLAGS);
   try {
-    const stats = await handle.stat();
-    check(path, stats, maxBytes);
-    // Read at most one byte past the cap: a file that grew since fstat is still refused.
-    const buffer = Buffer.alloc(Math.min(maxBytes + 1, stats.size + 1));
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length === buffer.length) break;
-    }
-    if (length > maxBytes) throw tooLarge(path, maxBytes);
-    return buffer.subarray(0, length).toString('utf8');
+    check(path, await handle.stat(), maxBytes);
+    return checkedText(path, await handle.readFile(), maxBytes);
   } finally {
     await handle.close();
   }
@@ -53,21 +42,17 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<s
 export function readRegularFileSync(path: string, maxBytes: number): string {
   const fd = openSync(path, FLAGS);
   try {
-    const stats = fstatSync(fd);
-    check(path, stats, maxBytes);
-    const buffer = Buffer.alloc(Math.min(maxBytes + 1, stats.size + 1));
-    let length = 0;
-    for (;;) {
-      const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length === buffer.length) break;
-    }
-    if (length > maxBytes) throw tooLarge(path, maxBytes);
-    return buffer.subarray(0, length).toString('utf8');
+    check(path, fstatSync(fd), maxBytes);
+    return checkedText(path, readFileSync(fd), maxBytes);
   } finally {
     closeSync(fd);
   }
+}
+
+/** A file that grew past the cap between fstat and the read is refused all the same. */
+function checkedText(path: string, data: Buffer, maxBytes: number): string {
+  if (data.length > maxBytes) throw tooLarge(path, maxBytes);
+  return data.toString('utf8');
 }
 
 function tooLarge(path: string, maxBytes: number): UnreadableFileError {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
-import { expectNoSecrets } from '../helpers/secrets.js';
+import { everyViewsOutput, expectNoSecrets } from '../helpers/secrets.js';
 
 function fakeOpenclaw(box: ReturnType<typeof sandbox>, status = 'status-token-expiring.json') {
   const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
@@ -143,13 +143,7 @@ describe('secrets never leave the process', () => {
     writeFileSync(script, `#!/bin/sh\necho "using ${commandToken}" >&2\necho '[{"id":"gh","token":"${commandToken}","expiresAt":1}]'\n`, { mode: 0o755 });
     const config = box.writeConfig(`sources:\n  commands:\n    - name: gh\n      command: [${JSON.stringify(script)}]\n`);
 
-    const texts: Record<string, string> = {};
-    for (const args of [['check', '--json'], ['status'], ['check']]) {
-      const result = await runCli([...args, '--config', config, '--log-level', 'trace'], box.env);
-      expect(result.exitCode).toBe(1);
-      texts[`${args.join(' ')} stdout`] = result.stdout;
-      texts[`${args.join(' ')} stderr`] = result.stderr;
-    }
+    const texts = await everyViewsOutput(config, box.env, 1);
     texts.state = readFileSync(box.statePath, 'utf8');
     // The fixture's masked labels ("sk-ant-o...AAAAAAAA") are checked by expectNoSecrets too.
     expectNoSecrets(texts, [claudeToken, refresh, commandToken]);

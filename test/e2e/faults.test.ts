@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, FAKE_BIN, parseReport, runCli, sandbox } from '../helpers/cli.js';
 import { startHostileServer, type Misbehaviour } from '../helpers/hostile-server.js';
 import { startReceiver } from '../helpers/receiver.js';
+import { everyViewsOutput } from '../helpers/secrets.js';
 import { itMounting } from '../helpers/tools.js';
 import { startWatch } from '../helpers/watch.js';
 
@@ -353,13 +354,7 @@ describe('hostile strings', () => {
       ].join('\n'),
     );
 
-    const texts: Record<string, string> = {};
-    for (const args of [['check', '--json'], ['status'], ['check']]) {
-      const result = await runCli([...args, '--config', config, '--log-level', 'trace'], box.env);
-      expect(result.exitCode).toBe(1);
-      texts[`${args.join(' ')} stdout`] = result.stdout;
-      texts[`${args.join(' ')} stderr`] = result.stderr;
-    }
+    const texts = await everyViewsOutput(config, box.env, 1);
     texts.state = readFileSync(box.statePath, 'utf8');
     texts.termux = readFileSync(box.env.RECORD_ARGV_LOG, 'utf8');
     expect(server.requests.length).toBeGreaterThan(values.length * 2);

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { runCli } from './cli.js';
 
 /**
  * Fails if any secret, or a recognisable piece of one, appears in any of the texts. The pieces
@@ -17,4 +18,19 @@ export function expectNoSecrets(texts: Record<string, string>, secrets: string[]
     // OpenClaw's masked labels look like "sk-ant-o...AbCd1234": never forwarded.
     expect(/sk-[a-z]+-?[a-z]*\.\.\./i.test(text), `${where} contains a masked OpenClaw label`).toBe(false);
   }
+}
+
+/**
+ * Runs `check --json`, `status` and `check` at trace level (so every log line is written) and
+ * returns each one's stdout and stderr by name, for a canary to search.
+ */
+export async function everyViewsOutput(config: string, env: Record<string, string>, exitCode: number): Promise<Record<string, string>> {
+  const texts: Record<string, string> = {};
+  for (const args of [['check', '--json'], ['status'], ['check']]) {
+    const result = await runCli([...args, '--config', config, '--log-level', 'trace'], env);
+    expect(result.exitCode, result.stderr).toBe(exitCode);
+    texts[`${args.join(' ')} stdout`] = result.stdout;
+    texts[`${args.join(' ')} stderr`] = result.stderr;
+  }
+  return texts;
 }

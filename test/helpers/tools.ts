@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { it } from 'vitest';
 
@@ -16,8 +16,17 @@ function itIf(present: boolean, missing: string): typeof it {
   return it.skip as unknown as typeof it;
 }
 
+/** An executable regular file on PATH (a /dev/null bind-mounted over the tool counts as missing). */
 function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return statSync(join(dir, name)).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** `it`, or a skip naming the Debian package that brings `tool`. */
