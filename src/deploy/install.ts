@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { readFailure, readRegularFile } from '../fs-read.js';
-import { runProgram } from '../monitor/sources/run.js';
+import { runProgram } from '../process/run.js';
 import { shCommand } from '../shell.js';
 import type { Deployment, Platform } from './types.js';
 

@@ -1,4 +1,4 @@
-import { runProgram } from '../monitor/sources/run.js';
+import { runProgram } from '../process/run.js';
 import type { DeliveryResult } from './types.js';
 
 /**

@@ -10,7 +10,7 @@ import { startMetricsServer } from '../metrics/server.js';
 import { writeMetricsTextfile } from '../metrics/textfile.js';
 import { runCheck } from '../monitor/check.js';
 import type { CheckReport } from '../monitor/report.js';
-import { killActivePrograms } from '../monitor/sources/run.js';
+import { killActivePrograms } from '../process/run.js';
 import type { Notifier } from '../notifiers/types.js';
 import { watchClockJumps, WallClockTimer } from './timer.js';
 import { nextWakeup } from './wakeups.js';

@@ -7,7 +7,7 @@ import type { Config } from '../../config/schema.js';
 import { detectFacts, which } from '../../deploy/facts.js';
 import { ConfigError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { runProgram } from '../../monitor/sources/run.js';
+import { runProgram } from '../../process/run.js';
 import { localTime } from '../render.js';
 import type { Io } from '../io.js';
 

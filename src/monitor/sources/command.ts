@@ -3,7 +3,7 @@ import type { CommandSourceConfig } from '../../config/schema.js';
 import type { Observation } from '../types.js';
 import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
-import { describeStderr, runProgram, type FailureKind } from './run.js';
+import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
 
 /**
  * The record a `command` source prints, as a JSON array. Documented in the README; unknown fields

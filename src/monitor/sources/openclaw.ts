@@ -9,7 +9,7 @@ import {
 } from './openclaw-schema.js';
 import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
-import { describeStderr, runProgram, type FailureKind } from './run.js';
+import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
 
 export const SOURCE = 'openclaw';
 
