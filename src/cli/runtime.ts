@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type LoadOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { LogLevel } from '../log-levels.js';
 import type { Notifier } from '../notifiers/types.js';
@@ -11,8 +11,9 @@ export async function loadRuntime(
   configPath: string | undefined,
   env: Record<string, string | undefined>,
   withNotifiers: boolean,
+  options: LoadOptions = {},
 ): Promise<{ config: Config; notifiers: Notifier[]; warnings: string[] }> {
-  const { config, path, searchedPath } = await loadConfig(configPath, env);
+  const { config, path, searchedPath } = await loadConfig(configPath, env, options);
   const notifiers =
     withNotifiers && config.notifiers.length > 0
       ? (await import('../notifiers/registry.js')).buildNotifiers(config.notifiers, env, path ?? searchedPath)

@@ -18,7 +18,12 @@ export interface LoadedConfig {
  * Finds and validates the config: `--config` > `AUTHWATCH_CONFIG` > the XDG default.
  * A missing default file means defaults; a missing file that was asked for by name is an error.
  */
-export async function loadConfig(explicitPath: string | undefined, env: Record<string, string | undefined>): Promise<LoadedConfig> {
+export interface LoadOptions {
+  /** Also check `schedule` (watch, generate, install, doctor, config check): loads croner. */
+  schedule?: boolean;
+}
+
+export async function loadConfig(explicitPath: string | undefined, env: Record<string, string | undefined>, options: LoadOptions = {}): Promise<LoadedConfig> {
   const named = explicitPath ?? env.AUTHWATCH_CONFIG;
   const path = named || defaultConfigPath(env);
   let text: string;
@@ -31,7 +36,7 @@ export async function loadConfig(explicitPath: string | undefined, env: Record<s
       code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : error instanceof UnreadableFileError ? readFailure(error) : `cannot read (${code ?? 'unknown error'})`;
     throw new ConfigError([`${path}: ${why}`]);
   }
-  return { config: await parseConfig(text, path), path, searchedPath: path };
+  return { config: await parseConfig(text, path, options), path, searchedPath: path };
 }
 
 /** A config is a few KiB; anything this large is a mistake (or an attack), not a config. */
@@ -50,7 +55,7 @@ function capped(lines: string[], total: number, file: string): string[] {
  * Linear in the size of the file: YAML's own duplicate-key check compares every key with every
  * other (40,000 keys took 19 s), so duplicates are found here with a set per mapping instead.
  */
-export async function parseConfig(text: string, file: string): Promise<Config> {
+export async function parseConfig(text: string, file: string, options: LoadOptions = {}): Promise<Config> {
   // Loaded only when a config file exists: most timer runs of a default setup never pay for it.
   // `.default`: yaml is CommonJS, and a lazily loaded CommonJS chunk of the bundle exposes only
   // module.exports as its default export (Node's own ESM loader offers both).
@@ -80,14 +85,17 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([`${file}:1: the config must be a mapping of keys (thresholds:, sources:, …)`]);
   }
+  const locate = (path: readonly PropertyKey[], wantKey: boolean) => lineOf(doc, lineCounter, path, wantKey, { isMap, isScalar });
   const first = configSchema.safeParse(raw);
-  if (first.success) return first.data;
+  if (first.success) {
+    if (options.schedule) await checkSchedule(first.data.schedule, `${file}:${locate(['schedule'], false)}: schedule`);
+    return first.data;
+  }
   // zod/mini ships without messages; load the English ones only when there is an error to explain.
   const { default: en } = await import('zod/v4/locales/en.js');
   z.config(en());
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const locate = (path: readonly PropertyKey[], wantKey: boolean) => lineOf(doc, lineCounter, path, wantKey, { isMap, isScalar });
   // Count first, locate only what is shown: finding a key's line is linear in its mapping.
   const total = result.error.issues.reduce((n, issue) => n + (issue.code === 'unrecognized_keys' ? issue.keys.length : 1), 0);
   const lines: string[] = [];
@@ -96,6 +104,20 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
     lines.push(...describeIssue(issue, locate, file, MAX_REPORTED_PROBLEMS - lines.length));
   }
   throw new ConfigError(capped(lines, total, file));
+}
+
+/**
+ * The schedule, checked by the same function as `--schedule` (so `@daily` is fine in both, and a
+ * bad one gets the same words), as a config error at `where`.
+ */
+async function checkSchedule(expression: string, where: string): Promise<void> {
+  const { parseCron, ScheduleError } = await import('../deploy/cron.js');
+  try {
+    parseCron(expression);
+  } catch (error) {
+    if (error instanceof ScheduleError) throw new ConfigError([`${where}: ${error.why}`]);
+    throw error;
+  }
 }
 
 /** Keys that appear twice in one mapping, anywhere in the document, with where the second one is. */

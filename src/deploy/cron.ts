@@ -27,8 +27,11 @@ const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', '
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 export class ScheduleError extends UserError {
-  constructor(expression: string, why: string) {
-    super(`schedule "${expression}": ${why}`, ExitCode.Usage);
+  /** What is wrong, with the expression, for a config error: `"0 0 L * *": L, W and # …`. */
+  readonly why: string;
+  constructor(expression: string, reason: string) {
+    super(`schedule "${expression}": ${reason}`, ExitCode.Usage);
+    this.why = `"${expression}": ${reason}`;
   }
 }
 

@@ -196,6 +196,27 @@ describe('install systemd (fake systemctl and loginctl)', () => {
   });
 });
 
+describe('one cron check for the config and --schedule', () => {
+  it('@daily is accepted in both; a bad expression is refused in both with the same words', async () => {
+    const box = sandbox();
+    const daily = box.writeConfig('schedule: "@daily"\n');
+    expect((await runCli(['config', 'check', '--config', daily], box.env)).exitCode).toBe(0);
+    const fromConfig = await runCli(['generate', 'systemd', '--config', daily], box.env);
+    expect(fromConfig.exitCode).toBe(0);
+    expect(fromConfig.stdout).toContain('OnCalendar=*-*-* 00:00:00\n');
+    expect((await runCli(['generate', 'systemd', '--schedule', '@daily'], box.env)).stdout).toContain('OnCalendar=*-*-* 00:00:00\n');
+
+    const why = '"0 0 L * *": L, W and # (last day, nearest weekday, nth weekday) have no equivalent in systemd, launchd or Android; use plain fields';
+    const bad = box.writeConfig('thresholds:\n  warn: 24h\nschedule: "0 0 L * *"\n', 'bad.yaml');
+    for (const args of [['config', 'check'], ['generate', 'systemd'], ['watch']]) {
+      const result = await runCli([...args, '--config', bad], box.env);
+      expect(result).toMatchObject({ exitCode: 78, stderr: `authwatch: config error: ${bad}:3: schedule: ${why}\n` });
+    }
+    const flag = await runCli(['generate', 'systemd', '--schedule', '0 0 L * *'], box.env);
+    expect(flag).toMatchObject({ exitCode: 64, stderr: `authwatch: schedule ${why}\n` });
+  });
+});
+
 describe('generated files and local input', () => {
   it.each([
     [['--path', '/usr/bin\nExecStartPre=/bin/touch /tmp/owned'], '--path: contains a control character (\\x0a); refusing to write it into a generated file'],

@@ -31,7 +31,7 @@ export async function configInit(options: { config?: string; force?: boolean }, 
 
 /** `authwatch config check`: validates the config and says what is in effect. */
 export async function configCheck(options: { config?: string }, io: Io): Promise<number> {
-  const loaded = await loadConfig(options.config, io.env);
+  const loaded = await loadConfig(options.config, io.env, { schedule: true });
   const { thresholds, sources, notifiers } = loaded.config;
   // Also resolves env:/file: secrets, so a missing variable is found now rather than at 3 a.m.
   const built = notifiers.length ? (await import('../../notifiers/registry.js')).buildNotifiers(notifiers, io.env, loaded.path ?? loaded.searchedPath) : [];

@@ -60,7 +60,7 @@ async function deploymentFor(platformName: string, options: DeployOptions, io: I
     if (typeof value === 'string') refuseControlCharacters(flag, value);
   }
   if (options.timezone !== undefined && !isTimeZone(options.timezone)) throw new UsageError(`--timezone: ${TIME_ZONE_HINT}, got "${options.timezone}"`);
-  const { config } = await loadConfig(options.config, io.env);
+  const { config } = await loadConfig(options.config, io.env, { schedule: true });
   const facts = detectFacts(io.env, {
     ...(options.node ? { node: options.node } : {}),
     ...(options.authwatch ? { entry: options.authwatch } : {}),

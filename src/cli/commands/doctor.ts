@@ -38,7 +38,7 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
 
   let config: Config | undefined;
   try {
-    const loaded = await loadConfig(options.config, io.env);
+    const loaded = await loadConfig(options.config, io.env, { schedule: true });
     config = loaded.config;
     add('ok', `config: ${loaded.path ?? `none at ${loaded.searchedPath}, defaults apply`}`);
     const built = config.notifiers.length ? (await import('../../notifiers/registry.js')).buildNotifiers(config.notifiers, io.env, loaded.path ?? loaded.searchedPath) : [];

@@ -17,7 +17,7 @@ export interface WatchCommandOptions {
 /** `authwatch watch`: the long-running mode; resolves with 0 after SIGTERM/SIGINT. */
 export async function watchCommand(options: WatchCommandOptions, io: Io): Promise<number> {
   const metricsListen = options.metricsListen === undefined ? undefined : parseListen(options.metricsListen);
-  const load = () => loadRuntime(options.config, io.env, options.notify !== false);
+  const load = () => loadRuntime(options.config, io.env, options.notify !== false, { schedule: true });
   // The first load fails loudly (exit 78); later ones (SIGHUP) keep the old config instead.
   const first = await load();
   const log = createLogger(logLevelFor(options.logLevel, io.env, first.config, 'info'), (line) => io.stderr.write(line));
