@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -17,7 +16,8 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600, 
       if (d === created || d === dirname(d)) break;
     }
   }
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  // 'wx': a name that exists already fails rather than being shared, so the name needs no crypto.
   const handle = await open(temp, 'wx', mode);
   try {
     await handle.chmod(mode);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../lazy-crypto.js';
 import type { Alert, AlertEvent } from '../notifiers/types.js';
 import type { Credential, Status } from './types.js';
 
@@ -109,5 +109,5 @@ export function describeCredential(c: Credential): Alert['credential'] {
 
 /** An event's id: stable for (stream, sequence), so retries and the outbox reuse it. */
 export function eventId(streamId: string, seq: number, event: AlertEvent): string {
-  return `evt_${createHash('sha256').update(`${streamId}#${seq}#${event}`).digest('hex').slice(0, 24)}`;
+  return `evt_${crypto().createHash('sha256').update(`${streamId}#${seq}#${event}`).digest('hex').slice(0, 24)}`;
 }

@@ -4,8 +4,7 @@ import type { Logger } from '../log.js';
 import type { Notifier } from '../notifiers/types.js';
 import { evaluate } from './evaluate.js';
 import { withStateLock } from './lock.js';
-import { pingHeartbeat } from './heartbeat.js';
-import { deliverOutbox, enqueue, planAlerts, type DeliveryReport } from './notify.js';
+import type { DeliveryReport } from './notify.js';
 import { remedyFor } from './remedy.js';
 import { sortCredentials, worstStatus, type CheckReport } from './report.js';
 import { collectObservations } from './sources/index.js';
@@ -52,7 +51,8 @@ export interface CheckOptions {
  */
 export async function runCheck({ config, agents, notifiers = [], trigger, signal, heartbeat }: CheckOptions, { env, log, now }: CheckDeps): Promise<CheckReport> {
   const path = statePath(stateDir(env));
-  const started = performance.now();
+  // hrtime, not performance.now(): the `performance` global loads perf_hooks (~3 ms) on first use.
+  const started = process.hrtime.bigint();
   const { observations, covered } = await collectObservations({ config, env, log, agents });
   signal?.throwIfAborted();
   const warnings: string[] = [];
@@ -75,6 +75,8 @@ export async function runCheck({ config, agents, notifiers = [], trigger, signal
     let next = remember(state, credentials, checkedAt);
     let notifications: CheckReport['notifications'] = [];
     if (notifiers.length > 0) {
+      // Loaded only when there is someone to alert: most timer runs of a quiet setup never need it.
+      const { deliverOutbox, enqueue, planAlerts } = await import('./notify.js');
       const plan = planAlerts(state, credentials, new Set(covered), config, checkedAt, log);
       next = { ...next, alerts: plan.memory, errorStreaks: plan.errorStreaks, outbox: enqueue(state.outbox, plan.alerts, notifiers, checkedAt) };
       // Record the decisions before sending: a crash mid-delivery then re-sends from the outbox
@@ -86,7 +88,7 @@ export async function runCheck({ config, agents, notifiers = [], trigger, signal
     }
     await save(next);
     const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));
-    const durationMs = performance.now() - started;
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     return { checkedAt, credentials, errors, notifications, notificationTotals: next.notificationTotals, durationMs, alerts: next.alerts, warnings };
   };
   // The lock exists so that two runs never send one alert twice. Without notifiers a run only
@@ -94,7 +96,7 @@ export async function runCheck({ config, agents, notifiers = [], trigger, signal
   // lock spares every plain `check` the ~10 ms that loading proper-lockfile costs.
   const report = notifiers.length > 0 ? await withStateLock(path, { log, warn: (w) => warnings.push(w), signal }, work) : await work();
   // Outside the lock: a slow dead-man's switch must not hold up another run.
-  if (heartbeat && config.heartbeat && !signal?.aborted) await pingHeartbeat(config.heartbeat, report.errors.length === 0, env, log, signal);
+  if (heartbeat && config.heartbeat && !signal?.aborted) await (await import('./heartbeat.js')).pingHeartbeat(config.heartbeat, report.errors.length === 0, env, log, signal);
   log.info(
     {
       trigger,

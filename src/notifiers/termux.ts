@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../lazy-crypto.js';
 import * as z from 'zod/mini';
 import { durationSchema } from '../config/duration-schema.js';
 import { runForDelivery } from './exec.js';
@@ -17,7 +17,7 @@ export type TermuxConfig = z.output<typeof termuxSchema>;
 
 /** A stable notification id per credential: a new alert replaces the old one instead of stacking. */
 export function termuxId(credentialId: string): string {
-  return `authwatch-${createHash('sha256').update(credentialId).digest('hex').slice(0, 12)}`;
+  return `authwatch-${crypto().createHash('sha256').update(credentialId).digest('hex').slice(0, 12)}`;
 }
 
 /** The Termux:API command lines for one alert (exported for tests and `--dry-run`-style output). */

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { crypto } from '../lazy-crypto.js';
 import * as z from 'zod/mini';
 import { durationSchema } from '../config/duration-schema.js';
 import { VERSION } from '../version.js';
@@ -84,6 +84,6 @@ function signingKey(secret: Secret): Buffer {
  * attempt's, so receivers can refuse replays.
  */
 export function signatureHeaders(key: Buffer, id: string, timestamp: number, body: string): Record<string, string> {
-  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+  const signature = crypto().createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
   return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1,${signature}` };
 }
