@@ -36,7 +36,8 @@ export function which(name: string, env: Record<string, string | undefined>): st
 export function detectFacts(env: Record<string, string | undefined>, overrides: Partial<DeployFacts> = {}): DeployFacts {
   const node = overrides.node ?? process.execPath;
   const entry = overrides.entry ?? fileURLToPath(new URL('./cli.js', import.meta.url));
-  const openclaw = env.OPENCLAW_BIN ?? which('openclaw', env);
+  // As openclawArgv resolves it for the check: an empty OPENCLAW_BIN counts as unset.
+  const openclaw = env.OPENCLAW_BIN || which('openclaw', env);
   const path = overrides.path ?? [...new Set([dirname(node), ...(openclaw ? [dirname(openclaw)] : []), ...SYSTEM_PATH])];
   return {
     node,

@@ -17,3 +17,11 @@ export const PLATFORMS = Object.keys(GENERATORS) as Platform[];
 export function generate(platform: Platform, facts: DeployFacts, options: GenerateOptions): Deployment {
   return GENERATORS[platform](facts, options);
 }
+
+/**
+ * Every deployment `install` could make for this platform with these facts, whatever mode it was
+ * given: what `uninstall` may remove, and what `doctor` looks for.
+ */
+export function everyVariant(platform: Platform, facts: DeployFacts, schedule: string): Deployment[] {
+  return (['timer', 'watch'] as const).flatMap((mode) => [false, true].flatMap((system) => [false, true].map((wakeLock) => generate(platform, facts, { schedule, mode, system, wakeLock }))));
+}

@@ -357,4 +357,27 @@ describe('doctor', () => {
     expect(result.stdout).toMatch(/ok {4}next scheduled check: \d{4}-\d\d-\d\d 06:00 \(0 6 \* \* \*\)\n/);
     expect(result.stdout).toMatch(/\nAll good\.\n$/);
   });
+
+  it('reads the desktop backend from the config, not from the OS', async () => {
+    const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin')]);
+    box.writeConfig('notifiers:\n  - type: desktop\n    backend: osascript\n');
+    const result = await runCli(['doctor'], box.env);
+    expect(result.stdout).toContain('FAIL  notifier desktop "desktop": osascript is not on the job\'s PATH\n');
+    expect(result.stdout).not.toContain('notify-send');
+  });
+
+  it('resolves openclaw as the check does: an empty OPENCLAW_BIN is unset', async () => {
+    const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin')]);
+    const result = await runCli(['doctor'], { ...box.env, OPENCLAW_BIN: '' });
+    expect(result.stdout).toContain(`ok    openclaw: ${join(ROOT, 'test', 'fixtures', 'bin', 'openclaw')}\n`);
+  });
+
+  it('finds every file install writes, watch modes included (the launchd watch agent)', async () => {
+    const box = sandbox([RECORDING_BIN]);
+    box.env.RECORD_ARGV_LOG = join(box.home, 'argv.jsonl');
+    expect((await runCli(['install', 'launchd', '--mode', 'watch'], box.env)).exitCode).toBe(0);
+    const result = await runCli(['doctor'], box.env);
+    expect(result.stdout).toContain(`ok    launchd file: ${join(box.home, 'Library', 'LaunchAgents', 'dev.authwatch.watch.plist')}\n`);
+    expect(result.stdout).not.toContain('nothing installed');
+  });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { stateDir } from '../../config/paths.js';
 import { detectFacts, type DeployFacts } from '../../deploy/facts.js';
-import { generate, PLATFORMS } from '../../deploy/index.js';
+import { everyVariant, generate, PLATFORMS } from '../../deploy/index.js';
 import { install, lingerWarning, uninstall, uninstallScope } from '../../deploy/install.js';
 import type { Deployment, Platform } from '../../deploy/types.js';
 import { isTimeZone, TIME_ZONE_HINT } from '../../config/timezone.js';
@@ -126,11 +126,7 @@ export async function installCommand(platformName: string, options: DeployOption
 export async function uninstallCommand(platformName: string, options: DeployOptions, io: Io): Promise<number> {
   const platform = platformOf(platformName);
   const { deployment, facts, schedule } = await deploymentFor(platform, options, io);
-  // Every deployment install could have made here, whatever mode it was given.
-  const variants = (['timer', 'watch'] as const).flatMap((mode) =>
-    [false, true].flatMap((system) => [false, true].map((wakeLock) => generate(platform, facts, { schedule, mode, system, wakeLock }))),
-  );
-  const ok = await uninstall(platform, deployment, uninstallScope(variants), stateDir(io.env), options.dryRun === true, {
+  const ok = await uninstall(platform, deployment, uninstallScope(everyVariant(platform, facts, schedule)), stateDir(io.env), options.dryRun === true, {
     say: (line) => io.stdout.write(`${line}\n`),
     env: io.env,
   });

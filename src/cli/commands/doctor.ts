@@ -5,6 +5,9 @@ import { loadConfig } from '../../config/load.js';
 import { stateDir } from '../../config/paths.js';
 import type { Config } from '../../config/schema.js';
 import { detectFacts, which } from '../../deploy/facts.js';
+import { everyVariant } from '../../deploy/index.js';
+import { openclawArgv } from '../../monitor/sources/openclaw.js';
+import { desktopBackend } from '../../notifiers/desktop.js';
 import { ConfigError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { runProgram } from '../../process/run.js';
@@ -50,7 +53,8 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
   }
 
   if (config?.sources.openclaw.enabled !== false) {
-    const command = io.env.OPENCLAW_BIN ?? (Array.isArray(config?.sources.openclaw.command) ? config.sources.openclaw.command[0]! : (config?.sources.openclaw.command ?? 'openclaw'));
+    // The same resolution the check uses (an empty OPENCLAW_BIN counts as unset there too).
+    const command = openclawArgv(config?.sources.openclaw.command ?? 'openclaw', io.env)[0]!;
     const found = isAbsolute(command) ? (executable(command) ? command : undefined) : which(command, jobEnv);
     add(
       found ? 'ok' : 'FAIL',
@@ -61,7 +65,7 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
   for (const notifier of config?.notifiers ?? []) {
     const name = `notifier ${notifier.type} "${notifier.name ?? notifier.type}"`;
     const programs: Record<string, string | undefined> = {
-      desktop: process.platform === 'darwin' ? 'osascript' : 'notify-send',
+      desktop: notifier.type === 'desktop' ? desktopBackend(notifier) : undefined,
       termux: 'termux-notification',
       command: notifier.type === 'command' ? notifier.command[0] : undefined,
     };
@@ -76,18 +80,17 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
 
   const schedule = config?.schedule ?? '*/15 * * * *';
   const unitDir = join(facts.home, '.config', 'systemd', 'user');
-  const installed = [
-    ['systemd timer', join(unitDir, 'authwatch.timer')],
-    ['systemd watch service', join(unitDir, 'authwatch-watch.service')],
-    ['systemd timer (system)', '/etc/systemd/system/authwatch.timer'],
-    ['Termux job', join(facts.home, '.termux', 'authwatch', 'check-job.sh')],
-    ['launchd agent', join(facts.home, 'Library', 'LaunchAgents', 'dev.authwatch.check.plist')],
-  ].filter(([, path]) => existsSync(path!));
+  // What install writes, asked of the generators (every platform and mode), not listed again here.
+  const installed = [...new Map(
+    (['systemd', 'termux', 'launchd'] as const).flatMap((platform) =>
+      everyVariant(platform, facts, schedule).flatMap((d) => d.files.map((f) => [f.path, [`${platform} file`, f.path]] as const)),
+    ),
+  ).values()].filter(([, path]) => existsSync(path));
   if (installed.length === 0) {
     add('FAIL', 'schedule: nothing installed; run `authwatch install systemd` (or termux, launchd), or add `authwatch generate cron` to your crontab');
   }
   for (const [what, path] of installed) add('ok', `${what}: ${path}`);
-  if (installed.some(([what]) => what === 'systemd timer')) {
+  if (existsSync(join(unitDir, 'authwatch.timer'))) {
     const state = await runProgram(['systemctl', '--user', 'show', 'authwatch.timer', '--property=ActiveState'], { timeoutMs: 10_000, env: io.env });
     const active = state.ok && state.exitCode === 0 ? /ActiveState=(\S+)/.exec(state.stdout)?.[1] : undefined;
     if (active === undefined) add('warn', 'systemd timer: could not ask systemctl --user whether it is active');
