@@ -2,6 +2,7 @@
 // about 15 ms and 5 MB off every `authwatch check` on a phone.
 import * as z from 'zod/mini';
 import { LOG_LEVELS } from '../log-levels.js';
+import { sourcesSchema } from '../monitor/sources/registry.js';
 import { notifierSchema } from '../notifiers/registry.js';
 import { durationSchema } from './duration-schema.js';
 import { isTimeZone, TIME_ZONE_HINT } from './timezone.js';
@@ -10,30 +11,6 @@ const duration = durationSchema;
 
 /** `HH:MM`, 24-hour. */
 const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour (e.g. 22:00)'));
-
-const nonEmpty = () => z.string().check(z.minLength(1));
-const argv = z.array(nonEmpty()).check(z.minLength(1));
-
-const openclawSource = z.strictObject({
-  enabled: z._default(z.boolean(), true),
-  /** The program to run: a name on PATH, a path, or an argv prefix such as [node, /path/openclaw.mjs]. */
-  command: z._default(z.union([nonEmpty(), argv]), 'openclaw'),
-  /** Agents to check. Empty: every agent `openclaw agents list --json` reports. */
-  agents: z._default(z.array(nonEmpty()), []),
-  timeout: z.prefault(duration, '60s'),
-});
-
-const claudeCodeSource = z.strictObject({
-  /** auto: read the file when it exists; true: a missing file is reported as missing. */
-  enabled: z._default(z.union([z.boolean(), z.literal('auto')]), 'auto'),
-  path: z._default(nonEmpty(), '~/.claude/.credentials.json'),
-});
-
-const commandSource = z.strictObject({
-  name: z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, ".", "_" or "-"')),
-  command: argv,
-  timeout: z.prefault(duration, '30s'),
-});
 
 export const configSchema = z
   .strictObject({
@@ -44,14 +21,8 @@ export const configSchema = z
       }),
       {},
     ),
-    sources: z.prefault(
-      z.strictObject({
-        openclaw: z.prefault(openclawSource, {}),
-        claudeCode: z.prefault(claudeCodeSource, {}),
-        commands: z._default(z.array(commandSource), []),
-      }),
-      {},
-    ),
+    /** Each source's own schema, from the table in monitor/sources/registry.ts. */
+    sources: sourcesSchema,
     /** How often to repeat an alert while a credential stays bad. */
     remind: z.prefault(
       z.strictObject({
@@ -114,18 +85,10 @@ export const configSchema = z
       if (config.thresholds.critical >= config.thresholds.warn) {
         ctx.addIssue({ code: 'custom', input: config.thresholds.critical, path: ['thresholds', 'critical'], message: 'must be shorter than thresholds.warn' });
       }
-      const names = new Set<string>();
-      config.sources.commands.forEach((source, i) => {
-        if (names.has(source.name)) {
-          ctx.addIssue({ code: 'custom', input: source.name, path: ['sources', 'commands', i, 'name'], message: `duplicate name "${source.name}"` });
-        }
-        names.add(source.name);
-      });
     }),
   );
 
 export type Config = z.output<typeof configSchema>;
-export type CommandSourceConfig = Config['sources']['commands'][number];
 
 /** The defaults, as used when there is no config file. */
 export function defaultConfig(): Config {

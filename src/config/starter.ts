@@ -19,10 +19,14 @@ sources:
     agents: []          # which agents to check; empty means every agent OpenClaw lists
     timeout: 60s        # OpenClaw takes 1-3 s; it is killed after this
 
-  # Claude Code's login (~/.claude/.credentials.json), which OpenClaw can reuse.
+  # Other CLIs' logins, which OpenClaw can reuse. auto: read the file when it exists; true: a
+  # missing file is reported; false: off. path: another file than the default.
   claudeCode:
-    enabled: auto       # auto: only when the file exists; true: a missing file is reported; false: off
-    path: ~/.claude/.credentials.json
+    enabled: auto       # ~/.claude/.credentials.json
+  codex:
+    enabled: auto       # $CODEX_HOME/auth.json, else ~/.codex/auth.json
+  gemini:
+    enabled: auto       # ~/.gemini/oauth_creds.json
 
   # Programs that print a JSON array of credential records (see the README), for anything else.
   commands: []

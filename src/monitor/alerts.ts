@@ -1,5 +1,6 @@
 import { crypto } from '../lazy-crypto.js';
 import type { Alert, AlertEvent } from '../notifiers/types.js';
+import { sourceFor } from './sources/registry.js';
 import type { Credential, Status } from './types.js';
 
 /** What one credential's alert stream remembers between runs (state.json `alerts`). */
@@ -45,8 +46,9 @@ export interface Decision {
   next: AlertMemory | undefined;
 }
 
+/** The scope a record belongs to, as its source defines it (for resolving vanished credentials). */
 export function scopeOf(c: Pick<Credential, 'source' | 'agent'>): string {
-  return c.source === 'openclaw' ? `openclaw:${c.agent ?? '*'}` : c.source;
+  return sourceFor(c.source)?.scopeOf(c) ?? c.source;
 }
 
 function remindAfter(status: Status, policy: LifecyclePolicy): number {

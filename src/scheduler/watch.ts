@@ -1,8 +1,7 @@
-import { existsSync, readdirSync, watch as watchFs, type FSWatcher } from 'node:fs';
+import { existsSync, watch as watchFs, type FSWatcher } from 'node:fs';
 import type { Server } from 'node:http';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { Cron } from 'croner';
-import { expandHome, openclawStateDir } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { renderMetrics } from '../metrics/exposition.js';
@@ -10,6 +9,7 @@ import { startMetricsServer } from '../metrics/server.js';
 import { writeMetricsTextfile } from '../metrics/textfile.js';
 import { runCheck } from '../monitor/check.js';
 import type { CheckReport } from '../monitor/report.js';
+import { configuredSources } from '../monitor/sources/registry.js';
 import { killActivePrograms } from '../process/run.js';
 import type { Notifier } from '../notifiers/types.js';
 import { watchClockJumps, WallClockTimer } from './timer.js';
@@ -35,8 +35,8 @@ export interface WatchOptions {
   now: () => number;
 }
 
-/** Files whose change means credentials may have changed: OpenClaw's stores and config, Claude's login. */
-const CREDENTIAL_FILES = /(\.sqlite(-wal|-journal)?|auth-profiles\.json|openclaw\.json|\.env|\.credentials\.json)$/;
+/** Files whose change means credentials may have changed: OpenClaw's stores and config, the CLIs' logins. */
+const CREDENTIAL_FILES = /(\.sqlite(-wal|-journal)?|auth-profiles\.json|openclaw\.json|\.env|\.credentials\.json|auth\.json|oauth_creds\.json)$/;
 /** A change is acted on after this quiet period. */
 const FS_DEBOUNCE_MS = 1_000;
 /**
@@ -225,15 +225,8 @@ export async function runWatch(options: WatchOptions): Promise<number> {
   return done;
 }
 
-/** OpenClaw's state dir, its `state/` store, each agent's `agents/<id>/agent`, and Claude's login dir, where they exist. */
+/** The directories every enabled source says hold its credentials, where they exist. */
 function credentialDirs(config: Config, env: Record<string, string | undefined>): string[] {
-  const state = openclawStateDir(env);
-  const dirs = [state, join(state, 'state')];
-  try {
-    for (const agent of readdirSync(join(state, 'agents'))) dirs.push(join(state, 'agents', agent, 'agent'));
-  } catch {
-    // No agents directory yet.
-  }
-  if (config.sources.claudeCode.enabled !== false) dirs.push(dirname(expandHome(config.sources.claudeCode.path, env)));
-  return dirs.filter((dir) => existsSync(dir));
+  const dirs = configuredSources(config.sources).flatMap(({ source, config: own }) => source.watchDirs(own, env));
+  return [...new Set(dirs)].filter((dir) => existsSync(dir));
 }

@@ -67,7 +67,7 @@ describe('config errors and config commands', () => {
     expect(readFileSync(path, 'utf8')).toContain('thresholds:');
 
     const check = await runCli(['config', 'check'], box.env);
-    expect(check).toMatchObject({ exitCode: 0, stdout: `${path}: ok\nthresholds: warn 1d, critical 2h\nsources: openclaw, claude-code (when present)\nnotifiers: none\n` });
+    expect(check).toMatchObject({ exitCode: 0, stdout: `${path}: ok\nthresholds: warn 1d, critical 2h\nsources: openclaw, claude-code (when present), codex (when present), gemini (when present)\nnotifiers: none\n` });
 
     const again = await runCli(['config', 'init'], box.env);
     expect(again.exitCode).toBe(73);

@@ -197,6 +197,83 @@ describe('the Claude Code credentials file', () => {
   });
 });
 
+describe('the Codex and Gemini login files', () => {
+  const H = 3_600_000;
+  /** An unsigned JWT: authwatch reads `exp` without verifying. */
+  const jwt = (claims: Record<string, unknown>) =>
+    [{ alg: 'RS256', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2lnbmF0dXJl';
+
+  function withFiles(files: Record<string, unknown>) {
+    const box = sandbox();
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(box.home, path, '..'), { recursive: true });
+      writeFileSync(join(box.home, path), typeof content === 'string' ? content : JSON.stringify(content));
+    }
+    return { box, config: box.writeConfig('sources:\n  openclaw:\n    enabled: false\n') };
+  }
+
+  it('codex: the access token\'s JWT exp is the expiry; a refresh token makes it refreshable; the token never leaks', async () => {
+    const access = jwt({ exp: Math.floor((Date.now() + 3 * H) / 1000), sub: fakeToken('u') });
+    const refresh = fakeToken('rt_');
+    const { box, config } = withFiles({ '.codex/auth.json': { OPENAI_API_KEY: null, tokens: { id_token: access, access_token: access, refresh_token: refresh, account_id: 'acct' }, last_refresh: '2026-11-25T00:00:00Z' } });
+    const result = await runCli(['check', '--json', '--config', config], box.env);
+    expect(result.exitCode).toBe(0);
+    expect(parseReport(result).credentials).toEqual([expect.objectContaining({ id: 'codex:openai-codex', source: 'codex', provider: 'openai-codex', type: 'oauth', status: 'ok' })]);
+    expect(parseReport(result).credentials[0]!.expiresAt).not.toBeNull();
+    expectNoSecrets({ stdout: result.stdout, stderr: result.stderr, state: readFileSync(box.statePath, 'utf8') }, [access, refresh]);
+  });
+
+  it('codex: without a refresh token it is judged by its expiry, with the re-login remedy; $CODEX_HOME moves the file', async () => {
+    const box = sandbox();
+    const home = join(box.home, 'elsewhere');
+    mkdirSync(home);
+    writeFileSync(join(home, 'auth.json'), JSON.stringify({ tokens: { access_token: jwt({ exp: Math.floor((Date.now() + H) / 1000) }) } }));
+    const config = box.writeConfig('sources:\n  openclaw:\n    enabled: false\n');
+    const result = await runCli(['check', '--json', '--config', config], { ...box.env, CODEX_HOME: home });
+    expect(result.exitCode).toBe(2);
+    expect(parseReport(result).credentials[0]).toMatchObject({
+      status: 'critical',
+      remedy: 'Log in to Codex again on this host: codex login\nThen: openclaw models auth login --provider openai-codex\nVerify: openclaw models status',
+    });
+  });
+
+  it.each([
+    ['a JWT without exp: no expiry (static)', { tokens: { access_token: jwt({ sub: 'x' }) } }, 0, { status: 'static', expiresAt: null }],
+    ['API-key mode: static', { OPENAI_API_KEY: fakeToken('sk-proj-'), tokens: null }, 0, { status: 'static', type: 'api_key' }],
+    ['a token that is not a JWT: an error', { tokens: { access_token: 'opaque' } }, 3, { status: 'error', detail: expect.stringContaining('holds an access token that is not a JWT') }],
+    ['garbage: an error that quotes nothing', `{"tokens": {"access_token": "${'x'.repeat(20)}`, 3, { status: 'error', detail: expect.stringContaining('auth.json is not the expected JSON') }],
+  ])('codex: %s', async (_name, content, exitCode, expected) => {
+    const { box, config } = withFiles({ '.codex/auth.json': content });
+    const result = await runCli(['check', '--json', '--config', config], box.env);
+    expect(result.exitCode).toBe(exitCode);
+    expect(parseReport(result).credentials).toEqual([expect.objectContaining(expected)]);
+  });
+
+  it('gemini: expiry_date in ms; refreshable with a refresh token; expired without one', async () => {
+    const soon = withFiles({ '.gemini/oauth_creds.json': { access_token: fakeToken('ya29.'), refresh_token: fakeToken('1//0'), expiry_date: Date.now() + 30 * 60_000 } });
+    const refreshable = await runCli(['check', '--json', '--config', soon.config], soon.box.env);
+    expect(parseReport(refreshable).credentials).toEqual([expect.objectContaining({ id: 'gemini:google-gemini-cli', source: 'gemini', status: 'ok' })]);
+
+    const gone = withFiles({ '.gemini/oauth_creds.json': { access_token: fakeToken('ya29.'), expiry_date: Date.now() - 60_000 } });
+    const expired = await runCli(['check', '--json', '--config', gone.config], gone.box.env);
+    expect(expired.exitCode).toBe(1);
+    expect(parseReport(expired).credentials[0]).toMatchObject({ status: 'expired', remedy: 'Run `gemini` on this host and sign in again (it rewrites the file).\nVerify: openclaw models status' });
+  });
+
+  it('no files: nothing on auto; missing when enabled: true', async () => {
+    const box = sandbox();
+    const auto = box.writeConfig('sources:\n  openclaw: { enabled: false }\n');
+    expect(parseReport(await runCli(['check', '--json', '--config', auto], box.env)).credentials).toEqual([]);
+    const required = box.writeConfig('sources:\n  openclaw: { enabled: false }\n  codex: { enabled: true }\n  gemini: { enabled: true }\n', 'required.yaml');
+    const missing = await runCli(['check', '--json', '--config', required], box.env);
+    expect(missing.exitCode).toBe(1);
+    expect(parseReport(missing).credentials.map((c) => [c.source, c.status])).toEqual([
+      ['gemini', 'missing'],
+      ['codex', 'missing'],
+    ]);
+  });
+});
+
 describe('command sources', () => {
   function script(body: string): string {
     const dir = mkdtempSync(join(tmpdir(), 'aw-cmd-'));

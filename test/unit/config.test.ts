@@ -19,11 +19,14 @@ async function errorLines(text: string): Promise<string[]> {
 }
 
 describe('config', () => {
-  it('defaults match the issue: warn 24h, critical 2h, openclaw on, claude file when present', () => {
+  it('defaults match the issues: warn 24h, critical 2h, openclaw on, the Claude, Codex and Gemini files when present', () => {
     const config = defaultConfig();
     expect(config.thresholds).toEqual({ warn: 86_400_000, critical: 7_200_000 });
     expect(config.sources.openclaw).toEqual({ enabled: true, command: 'openclaw', agents: [], timeout: 60_000 });
-    expect(config.sources.claudeCode).toEqual({ enabled: 'auto', path: '~/.claude/.credentials.json' });
+    // No path: each file source finds its file itself ($CODEX_HOME for Codex).
+    expect(config.sources.claudeCode).toEqual({ enabled: 'auto' });
+    expect(config.sources.codex).toEqual({ enabled: 'auto' });
+    expect(config.sources.gemini).toEqual({ enabled: 'auto' });
     expect(config.sources.commands).toEqual([]);
   });
 

@@ -35,11 +35,8 @@ export async function configCheck(options: { config?: string }, io: Io): Promise
   const { thresholds, sources, notifiers } = loaded.config;
   // Also resolves env:/file: secrets, so a missing variable is found now rather than at 3 a.m.
   const built = notifiers.length ? (await import('../../notifiers/registry.js')).buildNotifiers(notifiers, io.env, loaded.path ?? loaded.searchedPath) : [];
-  const enabled = [
-    sources.openclaw.enabled ? 'openclaw' : undefined,
-    sources.claudeCode.enabled === false ? undefined : `claude-code${sources.claudeCode.enabled === 'auto' ? ' (when present)' : ''}`,
-    ...sources.commands.map((c) => `command:${c.name}`),
-  ].filter(Boolean);
+  const { configuredSources } = await import('../../monitor/sources/registry.js');
+  const enabled = configuredSources(sources).flatMap(({ source, config }) => source.describe(config));
   io.stdout.write(
     `${loaded.path ? `${loaded.path}: ok` : `No config file at ${loaded.searchedPath}: the defaults apply`}\n` +
       `thresholds: warn ${formatDuration(thresholds.warn)}, critical ${formatDuration(thresholds.critical)}\n` +

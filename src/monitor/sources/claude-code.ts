@@ -1,12 +1,7 @@
+import { join } from 'node:path';
 import * as z from 'zod/mini';
-import { readFailure, readRegularFile } from '../../fs-read.js';
-import type { Observation } from '../types.js';
-import { parseJsonOutput } from './parse-json.js';
-
-export const SOURCE = 'claude-code';
-const ID = 'claude-code:anthropic';
-/** The real file is well under 1 KiB. */
-const MAX_BYTES = 1024 * 1024;
+import { expandHome } from '../../config/paths.js';
+import { fileSource } from './file-source.js';
 
 const credentialsSchema = z.looseObject({
   claudeAiOauth: z.optional(
@@ -18,49 +13,21 @@ const credentialsSchema = z.looseObject({
 });
 
 /**
- * Reads Claude Code's `~/.claude/.credentials.json`, which OpenClaw reuses. Only `expiresAt` and
- * whether a refresh token exists are read; the token values are never kept.
- * Returns [] when the file is absent and the source is on `auto` (macOS keeps it in the Keychain).
+ * Claude Code's `~/.claude/.credentials.json`, which OpenClaw reuses. Only `expiresAt` and whether
+ * a refresh token exists are read. On macOS the login is in the Keychain: no file, nothing on auto.
  */
-export async function readClaudeCode(path: string, required: boolean): Promise<Observation[]> {
-  const base: Omit<Observation, 'condition' | 'detail' | 'expiresAt' | 'refreshable'> = {
-    id: ID,
-    source: SOURCE,
-    agent: null,
-    agentIsDefault: true,
-    provider: 'anthropic',
-    profileId: 'claude-code',
-    type: 'oauth',
-  };
-  let text: string;
-  try {
-    // Only a regular file, non-blocking: a FIFO at the path must not hang the check.
-    text = await readRegularFile(path, MAX_BYTES);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      return required
-        ? [{ ...base, condition: 'missing', expiresAt: null, refreshable: false, detail: `${path} does not exist` }]
-        : [];
-    }
-    return [{ ...base, condition: 'error', expiresAt: null, refreshable: false, detail: `cannot read ${path} (${readFailure(error)})` }];
-  }
-  const json = parseJsonOutput(text);
-  const parsed = json.ok ? credentialsSchema.safeParse(json.value) : undefined;
-  if (!parsed?.success) {
-    return [{ ...base, condition: 'error', expiresAt: null, refreshable: false, detail: `${path} is not the expected JSON` }];
-  }
-  const oauth = parsed.data.claudeAiOauth;
-  if (!oauth) {
-    return [{ ...base, condition: 'missing', expiresAt: null, refreshable: false, detail: `${path} holds no claudeAiOauth login` }];
-  }
-  return [
-    {
-      ...base,
-      condition: 'valid',
-      expiresAt: oauth.expiresAt ?? null,
-      refreshable: Boolean(oauth.refreshToken),
-      detail: null,
-    },
-  ];
-}
+export const claudeCodeSource = fileSource({
+  name: 'claude-code',
+  provider: 'anthropic',
+  profileId: 'claude-code',
+  defaultPath: (env) => expandHome(join('~', '.claude', '.credentials.json'), env),
+  judge(json) {
+    const parsed = credentialsSchema.safeParse(json);
+    if (!parsed.success) return { error: 'is not the expected JSON' };
+    const oauth = parsed.data.claudeAiOauth;
+    if (!oauth) return { missing: 'holds no claudeAiOauth login' };
+    return { expiresAt: oauth.expiresAt ?? null, refreshable: Boolean(oauth.refreshToken), type: 'oauth' };
+  },
+  renew: ['Run `claude` on this host to renew the login, or `claude setup-token` for a long-lived token.', 'Then: openclaw models status'],
+  repair: 'Check the file, or run `claude` to log in again (it rewrites the file).',
+});

@@ -1,9 +1,49 @@
 import * as z from 'zod/mini';
-import type { CommandSourceConfig } from '../../config/schema.js';
+import { durationSchema } from '../../config/duration-schema.js';
 import type { Observation } from '../types.js';
 import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
+import type { Source } from './source.js';
+
+const commandSourceSchema = z.strictObject({
+  name: z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, ".", "_" or "-"')),
+  command: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  timeout: z.prefault(durationSchema, '30s'),
+});
+
+export type CommandSourceConfig = z.output<typeof commandSourceSchema>;
+
+/**
+ * Programs that print credential records (`sources.commands`), for anything authwatch does not
+ * read itself. Each is its own scope, `command:<name>`.
+ */
+export const commandSources: Source<CommandSourceConfig[]> = {
+  schema: z._default(
+    z.array(commandSourceSchema).check(
+      z.superRefine((sources, ctx) => {
+        const names = new Set<string>();
+        sources.forEach((source, i) => {
+          if (names.has(source.name)) ctx.addIssue({ code: 'custom', input: source.name, path: [i, 'name'], message: `duplicate name "${source.name}"` });
+          names.add(source.name);
+        });
+      }),
+    ),
+    [],
+  ),
+  async read(sources, { env }) {
+    const results = await Promise.all(sources.map((source) => readCommand(source, env)));
+    return {
+      observations: results.flat(),
+      covered: sources.filter((_, i) => !results[i]!.some((o) => o.condition === 'error')).map((s) => `command:${s.name}`),
+    };
+  },
+  owns: (source) => source.startsWith('command:'),
+  scopeOf: (record) => record.source,
+  remedy: (credential) => (credential.status === 'error' ? `Run the ${credential.source} source's command by hand to see what fails.` : null),
+  watchDirs: () => [],
+  describe: (sources) => sources.map((s) => `command:${s.name}`),
+};
 
 /**
  * The record a `command` source prints, as a JSON array. Documented in the README; unknown fields

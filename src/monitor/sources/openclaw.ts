@@ -1,3 +1,8 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { durationSchema } from '../../config/duration-schema.js';
+import { openclawStateDir } from '../../config/paths.js';
 import type { Logger } from '../../log.js';
 import { quoteForeign, scrubIdentifier } from '../../redact.js';
 import type { Observation, SourceResult } from '../types.js';
@@ -10,8 +15,55 @@ import {
 import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
+import { openclawRemedy } from './openclaw-remedy.js';
+import type { Source } from './source.js';
 
 export const SOURCE = 'openclaw';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
+
+const configSchema = z.prefault(
+  z.strictObject({
+    enabled: z._default(z.boolean(), true),
+    /** The program to run: a name on PATH, a path, or an argv prefix such as [node, /path/openclaw.mjs]. */
+    command: z._default(z.union([nonEmpty(), z.array(nonEmpty()).check(z.minLength(1))]), 'openclaw'),
+    /** Agents to check. Empty: every agent `openclaw agents list --json` reports. */
+    agents: z._default(z.array(nonEmpty()), []),
+    timeout: z.prefault(durationSchema, '60s'),
+  }),
+  {},
+);
+
+export type OpenclawConfig = z.output<typeof configSchema>;
+
+/** The OpenClaw CLI: every agent's profiles, as `openclaw models status --json` reports them. */
+export const openclawSource: Source<OpenclawConfig> = {
+  schema: configSchema,
+  read: (config, { env, log, agents }) =>
+    config.enabled
+      ? readOpenclaw({ command: config.command, agents: agents?.length ? agents : config.agents, timeoutMs: config.timeout, env, log })
+      : Promise.resolve({ observations: [], covered: [] }),
+  owns: (source) => source === SOURCE,
+  // Per agent: `--agent work` must never resolve agent main's alerts.
+  scopeOf: (record) => `${SOURCE}:${record.agent ?? '*'}`,
+  remedy: openclawRemedy,
+  /**
+   * Its state dir, the `state/` store and each agent's `agents/<id>/agent`, each on its own (not
+   * recursively: the state dir also holds agent workspaces).
+   */
+  watchDirs(config, env) {
+    if (!config.enabled) return [];
+    const state = openclawStateDir(env);
+    const dirs = [state, join(state, 'state')];
+    try {
+      for (const agent of readdirSync(join(state, 'agents'))) dirs.push(join(state, 'agents', agent, 'agent'));
+    } catch {
+      // No agents directory yet.
+    }
+    return dirs.filter((dir) => existsSync(dir));
+  },
+  describe: (config) => (config.enabled ? [SOURCE] : []),
+};
 
 export interface OpenclawOptions {
   /** A program name/path, or an argv prefix. `OPENCLAW_BIN` in env overrides it. */

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { expandHome } from '../../config/paths.js';
+import { fileSource } from './file-source.js';
+
+const authSchema = z.looseObject({
+  OPENAI_API_KEY: z.nullish(z.string()),
+  tokens: z.nullish(
+    z.looseObject({
+      access_token: z.optional(z.string()),
+      refresh_token: z.optional(z.string()),
+    }),
+  ),
+});
+
+/**
+ * The `exp` claim of a JWT, in epoch ms; null when it has none. Decoded without verifying: we only
+ * read when it expires, and the token itself is neither kept nor printed.
+ */
+export function jwtExpiry(token: string): number | null | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The OpenAI Codex CLI's `$CODEX_HOME/auth.json` (default `~/.codex/auth.json`), which OpenClaw's
+ * `openai-codex` provider reuses. A ChatGPT login's expiry is its access token's JWT `exp`; the
+ * refresh token renews it (`refreshable`). Codex refresh tokens are single-use: a failed refresh
+ * (`refresh_token_reused`) is fixed only by a new login, which is the remedy. API-key mode has no
+ * expiry (`static`).
+ */
+export const codexSource = fileSource({
+  name: 'codex',
+  provider: 'openai-codex',
+  profileId: 'codex',
+  defaultPath: (env) => join(env.CODEX_HOME || expandHome(join('~', '.codex'), env), 'auth.json'),
+  judge(json) {
+    const parsed = authSchema.safeParse(json);
+    if (!parsed.success) return { error: 'is not the expected JSON' };
+    const { tokens, OPENAI_API_KEY: apiKey } = parsed.data;
+    if (tokens?.access_token) {
+      const expiresAt = jwtExpiry(tokens.access_token);
+      if (expiresAt === undefined) return { error: 'holds an access token that is not a JWT' };
+      return { expiresAt, refreshable: Boolean(tokens.refresh_token), type: 'oauth' };
+    }
+    if (apiKey) return { expiresAt: null, refreshable: false, type: 'api_key' };
+    return { missing: 'holds neither a login nor an API key' };
+  },
+  renew: ['Log in to Codex again on this host: codex login', 'Then: openclaw models auth login --provider openai-codex', 'Verify: openclaw models status'],
+  repair: 'Check the file, or run `codex login` to log in again (it rewrites the file).',
+});

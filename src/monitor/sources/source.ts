@@ -1,0 +1,36 @@
+import type * as z from 'zod/mini';
+import type { Logger } from '../../log.js';
+import type { Credential, SourceResult } from '../types.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface ReadContext {
+  env: Env;
+  log: Logger;
+  /** `--agent` on the command line (only the OpenClaw source has agents). */
+  agents?: string[];
+}
+
+/**
+ * One kind of credential source: everything the rest of authwatch needs to know about it, in one
+ * place. Register it once in `registry.ts`; nothing else compares source names.
+ */
+export interface Source<C> {
+  /** Its config under `sources.<key>`, with defaults (an existing config keeps working). */
+  readonly schema: z.ZodMiniType<C, unknown>;
+  /** Reads it. Failures are `error` records, never exceptions. */
+  read(config: C, ctx: ReadContext): Promise<SourceResult>;
+  /** Whether a record's `source` field was written by this source. */
+  owns(recordSource: string): boolean;
+  /**
+   * The scope a record belongs to: an alert about a credential that vanished is resolved only
+   * when its scope was read in full (`covered` in the read's result).
+   */
+  scopeOf(record: Pick<Credential, 'source' | 'agent'>): string;
+  /** What to do about a record in trouble (status not ok/static), one step per line. */
+  remedy(credential: Omit<Credential, 'remedyText'>, env: Env): string | null;
+  /** Directories `watch` watches: a change there means credentials may have changed. */
+  watchDirs(config: C, env: Env): string[];
+  /** What `config check` lists as enabled (empty when off). */
+  describe(config: C): string[];
+}
