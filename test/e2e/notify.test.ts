@@ -234,12 +234,16 @@ describe('alert lifecycle across runs (fake openclaw)', () => {
 
   it('two concurrent checks send one alert, not two', async () => {
     const server = await receiver();
+    // The first delivery takes 2 s, far longer than reading the sources: the second run is
+    // certainly deciding while the first is still sending. Without the state lock it sends too.
+    server.respond({ status: 200, delayMs: 2_000 });
     const t = setup('status-token-expiring.json', webhook(server.url));
     t.box.env.HOOK_SECRET = SECRET;
-    t.box.env.FAKE_OPENCLAW_DELAY_MS = '300';
     const results = await Promise.all([t.check(), t.check()]);
     expect(results.map((r) => r.exitCode)).toEqual([2, 2]);
     expect(server.requests).toHaveLength(1);
+    // Both runs saw the alert: one sent it, the other found it recorded and sent nothing.
+    expect(results.map((r) => parseReport(r).notifications.length).sort()).toEqual([0, 1]);
   });
 
   it('a corrupt state file does not stop alerts', async () => {

@@ -27,10 +27,6 @@ function cronerNext(expression: string, n: number): string[] {
 
 
 describe('cron → OnCalendar, checked against the real systemd-analyze and croner', () => {
-  it('covers at least 30 expressions', () => {
-    expect(TABLE.length).toBeGreaterThanOrEqual(30);
-  });
-
   itSystemd.each(TABLE)('%s: the next 20 elapses match', (expression) => {
     const onCalendar = toOnCalendar(parseCron(expression), 'UTC');
     expect(systemdNext(onCalendar, 20)).toEqual(cronerNext(expression, 20));

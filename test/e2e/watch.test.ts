@@ -68,10 +68,9 @@ describe('authwatch watch', () => {
     expect(server.requests).toHaveLength(0);
     await w.waitFor(() => server.requests.length >= 1, 20_000, 'the alert');
     received.push(Date.now());
-    const latency = received[0]! - crossing;
-    console.log(`crossing-to-delivery latency: ${latency} ms`);
-    expect(latency).toBeGreaterThanOrEqual(0);
-    expect(latency).toBeLessThan(2_000);
+    // Order, not speed (npm run bench measures the latency): not before the crossing, and long
+    // before the yearly schedule could have run.
+    expect(received[0]!).toBeGreaterThanOrEqual(crossing);
     expect(JSON.parse(server.requests[0]!.body)).toMatchObject({ event: 'firing', status: 'warn' });
     // The check logs its line after delivering.
     await w.waitFor(() => w.checks().length >= 2, 5_000, 'the threshold check to finish');
@@ -106,7 +105,7 @@ describe('authwatch watch', () => {
     expect(events.filter((e) => e.start !== undefined).length).toBeGreaterThanOrEqual(3);
   });
 
-  it('SIGTERM during a check exits 0 within 5 s and kills the check\'s programs', async () => {
+  it('SIGTERM during a check exits 0 and kills the check\'s programs', async () => {
     const t = setup('schedule: "0 0 1 1 *"\n', Date.now() + 30 * 86_400_000);
     t.box.env.FAKE_OPENCLAW_DELAY_MS = '60000';
     const w = watch([], t.box.env);
@@ -118,11 +117,10 @@ describe('authwatch watch', () => {
       }
     }, 15_000, 'openclaw to start');
     const fakePid = t.timeline().find((e) => e.start !== undefined)!.pid;
-    const sent = Date.now();
     w.child.kill('SIGTERM');
-    const { code, at } = await w.exited;
+    const { code } = await w.exited;
     expect(code).toBe(0);
-    expect(at - sent).toBeLessThan(5_000);
+    // Killed, not waited for: the fake would have answered only after 60 s.
     expect(alive(fakePid)).toBe(false);
     expect(w.lines.some((l) => l.msg === 'stopping' && l.signal === 'SIGTERM')).toBe(true);
     // The abandoned check saved nothing.
@@ -163,9 +161,10 @@ describe('authwatch watch', () => {
 
   itWithTool('promtool', 'prometheus')('serves /metrics that promtool accepts, with the expected series, and /healthz', async () => {
     const t = setup('schedule: "0 0 1 1 *"\n', Date.now() + 3 * H);
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const w = watch(['--metrics-listen', `127.0.0.1:${port}`], t.box.env);
+    // Port 0: the kernel picks a free one, and watch logs which (probing for a free port races).
+    const w = watch(['--metrics-listen', '127.0.0.1:0'], t.box.env);
     await w.waitFor(() => w.checks().length === 1, 15_000, 'the first check');
+    const port = w.lines.find((l) => l.msg === 'serving /metrics and /healthz')!.port as number;
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     const response = await fetch(`http://127.0.0.1:${port}/metrics`);

@@ -15,7 +15,7 @@ export interface Received {
  */
 export async function startReceiver() {
   const requests: Received[] = [];
-  const queue: Array<{ status: number; headers?: Record<string, string> }> = [];
+  const queue: Array<{ status: number; headers?: Record<string, string>; delayMs?: number }> = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -23,7 +23,9 @@ export async function startReceiver() {
     req.on('end', () => {
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
       const next = queue.shift() ?? { status: 200 };
-      res.writeHead(next.status, next.headers).end(next.status < 300 ? 'ok' : 'nope');
+      const answer = () => res.writeHead(next.status, next.headers).end(next.status < 300 ? 'ok' : 'nope');
+      if (next.delayMs) setTimeout(answer, next.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -32,7 +34,8 @@ export async function startReceiver() {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    respond(...responses: Array<number | { status: number; headers?: Record<string, string> }>) {
+    /** Queues answers; `delayMs` makes one slow (a receiver that takes its time). */
+    respond(...responses: Array<number | { status: number; headers?: Record<string, string>; delayMs?: number }>) {
       queue.push(...responses.map((r) => (typeof r === 'number' ? { status: r } : r)));
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

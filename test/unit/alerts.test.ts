@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decide, eventId, type AlertMemory, type LifecyclePolicy } from '../../src/monitor/alerts.js';
 import { inQuietHours } from '../../src/monitor/quiet-hours.js';
@@ -94,8 +95,10 @@ describe('decide', () => {
   });
 
   it('event ids are stable per stream, sequence and event', () => {
-    expect(eventId('s@1', 2, 'reminder')).toBe(eventId('s@1', 2, 'reminder'));
+    // Pinned: receivers deduplicate on this id across runs and versions, so it must never drift.
+    expect(eventId('s@1', 2, 'reminder')).toBe(`evt_${createHash('sha256').update('s@1#2#reminder').digest('hex').slice(0, 24)}`);
     expect(eventId('s@1', 2, 'reminder')).not.toBe(eventId('s@1', 3, 'reminder'));
+    expect(eventId('s@1', 2, 'reminder')).not.toBe(eventId('s@1', 2, 'firing'));
     expect(eventId('s@1', 2, 'reminder')).toMatch(/^evt_[0-9a-f]{24}$/);
   });
 });

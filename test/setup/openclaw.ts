@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 // @ts-expect-error: a plain .mjs script shared with the bench, without type declarations
-import { ensureOpenclaw } from '../scripts/ensure-openclaw.mjs';
+import { ensureOpenclaw } from '../../scripts/ensure-openclaw.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,10 +9,8 @@ declare module 'vitest' {
   }
 }
 
+/** Only the `openclaw` project installs the real OpenClaw CLI (~30 s and ~830 MB the first time). */
 export default function setup(project: TestProject) {
-  if (!existsSync(new URL('../dist/cli.js', import.meta.url))) {
-    throw new Error('dist/cli.js is missing: run the tests with `npm test`, which builds first');
-  }
   const { wrapper } = ensureOpenclaw() as { wrapper: string };
   project.provide('openclawBin', wrapper);
 }
