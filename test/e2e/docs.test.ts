@@ -1,0 +1,65 @@
+/**
+ * The docs cannot drift from the program: every YAML example passes `config check`, and every
+ * `authwatch <command> --flag` they show is a flag that command has.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, sandbox } from '../helpers/cli.js';
+
+const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => join('docs', f))].map((path) => ({ path, text: readFileSync(join(ROOT, path), 'utf8') }));
+
+/** Each ```yaml block, dedented (README's sit inside a numbered list). */
+const yamlExamples = DOCS.flatMap(({ path, text }) =>
+  [...text.matchAll(/^( *)```yaml\n([\s\S]*?)^\1```/gm)].map((m, i) => ({ name: `${path} #${i + 1}`, yaml: m[2]!.replace(new RegExp(`^${m[1]}`, 'gm'), '') })),
+);
+
+const COMMANDS = ['config init', 'config check', 'notify test', 'check', 'status', 'watch', 'generate', 'install', 'uninstall', 'doctor'];
+
+/** Flags in the option tables under a `### \`authwatch <command>\`` heading belong to that command. */
+const tableFlagUses = DOCS.flatMap(({ path, text }) => {
+  let command: string | undefined;
+  return text.split('\n').flatMap((line) => {
+    const heading = /^#{2,4} `authwatch ([a-z ]+?)(?: <[a-z]+>)?`/.exec(line);
+    if (heading) command = COMMANDS.find((c) => c === heading[1]);
+    else if (/^#{1,4} /.test(line)) command = undefined;
+    if (!command || !line.startsWith('| `-')) return [];
+    const cell = line.split('|')[1]!;
+    return [...cell.matchAll(/(?<![\w-])(--[a-z][a-z-]*)/g)].map((f) => ({ path, command: command!, flag: f[1]! }));
+  });
+});
+
+/** `authwatch <command> … --flag` in code: the command and the long flags after it. */
+const codeFlagUses = DOCS.flatMap(({ path, text }) =>
+  [...text.matchAll(/`([^`\n]*authwatch [^`\n]*)`|^\s*(?:\$ |npx )?(authwatch [^\n]*)$/gm)].flatMap((m) => {
+    const code = (m[1] ?? m[2])!;
+    const after = code.slice(code.indexOf('authwatch ') + 'authwatch '.length);
+    const command = COMMANDS.find((c) => after.startsWith(`${c} `) || after === c);
+    if (!command) return [];
+    return [...after.matchAll(/(?<!\S)(--[a-z][a-z-]*)/g)].map((f) => ({ path, command, flag: f[1]! }));
+  }),
+);
+
+const flagUses = [...tableFlagUses, ...codeFlagUses];
+
+describe('the docs', () => {
+  it('have YAML examples and flag uses to check', () => {
+    expect(yamlExamples.length).toBeGreaterThanOrEqual(3);
+    expect(flagUses.length).toBeGreaterThan(10);
+  });
+
+  it.each(yamlExamples)('$name passes config check', async ({ yaml }) => {
+    const box = sandbox();
+    const file = box.writeConfig(yaml);
+    // Whatever env: secrets the example names get a value of the right shape.
+    for (const [, name] of yaml.matchAll(/env:([A-Z0-9_]+)/g)) box.env[name!] = name!.includes('SECRET') ? `whsec_${Buffer.from('x'.repeat(32)).toString('base64')}` : 'https://example.com/x';
+    const result = await runCli(['config', 'check', '--config', file], box.env);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it.each([...new Map(flagUses.map((u) => [`${u.command} ${u.flag}`, u])).values()])('$path: authwatch $command has $flag', async ({ command, flag }) => {
+    const help = await runCli([...command.split(' '), ...(['generate', 'install', 'uninstall'].includes(command) ? ['systemd'] : []), '--help'], sandbox().env);
+    expect(help.stdout).toMatch(new RegExp(`(?:^|[\\s,])${flag}(?=[\\s,=<\\[]|$)`, 'm'));
+  });
+});
