@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureOpenclaw } from './ensure-openclaw.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -62,9 +63,13 @@ function rssKb(probe, argv, env) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const env = sandbox();
+// Node 24 is what OpenClaw's users run: the same pair under the Node 24 the tests install for OpenClaw.
+const { node: node24 } = ensureOpenclaw();
 const cases = {
   baseline: [process.execPath, '-e', '0'],
   check: [process.execPath, join(ROOT, 'dist/cli.js'), 'check', '--json'],
+  baseline24: [node24, '-e', '0'],
+  check24: [node24, join(ROOT, 'dist/cli.js'), 'check', '--json'],
 };
 const probe = rssProbe();
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, { wall: [], rss: [] }]));
@@ -92,6 +97,9 @@ console.log(`  check     authwatch check --json (fake oc)   wall ${fmt(check.wal
 console.log(
   `  ratio     wall ${(check.wall / base.wall).toFixed(2)}x (target <= 2.0x)   peak RSS ${probe ? `${(check.rss / base.rss).toFixed(2)}x` : 'n/a (install GNU time or python3)'} (target <= 1.5x)`,
 );
+const base24 = stat('baseline24');
+const check24 = stat('check24');
+console.log(`  node 24   ${spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim()}: node -e 0 ${fmt(base24.wall, 'ms')}, check ${fmt(check24.wall, 'ms')}; wall ${(check24.wall / base24.wall).toFixed(2)}x, peak RSS ${(check24.rss / base24.rss).toFixed(2)}x`);
 
 // --- 2. watch: idle RSS and leaks ------------------------------------------------------------------
 

@@ -54,6 +54,7 @@ export function createCommand(config: CommandConfig, env: Record<string, string 
     name,
     type: 'command',
     timeoutMs: config.timeout,
+    program: config.command[0]!,
     send: (alert) =>
       runForDelivery(`command "${name}"`, config.command, {
         timeoutMs: config.timeout,

@@ -29,19 +29,16 @@ export function desktopArgv(alert: Alert, backend: 'notify-send' | 'osascript'):
   return ['notify-send', '--app-name=authwatch', `--urgency=${urgency}`, title, body];
 }
 
-/** The program a desktop notifier runs: the configured backend, or by OS for `auto`. */
-export function desktopBackend(config: Pick<DesktopConfig, 'backend'>, platform: NodeJS.Platform = process.platform): 'notify-send' | 'osascript' {
-  return config.backend === 'auto' ? (platform === 'darwin' ? 'osascript' : 'notify-send') : config.backend;
-}
-
 /** A desktop pop-up: notify-send (libnotify) on Linux, `osascript` on macOS. */
 export function createDesktop(config: DesktopConfig, env: Record<string, string | undefined>): Notifier {
-  const backend = desktopBackend(config);
+  // The configured backend; `auto` picks by OS.
+  const backend = config.backend === 'auto' ? (process.platform === 'darwin' ? 'osascript' : 'notify-send') : config.backend;
   const name = config.name ?? 'desktop';
   return {
     name,
     type: 'desktop',
     timeoutMs: config.timeout,
+    program: backend,
     send: (alert) => runForDelivery(`desktop "${name}"`, desktopArgv(alert, backend), { timeoutMs: config.timeout, env }),
   };
 }

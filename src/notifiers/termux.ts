@@ -47,6 +47,7 @@ export function createTermux(config: TermuxConfig, env: Record<string, string | 
     name,
     type: 'termux',
     timeoutMs: config.timeout,
+    program: 'termux-notification',
     send: (alert) => runForDelivery(`termux "${name}"`, termuxArgv(alert, config), { timeoutMs: config.timeout, env }),
   };
 }

@@ -11,6 +11,8 @@ export interface Notifier {
   readonly type: string;
   /** How long one attempt may take (the channel's `timeout`). */
   readonly timeoutMs: number;
+  /** The program it runs (notify-send, termux-notification, a command), for `doctor` to find on the job's PATH. */
+  readonly program?: string;
   /** Config that works but is unsafe (a secret over plain http://); shown by check, watch, config check, doctor. */
   readonly warnings?: readonly string[];
   send(alert: Alert, signal: AbortSignal): Promise<DeliveryResult>;

@@ -7,7 +7,7 @@ import type { Config } from '../../config/schema.js';
 import { detectFacts, which } from '../../deploy/facts.js';
 import { everyVariant } from '../../deploy/index.js';
 import { openclawArgv } from '../../monitor/sources/openclaw.js';
-import { desktopBackend } from '../../notifiers/desktop.js';
+import type { Notifier } from '../../notifiers/types.js';
 import { ConfigError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { runProgram } from '../../process/run.js';
@@ -40,13 +40,15 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
   add(executable(facts.node) ? 'ok' : 'FAIL', `node: ${facts.node} (${process.version}${process.versions.node.startsWith('20.') ? ', end of life since 2026-04-30: plan a move to 22 or 24' : ''})`);
 
   let config: Config | undefined;
+  let notifiers: Notifier[] = [];
   try {
     const loaded = await loadConfig(options.config, io.env, { schedule: true });
     config = loaded.config;
     add('ok', `config: ${loaded.path ?? `none at ${loaded.searchedPath}, defaults apply`}`);
-    const built = config.notifiers.length ? (await import('../../notifiers/registry.js')).buildNotifiers(config.notifiers, io.env, loaded.path ?? loaded.searchedPath) : [];
+    // Building them resolves every env:/file: secret: a missing one is a FAIL line here.
+    notifiers = config.notifiers.length ? (await import('../../notifiers/registry.js')).buildNotifiers(config.notifiers, io.env, loaded.path ?? loaded.searchedPath) : [];
     const { heartbeatWarnings } = await import('../../monitor/heartbeat.js');
-    for (const warning of [...built.flatMap((n) => n.warnings ?? []), ...heartbeatWarnings(config.heartbeat, io.env)]) add('warn', warning);
+    for (const warning of [...notifiers.flatMap((n) => n.warnings ?? []), ...heartbeatWarnings(config.heartbeat, io.env)]) add('warn', warning);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const line of error.lines) add('FAIL', `config: ${line}`);
@@ -62,14 +64,10 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
     );
   }
 
-  for (const notifier of config?.notifiers ?? []) {
-    const name = `notifier ${notifier.type} "${notifier.name ?? notifier.type}"`;
-    const programs: Record<string, string | undefined> = {
-      desktop: notifier.type === 'desktop' ? desktopBackend(notifier) : undefined,
-      termux: 'termux-notification',
-      command: notifier.type === 'command' ? notifier.command[0] : undefined,
-    };
-    const program = programs[notifier.type];
+  // Each channel says which program it runs (the desktop one as its backend is configured).
+  for (const notifier of notifiers) {
+    const name = `notifier ${notifier.type} "${notifier.name}"`;
+    const program = notifier.program;
     if (program) {
       const found = isAbsolute(program) ? executable(program) : which(program, jobEnv) !== undefined;
       add(found ? 'ok' : 'FAIL', `${name}: ${program} ${found ? 'found' : "is not on the job's PATH"}`);
