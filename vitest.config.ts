@@ -24,7 +24,13 @@ export default defineConfig({
       {
         extends: true,
         // OpenClaw takes 1-3 s per command here, several seconds for paste-token.
-        test: { name: 'openclaw', include: ['test/openclaw/**/*.test.ts'], globalSetup: ['test/setup/dist.ts', 'test/setup/openclaw.ts'], testTimeout: 120_000, hookTimeout: 180_000 },
+        test: {
+          name: 'openclaw',
+          include: ['test/openclaw/**/*.test.ts'],
+          globalSetup: ['test/setup/dist.ts', 'test/setup/openclaw.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
       },
     ],
   },

@@ -25,11 +25,9 @@ function sandbox() {
   cpSync(join(ROOT, 'test/fixtures/openclaw/status-token-expiring.json'), join(home, 'status.json'));
   writeFileSync(join(home, 'agents.json'), '[{"id":"main","isDefault":true}]\n');
   // A shell fake that only cats a file: its own cost is near zero, so the ratio is authwatch's.
-  writeFileSync(
-    join(bin, 'openclaw'),
-    `#!/bin/sh\ncase "$1" in agents) exec cat '${home}/agents.json' ;; *) exec cat '${home}/status.json' ;; esac\n`,
-    { mode: 0o755 },
-  );
+  writeFileSync(join(bin, 'openclaw'), `#!/bin/sh\ncase "$1" in agents) exec cat '${home}/agents.json' ;; *) exec cat '${home}/status.json' ;; esac\n`, {
+    mode: 0o755,
+  });
   // The recorded output has absolute expiry times: pin authwatch's clock to when it was recorded.
   const { expiresAt, remainingMs } = JSON.parse(readFileSync(join(home, 'status.json'), 'utf8')).auth.oauth.profiles[0];
   return { HOME: home, PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, TZ: 'UTC', AUTHWATCH_NOW: String(expiresAt - remainingMs) };
@@ -40,7 +38,8 @@ function rssProbe() {
   if (existsSync('/usr/bin/time')) return (argv) => ['/usr/bin/time', ['-f', '%M', ...argv], (stderr) => Number(stderr.trim().split('\n').pop())];
   const hasPython = spawnSync('python3', ['-c', 'import resource'], { stdio: 'ignore' }).status === 0;
   if (hasPython) {
-    const code = 'import resource,subprocess,sys;subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,file=sys.stderr)';
+    const code =
+      'import resource,subprocess,sys;subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,file=sys.stderr)';
     return (argv) => ['python3', ['-c', code, ...argv], (stderr) => Number(stderr.trim().split('\n').pop())];
   }
   return undefined;
@@ -99,7 +98,9 @@ console.log(
 );
 const base24 = stat('baseline24');
 const check24 = stat('check24');
-console.log(`  node 24   ${spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim()}: node -e 0 ${fmt(base24.wall, 'ms')}, check ${fmt(check24.wall, 'ms')}; wall ${(check24.wall / base24.wall).toFixed(2)}x, peak RSS ${(check24.rss / base24.rss).toFixed(2)}x`);
+console.log(
+  `  node 24   ${spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim()}: node -e 0 ${fmt(base24.wall, 'ms')}, check ${fmt(check24.wall, 'ms')}; wall ${(check24.wall / base24.wall).toFixed(2)}x, peak RSS ${(check24.rss / base24.rss).toFixed(2)}x`,
+);
 
 // --- 2. watch: idle RSS and leaks ------------------------------------------------------------------
 
@@ -177,9 +178,15 @@ if (process.platform === 'linux') {
   const idleRss = rssMb(idle.pid);
   w.child.kill('SIGTERM');
   idle.kill();
-  console.log(`  watch     idle RSS after 100 checks ${rssAt[100].toFixed(1)} MB, after ${CHECKS} ${rssAt[CHECKS].toFixed(1)} MB (${((rssAt[CHECKS] / rssAt[100] - 1) * 100).toFixed(1)}%, target within 10%); ${perCheck.toFixed(1)} ms per check`);
-  console.log(`            (1 s after the last check, before V8 shrinks its heap: ${rssAt['100busy'].toFixed(1)} MB and ${rssAt[`${CHECKS}busy`].toFixed(1)} MB)`);
-  console.log(`  idle      node -e "setInterval(()=>{},1e9)" RSS ${idleRss.toFixed(1)} MB; watch/idle ${(rssAt[CHECKS] / idleRss).toFixed(2)}x (target <= 1.5x)`);
+  console.log(
+    `  watch     idle RSS after 100 checks ${rssAt[100].toFixed(1)} MB, after ${CHECKS} ${rssAt[CHECKS].toFixed(1)} MB (${((rssAt[CHECKS] / rssAt[100] - 1) * 100).toFixed(1)}%, target within 10%); ${perCheck.toFixed(1)} ms per check`,
+  );
+  console.log(
+    `            (1 s after the last check, before V8 shrinks its heap: ${rssAt['100busy'].toFixed(1)} MB and ${rssAt[`${CHECKS}busy`].toFixed(1)} MB)`,
+  );
+  console.log(
+    `  idle      node -e "setInterval(()=>{},1e9)" RSS ${idleRss.toFixed(1)} MB; watch/idle ${(rssAt[CHECKS] / idleRss).toFixed(2)}x (target <= 1.5x)`,
+  );
 } else {
   console.log('  watch     RSS measurements need Linux /proc; skipped');
 }
@@ -201,9 +208,17 @@ for (let i = 0; i < 3; i++) {
   delete home.AUTHWATCH_NOW; // real time: the crossing is real
   const crossing = Date.now() + 3000;
   const statusFile = join(home.HOME, 'status.json');
-  writeFileSync(statusFile, JSON.stringify({ auth: { oauth: { profiles: [{ profileId: 'anthropic:manual', provider: 'anthropic', type: 'token', status: 'ok', expiresAt: crossing + 86_400_000 }] } } }));
+  writeFileSync(
+    statusFile,
+    JSON.stringify({
+      auth: { oauth: { profiles: [{ profileId: 'anthropic:manual', provider: 'anthropic', type: 'token', status: 'ok', expiresAt: crossing + 86_400_000 }] } },
+    }),
+  );
   mkdirSync(join(home.HOME, '.config', 'authwatch'), { recursive: true });
-  writeFileSync(join(home.HOME, '.config', 'authwatch', 'config.yaml'), `schedule: "0 0 1 1 *"\nnotifiers:\n  - type: webhook\n    url: http://127.0.0.1:${server.address().port}/\n`);
+  writeFileSync(
+    join(home.HOME, '.config', 'authwatch', 'config.yaml'),
+    `schedule: "0 0 1 1 *"\nnotifiers:\n  - type: webhook\n    url: http://127.0.0.1:${server.address().port}/\n`,
+  );
   const w = startWatch(home);
   const deadline = Date.now() + 15_000;
   while (received.length === 0 && Date.now() < deadline) await sleep(5);
@@ -211,4 +226,6 @@ for (let i = 0; i < 3; i++) {
   server.close();
   if (received.length) latencies.push(received[0] - crossing);
 }
-console.log(`  latency   threshold crossing to webhook delivery: ${latencies.map((l) => `${l} ms`).join(', ')}; median ${median(latencies)} ms (target < 1000 ms)`);
+console.log(
+  `  latency   threshold crossing to webhook delivery: ${latencies.map((l) => `${l} ms`).join(', ')}; median ${median(latencies)} ms (target < 1000 ms)`,
+);

@@ -14,7 +14,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: process.env.AUTHWATCH_NO_MINIFY !== "1",
+  minify: process.env.AUTHWATCH_NO_MINIFY !== '1',
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',

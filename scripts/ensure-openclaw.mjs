@@ -23,7 +23,18 @@ export function ensureOpenclaw() {
     mkdirSync(dir, { recursive: true });
     execFileSync(
       'npm',
-      ['install', '--no-save', '--prefix', dir, `${nodePkg}@${NODE_MAJOR}`, `openclaw@${OPENCLAW_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+      [
+        'install',
+        '--no-save',
+        '--prefix',
+        dir,
+        `${nodePkg}@${NODE_MAJOR}`,
+        `openclaw@${OPENCLAW_VERSION}`,
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+      ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
   }

@@ -13,11 +13,50 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The fixed inputs of each default; the test uses the same table. */
 export const DEFAULTS = {
   systemd: [
-    ['generate', 'systemd', '--node', '/usr/bin/node', '--authwatch', '/usr/local/lib/node_modules/authwatch/dist/cli.js', '--path', '/usr/local/bin:/usr/bin:/bin', '--home', '/home/user', '--schedule', '*/15 * * * *'],
-    ['generate', 'systemd', '--mode', 'watch', '--node', '/usr/bin/node', '--authwatch', '/usr/local/lib/node_modules/authwatch/dist/cli.js', '--path', '/usr/local/bin:/usr/bin:/bin', '--home', '/home/user'],
+    [
+      'generate',
+      'systemd',
+      '--node',
+      '/usr/bin/node',
+      '--authwatch',
+      '/usr/local/lib/node_modules/authwatch/dist/cli.js',
+      '--path',
+      '/usr/local/bin:/usr/bin:/bin',
+      '--home',
+      '/home/user',
+      '--schedule',
+      '*/15 * * * *',
+    ],
+    [
+      'generate',
+      'systemd',
+      '--mode',
+      'watch',
+      '--node',
+      '/usr/bin/node',
+      '--authwatch',
+      '/usr/local/lib/node_modules/authwatch/dist/cli.js',
+      '--path',
+      '/usr/local/bin:/usr/bin:/bin',
+      '--home',
+      '/home/user',
+    ],
   ],
   termux: [
-    ['generate', 'termux', '--node', '/data/data/com.termux/files/usr/bin/node', '--authwatch', '/data/data/com.termux/files/usr/lib/node_modules/authwatch/dist/cli.js', '--path', '/data/data/com.termux/files/usr/bin', '--home', '/data/data/com.termux/files/home', '--schedule', '*/15 * * * *'],
+    [
+      'generate',
+      'termux',
+      '--node',
+      '/data/data/com.termux/files/usr/bin/node',
+      '--authwatch',
+      '/data/data/com.termux/files/usr/lib/node_modules/authwatch/dist/cli.js',
+      '--path',
+      '/data/data/com.termux/files/usr/bin',
+      '--home',
+      '/data/data/com.termux/files/home',
+      '--schedule',
+      '*/15 * * * *',
+    ],
   ],
 };
 

@@ -29,19 +29,33 @@ const KEY_PREFIXES = [
   'jina_', // Jina
   'tvly-', // Tavily
   // Code hosts, chat and package registries that show up next to them.
-  'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-',
-  'xoxa-', 'xoxb-', 'xoxp-', 'xoxr-', 'xoxs-', 'xapp-',
-  'npm_', 'pypi-',
-  'sk_live_', 'sk_test_', 'rk_live_',
+  'ghp_',
+  'gho_',
+  'ghu_',
+  'ghs_',
+  'ghr_',
+  'github_pat_',
+  'glpat-',
+  'xoxa-',
+  'xoxb-',
+  'xoxp-',
+  'xoxr-',
+  'xoxs-',
+  'xapp-',
+  'npm_',
+  'pypi-',
+  'sk_live_',
+  'sk_test_',
+  'rk_live_',
   'whsec_', // Standard Webhooks signing secrets
 ];
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const PATTERNS: RegExp[] = [
   // A known prefix not glued to a word before it ("task-…" is no key). `sk-ant-o...1234abcd` is
   // OpenClaw's masked label: the dots and the tail go too.
-  new RegExp(`(?<![A-Za-z0-9])(?:${KEY_PREFIXES.map(escape).join('|')})(?:[A-Za-z0-9_+/=-]{8,}|[A-Za-z0-9_+/=-]{2,}\\.{3}[A-Za-z0-9_-]*)`, 'g'),
+  new RegExp(`(?<![A-Za-z0-9])(?:${KEY_PREFIXES.map(escapeRegExp).join('|')})(?:[A-Za-z0-9_+/=-]{8,}|[A-Za-z0-9_+/=-]{2,}\\.{3}[A-Za-z0-9_-]*)`, 'g'),
   /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, // AWS access key ids
   /(?<![A-Za-z0-9])\d{6,}:[A-Za-z0-9_-]{30,}/g, // Telegram bot tokens
   /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, // JWTs

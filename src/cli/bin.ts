@@ -13,7 +13,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
-let io;
+let io: ReturnType<typeof processIo>;
 try {
   io = processIo();
 } catch (error) {

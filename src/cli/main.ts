@@ -6,7 +6,6 @@ import { quoteForeign } from '../redact.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 
-
 const EXIT_CODES_HELP = `
 Exit codes (check, status):
   0   every credential is ok, or has no expiry
@@ -41,9 +40,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const configOption = () => new Option('-c, --config <file>', 'config file (default: $AUTHWATCH_CONFIG, else $XDG_CONFIG_HOME/authwatch/config.yaml)');
   const logLevelOption = () => new Option('--log-level <level>', 'diagnostics on stderr (default: warn, or logLevel in the config)').choices(LOG_LEVELS);
   const agentOption = () =>
-    new Option('-a, --agent <id>', 'check only this OpenClaw agent (repeatable; default: all agents)').argParser(
-      (value: string, previous: string[] = []) => [...previous, value],
-    );
+    new Option('-a, --agent <id>', 'check only this OpenClaw agent (repeatable; default: all agents)').argParser((value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ]);
 
   for (const view of ['check', 'status'] as const) {
     const command = program
@@ -62,10 +62,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         .option('--no-notify', 'do not send notifications, and leave the alert state as it is')
         .option('--metrics-textfile <path>', "also write Prometheus metrics to this file (node_exporter's textfile collector), atomically");
     }
-    command.addHelpText('after', EXIT_CODES_HELP).action(async (options: CommonOptions & { json?: boolean; agent?: string[]; notify?: boolean; metricsTextfile?: string }) => {
-      const { checkCommand } = await import('./commands/check.js');
-      exitCode = await checkCommand({ ...options, agent: options.agent ?? [], view }, io);
-    });
+    command
+      .addHelpText('after', EXIT_CODES_HELP)
+      .action(async (options: CommonOptions & { json?: boolean; agent?: string[]; notify?: boolean; metricsTextfile?: string }) => {
+        const { checkCommand } = await import('./commands/check.js');
+        exitCode = await checkCommand({ ...options, agent: options.agent ?? [], view }, io);
+      });
   }
 
   program
@@ -114,7 +116,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   program
     .command('doctor')
-    .description("check that the scheduled job can work: node and openclaw on its PATH, config, notifiers, schedule; exit 1 on a problem")
+    .description('check that the scheduled job can work: node and openclaw on its PATH, config, notifiers, schedule; exit 1 on a problem')
     .addOption(configOption())
     .action(async (options: CommonOptions) => {
       const { doctorCommand } = await import('./commands/doctor.js');

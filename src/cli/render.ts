@@ -58,7 +58,7 @@ export function renderTable(report: CheckReport, color: boolean): string {
         return i === 0 && status ? paint(padded, status, color) : padded;
       })
       .join('  ');
-  return [line(header), ...rows.map((r, i) => line(r, report.credentials[i]!.status))].join('\n') + '\n';
+  return `${[line(header), ...rows.map((r, i) => line(r, report.credentials[i]!.status))].join('\n')}\n`;
 }
 
 /** Each credential that needs attention, with why and what to run. Empty when all is well. */

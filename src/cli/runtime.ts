@@ -15,9 +15,7 @@ export async function loadRuntime(
 ): Promise<{ config: Config; notifiers: Notifier[]; warnings: string[] }> {
   const { config, path, searchedPath } = await loadConfig(configPath, env, options);
   const notifiers =
-    withNotifiers && config.notifiers.length > 0
-      ? (await import('../notifiers/registry.js')).buildNotifiers(config.notifiers, env, path ?? searchedPath)
-      : [];
+    withNotifiers && config.notifiers.length > 0 ? (await import('../notifiers/registry.js')).buildNotifiers(config.notifiers, env, path ?? searchedPath) : [];
   const warnings = notifiers.flatMap((n) => n.warnings ?? []);
   if (withNotifiers && config.heartbeat) warnings.push(...(await import('../monitor/heartbeat.js')).heartbeatWarnings(config.heartbeat, env));
   return { config, notifiers, warnings };

@@ -33,7 +33,13 @@ export async function loadConfig(explicitPath: string | undefined, env: Record<s
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !named) return { config: defaultConfig(), path: null, searchedPath: path };
     const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : error instanceof UnreadableFileError ? readFailure(error) : `cannot read (${code ?? 'unknown error'})`;
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : error instanceof UnreadableFileError
+            ? readFailure(error)
+            : `cannot read (${code ?? 'unknown error'})`;
     throw new ConfigError([`${path}: ${why}`]);
   }
   return { config: await parseConfig(text, path, options), path, searchedPath: path };
@@ -72,7 +78,9 @@ export async function parseConfig(text: string, file: string, options: LoadOptio
   }
   const duplicates = duplicateKeys(doc.contents, [], isMap, isScalar);
   if (duplicates.length > 0) {
-    const lines = duplicates.slice(0, MAX_REPORTED_PROBLEMS).map(({ path, offset }) => `${file}:${lineCounter.linePos(offset).line}: ${issuePath(path)}: duplicate key`);
+    const lines = duplicates
+      .slice(0, MAX_REPORTED_PROBLEMS)
+      .map(({ path, offset }) => `${file}:${lineCounter.linePos(offset).line}: ${issuePath(path)}: duplicate key`);
     throw new ConfigError(capped(lines, duplicates.length, file));
   }
   let raw: unknown;
@@ -80,7 +88,9 @@ export async function parseConfig(text: string, file: string, options: LoadOptio
     // maxAliasCount (yaml's default, spelled out): a "billion laughs" document stops here.
     raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (error) {
-    throw new ConfigError([`${file}: invalid YAML: ${error instanceof ReferenceError ? 'aliases expand too far (more than 100 alias uses)' : firstLine((error as Error).message)}`]);
+    throw new ConfigError([
+      `${file}: invalid YAML: ${error instanceof ReferenceError ? 'aliases expand too far (more than 100 alias uses)' : firstLine((error as Error).message)}`,
+    ]);
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([`${file}:1: the config must be a mapping of keys (thresholds:, sources:, …)`]);
@@ -121,7 +131,12 @@ async function checkSchedule(expression: string, where: string): Promise<void> {
 }
 
 /** Keys that appear twice in one mapping, anywhere in the document, with where the second one is. */
-function duplicateKeys(node: unknown, path: Array<string | number>, isMap: NodeTests['isMap'], isScalar: NodeTests['isScalar']): Array<{ path: Array<string | number>; offset: number }> {
+function duplicateKeys(
+  node: unknown,
+  path: Array<string | number>,
+  isMap: NodeTests['isMap'],
+  isScalar: NodeTests['isScalar'],
+): Array<{ path: Array<string | number>; offset: number }> {
   const found: Array<{ path: Array<string | number>; offset: number }> = [];
   const visit = (current: unknown, at: Array<string | number>): void => {
     if (isMap(current)) {
@@ -133,7 +148,7 @@ function duplicateKeys(node: unknown, path: Array<string | number>, isMap: NodeT
         visit(pair.value, [...at, String(key)]);
       }
     } else if (current && typeof current === 'object' && 'items' in current && Array.isArray((current as { items: unknown[] }).items)) {
-      (current as { items: unknown[] }).items.forEach((item, i) => visit(item, [...at, i]));
+      for (const [i, item] of (current as { items: unknown[] }).items.entries()) visit(item, [...at, i]);
     }
   };
   visit(node, path);
@@ -142,7 +157,6 @@ function duplicateKeys(node: unknown, path: Array<string | number>, isMap: NodeT
 
 type Locate = (path: readonly PropertyKey[], wantKey: boolean) => number;
 type NodeTests = Pick<typeof import('yaml'), 'isMap' | 'isScalar'>;
-
 
 function describeIssue(issue: z.core.$ZodIssue, locate: Locate, file: string, max: number): string[] {
   if (issue.code === 'unrecognized_keys') {

@@ -48,7 +48,10 @@ export function parseCron(expression: string): CronFields {
     throw new ScheduleError(expression, 'not a valid cron expression');
   }
   if (/[LW#]/i.test(text.replace(/[A-Za-z]{3}/g, (name) => (MONTHS.includes(name.toUpperCase()) || DAYS.includes(name.toUpperCase()) ? '' : name)))) {
-    throw new ScheduleError(expression, 'L, W and # (last day, nearest weekday, nth weekday) have no equivalent in systemd, launchd or Android; use plain fields');
+    throw new ScheduleError(
+      expression,
+      'L, W and # (last day, nearest weekday, nth weekday) have no equivalent in systemd, launchd or Android; use plain fields',
+    );
   }
   const parts = text.split(/\s+/);
   if (parts.length !== 5 && parts.length !== 6) throw new ScheduleError(expression, 'expected 5 or 6 fields');

@@ -46,6 +46,6 @@ export function detectFacts(env: Record<string, string | undefined>, overrides: 
     user: overrides.user ?? env.USER ?? env.LOGNAME ?? 'root',
     path,
     openclawStateDir: overrides.openclawStateDir ?? openclawStateDir(env),
-    ...(overrides.config ?? env.AUTHWATCH_CONFIG ? { config: overrides.config ?? env.AUTHWATCH_CONFIG } : {}),
+    ...((overrides.config ?? env.AUTHWATCH_CONFIG) ? { config: overrides.config ?? env.AUTHWATCH_CONFIG } : {}),
   };
 }

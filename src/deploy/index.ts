@@ -23,5 +23,7 @@ export function generate(platform: Platform, facts: DeployFacts, options: Genera
  * given: what `uninstall` may remove, and what `doctor` looks for.
  */
 export function everyVariant(platform: Platform, facts: DeployFacts, schedule: string): Deployment[] {
-  return (['timer', 'watch'] as const).flatMap((mode) => [false, true].flatMap((system) => [false, true].map((wakeLock) => generate(platform, facts, { schedule, mode, system, wakeLock }))));
+  return (['timer', 'watch'] as const).flatMap((mode) =>
+    [false, true].flatMap((system) => [false, true].map((wakeLock) => generate(platform, facts, { schedule, mode, system, wakeLock }))),
+  );
 }

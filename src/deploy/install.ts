@@ -104,7 +104,9 @@ async function readManifest(path: string, platform: Platform, io: InstallIo): Pr
   try {
     raw = JSON.parse(await readRegularFile(path, 1024 * 1024));
   } catch (error) {
-    io.say(`${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no record of an install' : `cannot use the install record (${error instanceof SyntaxError ? 'not JSON' : readFailure(error)})`} at ${path}; removing what \`install ${platform}\` would have written`);
+    io.say(
+      `${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no record of an install' : `cannot use the install record (${error instanceof SyntaxError ? 'not JSON' : readFailure(error)})`} at ${path}; removing what \`install ${platform}\` would have written`,
+    );
     return undefined;
   }
   const parsed = manifestSchema.safeParse(raw);
@@ -119,7 +121,14 @@ async function readManifest(path: string, platform: Platform, io: InstallIo): Pr
  * Reverses what `install` recorded: its deactivation commands, then its files, then the
  * after-removal commands. Only what lies within `scope` is run or removed; the rest is reported.
  */
-export async function uninstall(platform: Platform, fallback: Deployment, scope: UninstallScope, stateDir: string, dryRun: boolean, io: InstallIo): Promise<boolean> {
+export async function uninstall(
+  platform: Platform,
+  fallback: Deployment,
+  scope: UninstallScope,
+  stateDir: string,
+  dryRun: boolean,
+  io: InstallIo,
+): Promise<boolean> {
   const path = manifestPath(stateDir, platform);
   const recorded = await readManifest(path, platform, io);
   const manifest: Manifest = recorded ?? {
@@ -152,7 +161,12 @@ export async function uninstall(platform: Platform, fallback: Deployment, scope:
   }
   for (const argv of deactivate) ok = (await run(argv, io)) && ok;
   for (const file of files) {
-    if (await stat(file).then(() => true, () => false)) {
+    if (
+      await stat(file).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await rm(file);
       io.say(`removed ${file}`);
     }
@@ -165,7 +179,8 @@ export async function uninstall(platform: Platform, fallback: Deployment, scope:
 /** systemd user units stop at logout unless lingering is on: say so, and how to fix it. */
 export async function lingerWarning(user: string, io: InstallIo): Promise<string | undefined> {
   const result = await runProgram(['loginctl', 'show-user', user, '--property=Linger'], { timeoutMs: 10_000, env: io.env });
-  if (!result.ok || result.exitCode !== 0) return `could not ask loginctl whether lingering is on for ${user}; without it, user timers stop at logout: loginctl enable-linger ${user}`;
+  if (!result.ok || result.exitCode !== 0)
+    return `could not ask loginctl whether lingering is on for ${user}; without it, user timers stop at logout: loginctl enable-linger ${user}`;
   if (/Linger=yes/.test(result.stdout)) return undefined;
   return `lingering is off for ${user}: the timer runs only while you are logged in. Turn it on with: loginctl enable-linger ${user}`;
 }

@@ -73,7 +73,10 @@ export function generateSystemd(facts: DeployFacts, options: GenerateOptions): D
     return {
       platform: 'systemd',
       files: [{ path: join(dir, 'authwatch-watch.service'), name: 'authwatch-watch.service', content: service, mode: 0o644 }],
-      activate: [[...ctl, 'daemon-reload'], [...ctl, 'enable', '--now', 'authwatch-watch.service']],
+      activate: [
+        [...ctl, 'daemon-reload'],
+        [...ctl, 'enable', '--now', 'authwatch-watch.service'],
+      ],
       deactivate: [[...ctl, 'disable', '--now', 'authwatch-watch.service']],
       afterRemove: [[...ctl, 'daemon-reload']],
       notes,
@@ -124,7 +127,10 @@ export function generateSystemd(facts: DeployFacts, options: GenerateOptions): D
       { path: join(dir, 'authwatch.service'), name: 'authwatch.service', content: service, mode: 0o644 },
       { path: join(dir, 'authwatch.timer'), name: 'authwatch.timer', content: timer, mode: 0o644 },
     ],
-    activate: [[...ctl, 'daemon-reload'], [...ctl, 'enable', '--now', 'authwatch.timer']],
+    activate: [
+      [...ctl, 'daemon-reload'],
+      [...ctl, 'enable', '--now', 'authwatch.timer'],
+    ],
     deactivate: [[...ctl, 'disable', '--now', 'authwatch.timer']],
     afterRemove: [[...ctl, 'daemon-reload']],
     notes,

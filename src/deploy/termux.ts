@@ -32,14 +32,9 @@ export function generateTermux(facts: DeployFacts, options: GenerateOptions): De
   const periodMs = termuxPeriodMs(options.schedule);
   const register = ['termux-job-scheduler', '--job-id', String(TERMUX_JOB_ID), '--period-ms', String(periodMs), '--persisted', 'true', '--script', jobScript];
 
-  const job = [
-    SHEBANG,
-    HEADER,
-    '# Run by Android\'s job scheduler, which gives scripts no PATH: set it here.',
-    path,
-    `exec ${authwatch('check')}`,
-    '',
-  ].join('\n');
+  const job = [SHEBANG, HEADER, "# Run by Android's job scheduler, which gives scripts no PATH: set it here.", path, `exec ${authwatch('check')}`, ''].join(
+    '\n',
+  );
   const boot = [
     SHEBANG,
     HEADER,
@@ -64,7 +59,7 @@ export function generateTermux(facts: DeployFacts, options: GenerateOptions): De
     '# Termux:Widget shortcut (opens a terminal): renew the Anthropic subscription token, step by step.',
     path,
     '# A failed step keeps the terminal open, so its error can be read.',
-    "step() { \"$@\" || { printf '\\nThat step failed. Press Enter to close. '; read -r _; exit 1; }; }",
+    'step() { "$@" || { printf \'\\nThat step failed. Press Enter to close. \'; read -r _; exit 1; }; }',
     "echo 'Step 1 of 3: create a token (needs a Claude Pro/Max login).'",
     'step claude setup-token',
     "echo 'Step 2 of 3: give it to OpenClaw.'",

@@ -39,19 +39,29 @@ export function renderMetrics(input: MetricsInput): string {
     'When the credential expires, as a Unix timestamp; absent for credentials without an expiry.',
     input.credentials
       .filter((c) => c.expiresAt !== null && c.status !== 'error')
-      .map((c) => `authwatch_credential_expiry_timestamp_seconds${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), type: c.type ?? '' })} ${seconds(c.expiresAt!)}`),
+      .map(
+        (c) =>
+          `authwatch_credential_expiry_timestamp_seconds${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), type: c.type ?? '' })} ${seconds(c.expiresAt!)}`,
+      ),
   );
   family(
     'authwatch_credential_status',
     'gauge',
     'The credential status: 1 for the current one, 0 for the others.',
     input.credentials.flatMap((c) =>
-      STATUSES.map((status) => `authwatch_credential_status${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), status })} ${c.status === status ? 1 : 0}`),
+      STATUSES.map(
+        (status) =>
+          `authwatch_credential_status${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), status })} ${c.status === status ? 1 : 0}`,
+      ),
     ),
   );
-  family('authwatch_check_success', 'gauge', 'Whether the last check could read every source (1) or not (0).', [`authwatch_check_success ${input.errors.length === 0 ? 1 : 0}`]);
+  family('authwatch_check_success', 'gauge', 'Whether the last check could read every source (1) or not (0).', [
+    `authwatch_check_success ${input.errors.length === 0 ? 1 : 0}`,
+  ]);
   family('authwatch_check_duration_seconds', 'gauge', 'How long the last check took.', [`authwatch_check_duration_seconds ${seconds(input.durationMs)}`]);
-  family('authwatch_last_check_timestamp_seconds', 'gauge', 'When the last check finished, as a Unix timestamp.', [`authwatch_last_check_timestamp_seconds ${seconds(input.checkedAt)}`]);
+  family('authwatch_last_check_timestamp_seconds', 'gauge', 'When the last check finished, as a Unix timestamp.', [
+    `authwatch_last_check_timestamp_seconds ${seconds(input.checkedAt)}`,
+  ]);
   family(
     'authwatch_notifications_total',
     'counter',

@@ -28,22 +28,25 @@ export async function startMetricsServer(
   render: () => string | undefined,
   onError: (error: NodeJS.ErrnoException) => void,
 ): Promise<Server> {
-  const server = createServer({ requestTimeout: METRICS_LIMITS.requestTimeoutMs, headersTimeout: METRICS_LIMITS.headersTimeoutMs, keepAliveTimeout: METRICS_LIMITS.idleTimeoutMs }, (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    const body = render();
-    if (path === '/metrics') {
-      if (body === undefined) res.writeHead(503, { 'content-type': 'text/plain' }).end('no check has finished yet\n');
-      else res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
-    } else if (path === '/healthz') {
-      res.writeHead(body === undefined ? 503 : 200, { 'content-type': 'text/plain' }).end(body === undefined ? 'starting\n' : 'ok\n');
-    } else {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics or /healthz\n');
-    }
-  });
+  const server = createServer(
+    { requestTimeout: METRICS_LIMITS.requestTimeoutMs, headersTimeout: METRICS_LIMITS.headersTimeoutMs, keepAliveTimeout: METRICS_LIMITS.idleTimeoutMs },
+    (req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD' }).end();
+        return;
+      }
+      const body = render();
+      if (path === '/metrics') {
+        if (body === undefined) res.writeHead(503, { 'content-type': 'text/plain' }).end('no check has finished yet\n');
+        else res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
+      } else if (path === '/healthz') {
+        res.writeHead(body === undefined ? 503 : 200, { 'content-type': 'text/plain' }).end(body === undefined ? 'starting\n' : 'ok\n');
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics or /healthz\n');
+      }
+    },
+  );
   server.maxConnections = METRICS_LIMITS.maxConnections;
   // A connection that sends nothing is closed after this, whatever state it is in.
   server.setTimeout(METRICS_LIMITS.idleTimeoutMs, (socket) => socket.destroy());

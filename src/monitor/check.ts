@@ -49,7 +49,10 @@ export interface CheckOptions {
  * Sources are read before taking the state lock (OpenClaw is slow); deciding, sending and
  * saving happen under it, so two concurrent runs never send the same alert twice.
  */
-export async function runCheck({ config, agents, notifiers = [], trigger, signal, heartbeat }: CheckOptions, { env, log, now }: CheckDeps): Promise<CheckReport> {
+export async function runCheck(
+  { config, agents, notifiers = [], trigger, signal, heartbeat }: CheckOptions,
+  { env, log, now }: CheckDeps,
+): Promise<CheckReport> {
   const path = statePath(stateDir(env));
   // hrtime, not performance.now(): the `performance` global loads perf_hooks (~3 ms) on first use.
   const started = process.hrtime.bigint();
@@ -96,7 +99,8 @@ export async function runCheck({ config, agents, notifiers = [], trigger, signal
   // lock spares every plain `check` the ~10 ms that loading proper-lockfile costs.
   const report = notifiers.length > 0 ? await withStateLock(path, { log, warn: (w) => warnings.push(w), signal }, work) : await work();
   // Outside the lock: a slow dead-man's switch must not hold up another run.
-  if (heartbeat && config.heartbeat && !signal?.aborted) await (await import('./heartbeat.js')).pingHeartbeat(config.heartbeat, report.errors.length === 0, env, log, signal);
+  if (heartbeat && config.heartbeat && !signal?.aborted)
+    await (await import('./heartbeat.js')).pingHeartbeat(config.heartbeat, report.errors.length === 0, env, log, signal);
   log.info(
     {
       trigger,

@@ -29,7 +29,8 @@ export async function pingHeartbeat(
   try {
     const result = await httpRequest(url, { method: heartbeat.method }, limit.signal, 4096);
     if (!result.ok) log.warn({ host: safeHost(url), reason: result.message }, 'heartbeat ping failed');
-    else if (result.response.status < 200 || result.response.status >= 300) log.warn({ host: safeHost(url), status: result.response.status }, 'heartbeat ping refused');
+    else if (result.response.status < 200 || result.response.status >= 300)
+      log.warn({ host: safeHost(url), status: result.response.status }, 'heartbeat ping refused');
     return result.ok && result.response.status >= 200 && result.response.status < 300;
   } finally {
     limit.clear();

@@ -49,7 +49,10 @@ export async function withStateLock<T>(statePath: string, options: LockOptions, 
         if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
         if (await takeOverFromDeadOwner(lockDir, ownerPath, options.log)) continue;
         if (Date.now() >= until) {
-          throw new UserError(`another authwatch run has held ${lockDir} for over ${Math.round((options.waitMs ?? 120_000) / 1000)} s; try again later`, ExitCode.Unknown);
+          throw new UserError(
+            `another authwatch run has held ${lockDir} for over ${Math.round((options.waitMs ?? 120_000) / 1000)} s; try again later`,
+            ExitCode.Unknown,
+          );
         }
         await sleep(delay, options.signal);
         options.signal?.throwIfAborted();
@@ -58,7 +61,9 @@ export async function withStateLock<T>(statePath: string, options: LockOptions, 
     await writeFile(ownerPath, JSON.stringify({ pid: process.pid, host: hostname() }), { mode: 0o600 }).catch(() => {});
   } catch (error) {
     if (error instanceof UserError || options.signal?.aborted) throw error;
-    options.warn(`cannot lock ${lockDir} (${(error as NodeJS.ErrnoException).code ?? 'error'}); running without the lock, so a concurrent run could repeat an alert`);
+    options.warn(
+      `cannot lock ${lockDir} (${(error as NodeJS.ErrnoException).code ?? 'error'}); running without the lock, so a concurrent run could repeat an alert`,
+    );
     return work();
   }
   try {

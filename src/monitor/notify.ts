@@ -103,7 +103,10 @@ export async function deliverOutbox(
   const live: OutboxEntry[] = [];
   for (const entry of outbox) {
     if (now - entry.createdAt > delivery.outboxMaxAge) {
-      log.warn({ notifier: entry.notifier, alert: entry.alert.id, credential: entry.alert.credential.id, attempts: entry.attempts }, 'dropped an undelivered alert older than delivery.outboxMaxAge');
+      log.warn(
+        { notifier: entry.notifier, alert: entry.alert.id, credential: entry.alert.credential.id, attempts: entry.attempts },
+        'dropped an undelivered alert older than delivery.outboxMaxAge',
+      );
     } else if (!byName.has(entry.notifier)) {
       log.warn({ notifier: entry.notifier, alert: entry.alert.id }, 'dropped an undelivered alert for a notifier no longer configured');
     } else {

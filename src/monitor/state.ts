@@ -177,7 +177,10 @@ export async function saveState(path: string, state: State): Promise<string | un
     return `cannot save state to ${path} (${code}); alerts may repeat until it can be saved`;
   }
   // A directory made by hand, or by an older version, may let others read what we remember.
-  const mode = await stat(dir).then((s) => s.mode & 0o777, () => undefined);
+  const mode = await stat(dir).then(
+    (s) => s.mode & 0o777,
+    () => undefined,
+  );
   if (mode !== undefined && (mode & 0o077) !== 0) {
     try {
       await chmod(dir, 0o700);

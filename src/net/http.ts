@@ -87,7 +87,8 @@ function failure(error: unknown, signal: AbortSignal): HttpFailure {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   // undici reports network failures as "fetch failed" with a cause; a request it refuses to build
   // (a header value that is not a ByteString, CR/LF in a header) is a TypeError without one.
-  if (error instanceof TypeError && cause === undefined) return { kind: 'invalid', message: 'the request is not valid HTTP (a header value has characters HTTP cannot carry)' };
+  if (error instanceof TypeError && cause === undefined)
+    return { kind: 'invalid', message: 'the request is not valid HTTP (a header value has characters HTTP cannot carry)' };
   const code = cause?.code ?? (cause as { errors?: Array<{ code?: string }> } | undefined)?.errors?.[0]?.code;
   return { kind: 'network', message: code ? `connection failed (${code})` : 'connection failed' };
 }

@@ -15,13 +15,18 @@ export async function postForDelivery(
 ): Promise<DeliveryResult> {
   const where = `${label} (${safeHost(url)})`;
   const result = await httpRequest(url, { method: 'POST', ...init }, signal);
-  if (!result.ok) return { ok: false, retryable: result.kind !== 'invalid', message: `${where}: ${result.message}${result.kind === 'invalid' ? ' (not retried)' : ''}` };
+  if (!result.ok)
+    return { ok: false, retryable: result.kind !== 'invalid', message: `${where}: ${result.message}${result.kind === 'invalid' ? ' (not retried)' : ''}` };
   const { status, headers } = result.response;
   if (status >= 200 && status < 300) return { ok: true };
   if (status >= 300 && status < 400) {
     const location = headers.get('location');
     const target = location ? safeHost(URL.canParse(location, url) ? new URL(location, url).href : location) : 'elsewhere';
-    return { ok: false, retryable: false, message: `${where}: HTTP ${status}, redirect to ${target} not followed (not retried: put the final URL in the config)` };
+    return {
+      ok: false,
+      retryable: false,
+      message: `${where}: HTTP ${status}, redirect to ${target} not followed (not retried: put the final URL in the config)`,
+    };
   }
   const retryable = status === 408 || status === 429 || status >= 500;
   const retryAfterMs = parseRetryAfter(headers.get('retry-after'));

@@ -24,7 +24,14 @@ export type NtfyConfig = z.output<typeof ntfySchema>;
 
 /** ntfy priorities: 1 min … 5 max. */
 const PRIORITY: Partial<Record<Status, number>> = { warn: 3, critical: 4, expired: 5, missing: 5, unusable: 5, error: 4 };
-const TAGS: Partial<Record<Status, string>> = { warn: 'warning', critical: 'rotating_light', expired: 'x', missing: 'x', unusable: 'no_entry', error: 'question' };
+const TAGS: Partial<Record<Status, string>> = {
+  warn: 'warning',
+  critical: 'rotating_light',
+  expired: 'x',
+  missing: 'x',
+  unusable: 'no_entry',
+  error: 'question',
+};
 
 export function ntfyPriority(alert: Alert): number {
   return alert.event === 'resolved' ? 2 : (PRIORITY[alert.status] ?? 3);
@@ -53,7 +60,10 @@ export function createNtfy(config: NtfyConfig, env: Record<string, string | unde
     name,
     type: 'ntfy',
     timeoutMs: config.timeout,
-    warnings: token && isPlaintextRemote(url) ? [`notifier ntfy "${name}": sends its access token over plain http:// to ${safeHost(url)}, readable on the way; use https://`] : [],
+    warnings:
+      token && isPlaintextRemote(url)
+        ? [`notifier ntfy "${name}": sends its access token over plain http:// to ${safeHost(url)}, readable on the way; use https://`]
+        : [],
     send(alert, signal) {
       const tags = [alert.event === 'resolved' ? 'white_check_mark' : (TAGS[alert.status] ?? 'key'), 'key', ...config.tags];
       const headers: Record<string, string> = {

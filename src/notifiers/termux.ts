@@ -27,16 +27,23 @@ export function termuxArgv(alert: Alert, config: TermuxConfig): string[] {
   const severe = alert.status !== 'warn';
   return [
     'termux-notification',
-    '--id', id,
-    '--title', alertTitle(alert),
-    '--content', alertBody(alert),
-    '--priority', severe ? 'high' : 'default',
-    '--group', config.group,
+    '--id',
+    id,
+    '--title',
+    alertTitle(alert),
+    '--content',
+    alertBody(alert),
+    '--priority',
+    severe ? 'high' : 'default',
+    '--group',
+    config.group,
     // Buttons run their action in the background, without a terminal: the interactive fixes
     // (`claude setup-token`) cannot run there, so the button re-checks, which clears the
     // notification once the credential has been fixed.
-    '--button1', 'Re-check',
-    '--button1-action', 'authwatch check',
+    '--button1',
+    'Re-check',
+    '--button1-action',
+    'authwatch check',
   ];
 }
 

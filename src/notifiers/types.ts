@@ -50,6 +50,4 @@ export interface Alert {
 }
 
 /** Delivered, or failed; `retryable` says whether trying again later could help (5xx, timeouts). */
-export type DeliveryResult =
-  | { ok: true }
-  | { ok: false; retryable: boolean; message: string; retryAfterMs?: number };
+export type DeliveryResult = { ok: true } | { ok: false; retryable: boolean; message: string; retryAfterMs?: number };

@@ -40,7 +40,8 @@ export function createWebhook(config: WebhookConfig, env: Record<string, string 
   const parsed = new URL(url.reveal());
   // What would travel in the clear: a signature made with the secret, headers (tokens), or a URL
   // that is itself the credential (Slack, Discord, a key in the query or user info).
-  const carriesSecret = secret !== undefined || Object.keys(headers).length > 0 || config.format !== 'generic' || parsed.search !== '' || parsed.username !== '';
+  const carriesSecret =
+    secret !== undefined || Object.keys(headers).length > 0 || config.format !== 'generic' || parsed.search !== '' || parsed.username !== '';
   return {
     name,
     type: 'webhook',

@@ -2,9 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { formatDuration } from '../config/duration.js';
 import { quoteForeign } from '../redact.js';
 
-export type RunOutcome =
-  | { ok: true; stdout: string; stderr: string; exitCode: number }
-  | { ok: false; kind: FailureKind; message: string };
+export type RunOutcome = { ok: true; stdout: string; stderr: string; exitCode: number } | { ok: false; kind: FailureKind; message: string };
 
 /** Why a source program gave no usable output; remedies differ for each. */
 export type FailureKind = 'not-found' | 'timeout' | 'failed';
@@ -55,7 +53,11 @@ export async function runProgram(argv: readonly string[], options: RunOptions): 
   if (!file) return { ok: false, kind: 'failed', message: 'no command configured' };
   let child: ChildProcess;
   try {
-    child = spawn(file, args, { env: options.env as NodeJS.ProcessEnv, detached: true, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    child = spawn(file, args, {
+      env: options.env as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
   } catch (error) {
     // Refused before anything ran: a NUL byte in an argument or the environment, say.
     return { ok: false, kind: 'failed', message: `cannot start ${file}: ${argumentProblem(error)}` };
@@ -115,7 +117,14 @@ function collect(child: ChildProcess, input: string | undefined, kill: () => voi
       child.stdin!.end(input);
     }
     const done = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) =>
-      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode, signal, overflow, ...(spawnError ? { spawnError } : {}) });
+      resolve({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        exitCode,
+        signal,
+        overflow,
+        ...(spawnError ? { spawnError } : {}),
+      });
     child.once('error', (error: NodeJS.ErrnoException) => {
       // Without a pid it never started; otherwise 'close' follows and says how it ended.
       if (child.pid === undefined) done(null, null, error.code ?? 'error');
@@ -144,6 +153,9 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 
 /** The last non-empty stderr line of a failed program, scrubbed, for a one-line error. */
 export function describeStderr(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.length ? quoteForeign(lines[lines.length - 1]!) : '';
 }

@@ -67,7 +67,10 @@ describe('config errors and config commands', () => {
     expect(readFileSync(path, 'utf8')).toContain('thresholds:');
 
     const check = await runCli(['config', 'check'], box.env);
-    expect(check).toMatchObject({ exitCode: 0, stdout: `${path}: ok\nthresholds: warn 1d, critical 2h\nsources: openclaw, claude-code (when present), codex (when present), gemini (when present)\nnotifiers: none\n` });
+    expect(check).toMatchObject({
+      exitCode: 0,
+      stdout: `${path}: ok\nthresholds: warn 1d, critical 2h\nsources: openclaw, claude-code (when present), codex (when present), gemini (when present)\nnotifiers: none\n`,
+    });
 
     const again = await runCli(['config', 'init'], box.env);
     expect(again.exitCode).toBe(73);
@@ -137,7 +140,10 @@ describe('secrets never leave the process', () => {
     const claudeToken = fakeToken();
     const refresh = fakeToken('sk-ant-ort01-');
     mkdirSync(join(box.home, '.claude'));
-    writeFileSync(join(box.home, '.claude', '.credentials.json'), JSON.stringify({ claudeAiOauth: { accessToken: claudeToken, refreshToken: refresh, expiresAt: Date.now() - 1000 } }));
+    writeFileSync(
+      join(box.home, '.claude', '.credentials.json'),
+      JSON.stringify({ claudeAiOauth: { accessToken: claudeToken, refreshToken: refresh, expiresAt: Date.now() - 1000 } }),
+    );
     const commandToken = fakeToken('ghp_');
     const script = join(box.home, 'creds.sh');
     writeFileSync(script, `#!/bin/sh\necho "using ${commandToken}" >&2\necho '[{"id":"gh","token":"${commandToken}","expiresAt":1}]'\n`, { mode: 0o755 });

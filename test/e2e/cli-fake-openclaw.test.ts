@@ -37,16 +37,26 @@ function alive(pid: number): string | false {
 }
 
 describe('the openclaw source, against a recording fake', () => {
-  it('asks for the agents, then each agent\'s status, with exactly these arguments', async () => {
+  it("asks for the agents, then each agent's status, with exactly these arguments", async () => {
     const { box, dir, calls } = withFake({ main: 'status-token-expiring.json', work: 'status-agent-work.json' });
-    writeFileSync(join(dir, 'agents.json'), JSON.stringify([{ id: 'main', isDefault: true }, { id: 'work', isDefault: false, extra: 1 }]));
+    writeFileSync(
+      join(dir, 'agents.json'),
+      JSON.stringify([
+        { id: 'main', isDefault: true },
+        { id: 'work', isDefault: false, extra: 1 },
+      ]),
+    );
     const result = await runCli(['check', '--json'], box.env);
     expect(calls()).toEqual([
       ['agents', 'list', '--json'],
       ['models', 'status', '--json', '--agent=main'],
       ['models', 'status', '--json', '--agent=work'],
     ]);
-    expect(parseReport(result).credentials.map((c) => c.id).sort()).toEqual(['openclaw:main:anthropic:manual', 'openclaw:work:anthropic:manual']);
+    expect(
+      parseReport(result)
+        .credentials.map((c) => c.id)
+        .sort(),
+    ).toEqual(['openclaw:main:anthropic:manual', 'openclaw:work:anthropic:manual']);
   });
 
   it('--agent skips the agents list; sources.openclaw.agents does the same from config', async () => {
@@ -60,7 +70,7 @@ describe('the openclaw source, against a recording fake', () => {
     expect(second.calls()).toEqual([['models', 'status', '--json', '--agent=main']]);
   });
 
-  it('OpenClaw\'s exit code alone is not trusted: exit 1 with valid JSON is judged by the JSON', async () => {
+  it("OpenClaw's exit code alone is not trusted: exit 1 with valid JSON is judged by the JSON", async () => {
     const { box } = withFake({ main: 'status-expired-and-api-key.json' });
     box.env.FAKE_OPENCLAW_EXIT = '1';
     const result = await runCli(['check', '--json'], box.env);
@@ -68,7 +78,7 @@ describe('the openclaw source, against a recording fake', () => {
     expect(parseReport(result).credentials.map((c) => c.status)).toEqual(['expired', 'static']);
   });
 
-  it('an unknown agent: OpenClaw\'s own error message, exit 3', async () => {
+  it("an unknown agent: OpenClaw's own error message, exit 3", async () => {
     const { box } = withFake();
     const result = await runCli(['check', '--agent', 'nope'], box.env);
     expect(result.exitCode).toBe(3);
@@ -179,7 +189,10 @@ describe('the Claude Code credentials file', () => {
     const config = box.writeConfig('sources:\n  openclaw:\n    enabled: false\n');
     const result = await runCli(['check', '--json', '--config', config], box.env, 20_000);
     expect(result.exitCode).toBe(3);
-    expect(parseReport(result).credentials[0]).toMatchObject({ status: 'error', detail: `cannot read ${join(box.home, '.claude', '.credentials.json')} (not a regular file)` });
+    expect(parseReport(result).credentials[0]).toMatchObject({
+      status: 'error',
+      detail: `cannot read ${join(box.home, '.claude', '.credentials.json')} (not a regular file)`,
+    });
   });
 
   it('no file: nothing to report on auto; missing when enabled: true', async () => {
@@ -201,7 +214,7 @@ describe('the Codex and Gemini login files', () => {
   const H = 3_600_000;
   /** An unsigned JWT: authwatch reads `exp` without verifying. */
   const jwt = (claims: Record<string, unknown>) =>
-    [{ alg: 'RS256', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2lnbmF0dXJl';
+    `${[{ alg: 'RS256', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.')}.c2lnbmF0dXJl`;
 
   function withFiles(files: Record<string, unknown>) {
     const box = sandbox();
@@ -212,13 +225,21 @@ describe('the Codex and Gemini login files', () => {
     return { box, config: box.writeConfig('sources:\n  openclaw:\n    enabled: false\n') };
   }
 
-  it('codex: the access token\'s JWT exp is the expiry; a refresh token makes it refreshable; the token never leaks', async () => {
+  it("codex: the access token's JWT exp is the expiry; a refresh token makes it refreshable; the token never leaks", async () => {
     const access = jwt({ exp: Math.floor((Date.now() + 3 * H) / 1000), sub: fakeToken('u') });
     const refresh = fakeToken('rt_');
-    const { box, config } = withFiles({ '.codex/auth.json': { OPENAI_API_KEY: null, tokens: { id_token: access, access_token: access, refresh_token: refresh, account_id: 'acct' }, last_refresh: '2026-11-25T00:00:00Z' } });
+    const { box, config } = withFiles({
+      '.codex/auth.json': {
+        OPENAI_API_KEY: null,
+        tokens: { id_token: access, access_token: access, refresh_token: refresh, account_id: 'acct' },
+        last_refresh: '2026-11-25T00:00:00Z',
+      },
+    });
     const result = await runCli(['check', '--json', '--config', config], box.env);
     expect(result.exitCode).toBe(0);
-    expect(parseReport(result).credentials).toEqual([expect.objectContaining({ id: 'codex:openai-codex', source: 'codex', provider: 'openai-codex', type: 'oauth', status: 'ok' })]);
+    expect(parseReport(result).credentials).toEqual([
+      expect.objectContaining({ id: 'codex:openai-codex', source: 'codex', provider: 'openai-codex', type: 'oauth', status: 'ok' }),
+    ]);
     expect(parseReport(result).credentials[0]!.expiresAt).not.toBeNull();
     expectNoSecrets({ stdout: result.stdout, stderr: result.stderr, state: readFileSync(box.statePath, 'utf8') }, [access, refresh]);
   });
@@ -240,8 +261,18 @@ describe('the Codex and Gemini login files', () => {
   it.each([
     ['a JWT without exp: no expiry (static)', { tokens: { access_token: jwt({ sub: 'x' }) } }, 0, { status: 'static', expiresAt: null }],
     ['API-key mode: static', { OPENAI_API_KEY: fakeToken('sk-proj-'), tokens: null }, 0, { status: 'static', type: 'api_key' }],
-    ['a token that is not a JWT: an error', { tokens: { access_token: 'opaque' } }, 3, { status: 'error', detail: expect.stringContaining('holds an access token that is not a JWT') }],
-    ['garbage: an error that quotes nothing', `{"tokens": {"access_token": "${'x'.repeat(20)}`, 3, { status: 'error', detail: expect.stringContaining('auth.json is not the expected JSON') }],
+    [
+      'a token that is not a JWT: an error',
+      { tokens: { access_token: 'opaque' } },
+      3,
+      { status: 'error', detail: expect.stringContaining('holds an access token that is not a JWT') },
+    ],
+    [
+      'garbage: an error that quotes nothing',
+      `{"tokens": {"access_token": "${'x'.repeat(20)}`,
+      3,
+      { status: 'error', detail: expect.stringContaining('auth.json is not the expected JSON') },
+    ],
   ])('codex: %s', async (_name, content, exitCode, expected) => {
     const { box, config } = withFiles({ '.codex/auth.json': content });
     const result = await runCli(['check', '--json', '--config', config], box.env);
@@ -250,14 +281,19 @@ describe('the Codex and Gemini login files', () => {
   });
 
   it('gemini: expiry_date in ms; refreshable with a refresh token; expired without one', async () => {
-    const soon = withFiles({ '.gemini/oauth_creds.json': { access_token: fakeToken('ya29.'), refresh_token: fakeToken('1//0'), expiry_date: Date.now() + 30 * 60_000 } });
+    const soon = withFiles({
+      '.gemini/oauth_creds.json': { access_token: fakeToken('ya29.'), refresh_token: fakeToken('1//0'), expiry_date: Date.now() + 30 * 60_000 },
+    });
     const refreshable = await runCli(['check', '--json', '--config', soon.config], soon.box.env);
     expect(parseReport(refreshable).credentials).toEqual([expect.objectContaining({ id: 'gemini:google-gemini-cli', source: 'gemini', status: 'ok' })]);
 
     const gone = withFiles({ '.gemini/oauth_creds.json': { access_token: fakeToken('ya29.'), expiry_date: Date.now() - 60_000 } });
     const expired = await runCli(['check', '--json', '--config', gone.config], gone.box.env);
     expect(expired.exitCode).toBe(1);
-    expect(parseReport(expired).credentials[0]).toMatchObject({ status: 'expired', remedy: 'Run `gemini` on this host and sign in again (it rewrites the file).\nVerify: openclaw models status' });
+    expect(parseReport(expired).credentials[0]).toMatchObject({
+      status: 'expired',
+      remedy: 'Run `gemini` on this host and sign in again (it rewrites the file).\nVerify: openclaw models status',
+    });
   });
 
   it('no files: nothing on auto; missing when enabled: true', async () => {
@@ -305,7 +341,9 @@ describe('command sources', () => {
     ['a failure', 'echo "boom" >&2; exit 4', 'command:vault: exited with 4: boom'],
   ])('%s is an error naming the source (exit 3)', async (_name, body, message) => {
     const box = sandbox();
-    const config = box.writeConfig(`sources:\n  openclaw: { enabled: false }\n  commands:\n    - name: vault\n      command: [${JSON.stringify(script(body))}]\n`);
+    const config = box.writeConfig(
+      `sources:\n  openclaw: { enabled: false }\n  commands:\n    - name: vault\n      command: [${JSON.stringify(script(body))}]\n`,
+    );
     const result = await runCli(['check', '--json', '--config', config], box.env);
     expect(result.exitCode).toBe(3);
     expect(parseReport(result).errors[0]!.message).toContain(message);

@@ -30,7 +30,22 @@ function generateInto(platform: string, extra: string[], where = awkwardHome()) 
   const out = join(where.root, `out-${platform}-${extra.join('-').replace(/\W/g, '')}`);
   const result = spawnSync(
     process.execPath,
-    [CLI, 'generate', platform, '--home', where.home, '--node', where.node, '--authwatch', where.entry, '--path', `${join(where.home, 'bin')}:/usr/bin:/bin`, '--out', out, ...extra],
+    [
+      CLI,
+      'generate',
+      platform,
+      '--home',
+      where.home,
+      '--node',
+      where.node,
+      '--authwatch',
+      where.entry,
+      '--path',
+      `${join(where.home, 'bin')}:/usr/bin:/bin`,
+      '--out',
+      out,
+      ...extra,
+    ],
     { env: { HOME: where.home, PATH: '/usr/bin:/bin', USER: 'ana' }, encoding: 'utf8' },
   );
   expect(result.status, result.stderr).toBe(0);
@@ -56,7 +71,9 @@ describe('checked-in defaults', () => {
     generateDefaults(out);
     for (const platform of ['systemd', 'termux']) {
       const generated = readdirSync(join(out, platform)).sort();
-      const checkedIn = readdirSync(join(ROOT, 'deploy', platform)).filter((f) => f !== 'README.md').sort();
+      const checkedIn = readdirSync(join(ROOT, 'deploy', platform))
+        .filter((f) => f !== 'README.md')
+        .sort();
       expect(checkedIn).toEqual(generated);
       for (const name of generated) {
         expect(readFileSync(join(ROOT, 'deploy', platform, name), 'utf8'), `deploy/${platform}/${name} is stale: node scripts/generate-deploy.mjs`).toBe(
@@ -81,7 +98,7 @@ describe('systemd units', () => {
     expect(result.stderr.trim()).toBe('');
   });
 
-  it('quote ExecStart and PATH, escape % as %%, and load OpenClaw\'s .env', () => {
+  it("quote ExecStart and PATH, escape % as %%, and load OpenClaw's .env", () => {
     const { out, node, entry, home } = generateInto('systemd', []);
     const service = readFileSync(join(out, 'authwatch.service'), 'utf8');
     const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%');
@@ -98,7 +115,9 @@ describe('systemd units', () => {
   it('an expression with no systemd form is refused with the documented message (exit 64)', async () => {
     const result = await runCli(['generate', 'systemd', '--schedule', '0 0 L * *'], sandbox().env);
     expect(result.exitCode).toBe(64);
-    expect(result.stderr).toBe('authwatch: schedule "0 0 L * *": L, W and # (last day, nearest weekday, nth weekday) have no equivalent in systemd, launchd or Android; use plain fields\n');
+    expect(result.stderr).toBe(
+      'authwatch: schedule "0 0 L * *": L, W and # (last day, nearest weekday, nth weekday) have no equivalent in systemd, launchd or Android; use plain fields\n',
+    );
   });
 });
 
@@ -141,7 +160,8 @@ describe('termux', () => {
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     const job = join(box.home, '.termux', 'authwatch', 'check-job.sh');
     expect(statSync(job).mode & 0o777).toBe(0o700);
-    for (const f of ['.termux/boot/authwatch', '.shortcuts/tasks/authwatch-status', '.shortcuts/authwatch-reauth']) expect(statSync(join(box.home, f)).isFile()).toBe(true);
+    for (const f of ['.termux/boot/authwatch', '.shortcuts/tasks/authwatch-status', '.shortcuts/authwatch-reauth'])
+      expect(statSync(join(box.home, f)).isFile()).toBe(true);
     const calls = () => readArgvLog(log);
     expect(calls()).toEqual([['termux-job-scheduler', '--job-id', '4713', '--period-ms', '900000', '--persisted', 'true', '--script', job]]);
 
@@ -168,7 +188,9 @@ describe('install systemd (fake systemctl and loginctl)', () => {
       ['systemctl', '--user', 'enable', '--now', 'authwatch.timer'],
       ['loginctl', 'show-user', 'ana', '--property=Linger'],
     ]);
-    expect(first.stderr).toBe('authwatch: warning: lingering is off for ana: the timer runs only while you are logged in. Turn it on with: loginctl enable-linger ana\n');
+    expect(first.stderr).toBe(
+      'authwatch: warning: lingering is off for ana: the timer runs only while you are logged in. Turn it on with: loginctl enable-linger ana\n',
+    );
     const units = snapshot(unitDir);
 
     const again = await runCli(['install', 'systemd'], { ...box.env, FAKE_LINGER: 'yes' });
@@ -190,7 +212,12 @@ describe('install systemd (fake systemctl and loginctl)', () => {
     const box = sandbox([RECORDING_BIN]);
     box.env.RECORD_ARGV_LOG = join(box.home, 'argv.jsonl');
     const before = snapshot(box.home);
-    for (const args of [['install', 'systemd', '--dry-run'], ['install', 'termux', '--dry-run'], ['install', 'launchd', '--dry-run'], ['uninstall', 'systemd', '--dry-run']]) {
+    for (const args of [
+      ['install', 'systemd', '--dry-run'],
+      ['install', 'termux', '--dry-run'],
+      ['install', 'launchd', '--dry-run'],
+      ['uninstall', 'systemd', '--dry-run'],
+    ]) {
       const result = await runCli(args, box.env);
       expect(result.exitCode, result.stderr).toBe(0);
     }
@@ -303,7 +330,7 @@ describe('launchd and cron', () => {
     expect(plist.parse(readFileSync(join(watch.out, 'dev.authwatch.watch.plist'), 'utf8'))).toMatchObject({ RunAtLoad: true, KeepAlive: true });
   });
 
-  it('install launchd bootstraps the agent in the user\'s GUI domain; uninstall boots it out', async () => {
+  it("install launchd bootstraps the agent in the user's GUI domain; uninstall boots it out", async () => {
     const box = sandbox([RECORDING_BIN]);
     box.env.RECORD_ARGV_LOG = join(box.home, 'argv.jsonl');
     const plistPath = join(box.home, 'Library', 'LaunchAgents', 'dev.authwatch.check.plist');
@@ -321,7 +348,9 @@ describe('launchd and cron', () => {
 
   it('cron: PATH set, % escaped for crontab, and the command is valid sh', () => {
     const { out, home } = generateInto('cron', ['--schedule', '*/10 * * * *']);
-    const line = readFileSync(join(out, 'authwatch.crontab'), 'utf8').split('\n').find((l) => l.startsWith('*/10'))!;
+    const line = readFileSync(join(out, 'authwatch.crontab'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('*/10'))!;
     expect(line).toContain('\\%');
     expect(line.replace(/\\%/g, '%')).toContain(join(home, 'bin', 'node').replace(/'/g, `'\\''`));
     const command = line.slice('*/10 * * * * '.length).replace(/\\%/g, '%');
@@ -335,12 +364,14 @@ describe('doctor', () => {
     const box = sandbox();
     const result = await runCli(['doctor'], box.env);
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain('FAIL  openclaw: "openclaw" is not on the job\'s PATH; install OpenClaw there, or set sources.openclaw.command (or OPENCLAW_BIN) to its full path\n');
+    expect(result.stdout).toContain(
+      'FAIL  openclaw: "openclaw" is not on the job\'s PATH; install OpenClaw there, or set sources.openclaw.command (or OPENCLAW_BIN) to its full path\n',
+    );
     expect(result.stdout).toContain('FAIL  schedule: nothing installed; run `authwatch install systemd`');
     expect(result.stdout).toMatch(/\n2 problems found\.\n$/);
   });
 
-  it('all good once openclaw is found, the notifier\'s program exists and the timer is installed and active', async () => {
+  it("all good once openclaw is found, the notifier's program exists and the timer is installed and active", async () => {
     const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin'), RECORDING_BIN]);
     Object.assign(box.env, { RECORD_ARGV_LOG: join(box.home, 'argv.jsonl'), FAKE_LINGER: 'yes', FAKE_SYSTEMCTL_SHOW: 'ActiveState=active' });
     // notify-send is on this shell's PATH (the recording fake) but not on the PATH the timer gets.

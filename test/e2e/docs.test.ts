@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, sandbox } from '../helpers/cli.js';
 
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => join('docs', f))].map((path) => ({ path, text: readFileSync(join(ROOT, path), 'utf8') }));
+const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => join('docs', f))].map((path) => ({
+  path,
+  text: readFileSync(join(ROOT, path), 'utf8'),
+}));
 
 /** Each ```yaml block, dedented (README's sit inside a numbered list). */
 const yamlExamples = DOCS.flatMap(({ path, text }) =>
@@ -52,7 +55,8 @@ describe('the docs', () => {
     const box = sandbox();
     const file = box.writeConfig(yaml);
     // Whatever env: secrets the example names get a value of the right shape.
-    for (const [, name] of yaml.matchAll(/env:([A-Z0-9_]+)/g)) box.env[name!] = name!.includes('SECRET') ? `whsec_${Buffer.from('x'.repeat(32)).toString('base64')}` : 'https://example.com/x';
+    for (const [, name] of yaml.matchAll(/env:([A-Z0-9_]+)/g))
+      box.env[name!] = name!.includes('SECRET') ? `whsec_${Buffer.from('x'.repeat(32)).toString('base64')}` : 'https://example.com/x';
     const result = await runCli(['config', 'check', '--config', file], box.env);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);

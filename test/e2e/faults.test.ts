@@ -23,7 +23,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-
 /** A sandbox whose fake openclaw answers one anthropic token expiring at `expiresAt`. */
 function fakeGateway(expiresAt = Date.now() + 3 * H) {
   const box = sandbox([FAKE_BIN]);
@@ -51,7 +50,13 @@ async function hostile(mode: Misbehaviour) {
 /** Runs the CLI in its own mount namespace after `setup` (shell commands that mount things). */
 async function runCliMounted(setup: string, args: string[], env: Record<string, string>) {
   const script = `${setup} && exec "$0" "$@"`;
-  const result = await execa('unshare', ['-m', 'sh', '-c', script, process.execPath, CLI, ...args], { env, extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false });
+  const result = await execa('unshare', ['-m', 'sh', '-c', script, process.execPath, CLI, ...args], {
+    env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    stripFinalNewline: false,
+  });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
@@ -73,7 +78,9 @@ describe('a stalled or trickling receiver never hangs a run', () => {
   it.each<Misbehaviour>(['stall', 'trickle'])('watch stops within seconds of SIGTERM while a delivery %ss, and the alert stays in the outbox', async (mode) => {
     const server = await hostile(mode);
     const { box } = fakeGateway();
-    const config = box.writeConfig(`schedule: "0 0 1 1 *"\ndelivery:\n  deadline: 10m\nnotifiers:\n  - type: webhook\n    url: ${server.url}\n    timeout: 5m\n`);
+    const config = box.writeConfig(
+      `schedule: "0 0 1 1 *"\ndelivery:\n  deadline: 10m\nnotifiers:\n  - type: webhook\n    url: ${server.url}\n    timeout: 5m\n`,
+    );
     const w = startWatch(['--config', config], box.env);
     cleanups.push(() => w.stop());
     await w.waitFor(() => server.requests.length === 1, 15_000, 'the delivery to start');
@@ -94,10 +101,14 @@ describe('watch survives what it should', () => {
   it('a flood of connections to --metrics-listen under a low descriptor limit, then SIGUSR1: still checks, still serves', async () => {
     const { box } = fakeGateway();
     const config = box.writeConfig('schedule: "0 0 1 1 *"\n');
-    const child = spawn('sh', ['-c', 'ulimit -n 256 && exec "$0" "$@"', process.execPath, CLI, 'watch', '--config', config, '--metrics-listen', '127.0.0.1:0'], {
-      env: box.env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      'sh',
+      ['-c', 'ulimit -n 256 && exec "$0" "$@"', process.execPath, CLI, 'watch', '--config', config, '--metrics-listen', '127.0.0.1:0'],
+      {
+        env: box.env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -117,13 +128,19 @@ describe('watch survives what it should', () => {
 
     // More connections than the descriptor limit, each held open and silent.
     const sockets: Socket[] = [];
-    cleanups.push(() => sockets.forEach((s) => s.destroy()));
+    cleanups.push(() => {
+      for (const s of sockets) s.destroy();
+    });
     await Promise.all(
-      Array.from({ length: 400 }, () => new Promise<void>((resolve) => {
-        const s = connect(port, '127.0.0.1', () => resolve());
-        s.on('error', () => resolve());
-        sockets.push(s);
-      })),
+      Array.from(
+        { length: 400 },
+        () =>
+          new Promise<void>((resolve) => {
+            const s = connect(port, '127.0.0.1', () => resolve());
+            s.on('error', () => resolve());
+            sockets.push(s);
+          }),
+      ),
     );
     child.kill('SIGUSR1');
     await waitFor('a check after SIGUSR1', () => checks() === 2);
@@ -132,7 +149,10 @@ describe('watch survives what it should', () => {
     for (const s of sockets) s.destroy();
     const health = await (async () => {
       for (let i = 0; i < 100; i++) {
-        const answer = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+        const answer = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (answer) return answer;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -155,9 +175,14 @@ describe('watch survives what it should', () => {
       ['--help', 'warn'],
       ['main', 'warn'],
     ]);
-    expect(report.errors).toEqual([{ source: 'openclaw', message: 'openclaw models status (agent bad\u0000id): cannot start openclaw: an argument contains a NUL byte' }]);
+    expect(report.errors).toEqual([
+      { source: 'openclaw', message: 'openclaw models status (agent bad\u0000id): cannot start openclaw: an argument contains a NUL byte' },
+    ]);
     // An id that looks like an option is passed as the option's value, never as an option.
-    const argv = readFileSync(join(dir, 'argv.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const argv = readFileSync(join(dir, 'argv.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     expect(argv).toContainEqual(['models', 'status', '--json', '--agent=--help']);
     // Human output shows the NUL, escaped.
     const human = await runCli(['check'], box.env);
@@ -173,13 +198,19 @@ describe('100,000 credentials', () => {
       script,
       `const now = Date.now(); process.stdout.write(JSON.stringify(Array.from({ length: 100000 }, (_, i) => ({ id: 'c' + i, provider: 'p' + (i % 7), expiresAt: now + (i % 3 === 0 ? 3600000 : 30 * 86400000) }))));`,
     );
-    const config = box.writeConfig(`sources:\n  openclaw:\n    enabled: false\n  commands:\n    - name: many\n      command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(script)}]\n      timeout: 2m\n`);
+    const config = box.writeConfig(
+      `sources:\n  openclaw:\n    enabled: false\n  commands:\n    - name: many\n      command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(script)}]\n      timeout: 2m\n`,
+    );
     const textfile = join(box.home, 'metrics', 'authwatch.prom');
     const check = await runCli(['check', '--json', '--metrics-textfile', textfile], box.env, 300_000);
     expect(check.stderr).toBe('');
     expect(check.exitCode).toBe(2);
     expect(parseReport(check).credentials).toHaveLength(100_000);
-    expect(readFileSync(textfile, 'utf8').split('\n').filter((l) => l.startsWith('authwatch_credential_expiry_timestamp_seconds{'))).toHaveLength(100_000);
+    expect(
+      readFileSync(textfile, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('authwatch_credential_expiry_timestamp_seconds{')),
+    ).toHaveLength(100_000);
 
     const status = await runCli(['status'], box.env, 300_000);
     expect(status.exitCode).toBe(2);
@@ -203,7 +234,9 @@ describe('a broken state directory never silences a run', () => {
     const result = await runCli(['status'], box.env);
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toContain('anthropic:manual');
-    expect(result.stderr).toMatch(/^authwatch: warning: state file .*state\.json cannot be read \(not a regular file\); moved it to .*state\.json\.corrupt-.* and started with empty state\n$/);
+    expect(result.stderr).toMatch(
+      /^authwatch: warning: state file .*state\.json cannot be read \(not a regular file\); moved it to .*state\.json\.corrupt-.* and started with empty state\n$/,
+    );
     expect(statSync(box.statePath).isFile()).toBe(true);
   });
 
@@ -223,7 +256,20 @@ describe('a broken state directory never silences a run', () => {
     box.writeConfig(`notifiers:\n  - type: webhook\n    url: ${server.url}\n`);
     await runCli(['check', '--no-notify'], box.env);
     const state = box.readState() as Record<string, unknown>;
-    const alert = { id: 'evt_1', streamId: 's', event: 'firing', status: 'warn', severity: 'warn', credential: { id: 'x', source: 'openclaw', agent: null, provider: 'p', profileId: null, type: null }, expiresAt: null, remainingMs: null, detail: null, remedy: null, host: 'h', checkedAt: Date.now() };
+    const alert = {
+      id: 'evt_1',
+      streamId: 's',
+      event: 'firing',
+      status: 'warn',
+      severity: 'warn',
+      credential: { id: 'x', source: 'openclaw', agent: null, provider: 'p', profileId: null, type: null },
+      expiresAt: null,
+      remainingMs: null,
+      detail: null,
+      remedy: null,
+      host: 'h',
+      checkedAt: Date.now(),
+    };
     const { remedy: _, ...missingRemedy } = alert;
     state.outbox = [
       { notifier: 'webhook', createdAt: Date.now(), attempts: 0, alert: missingRemedy },
@@ -328,14 +374,28 @@ describe('hostile strings', () => {
     box.env.RECORD_ARGV_LOG = join(box.home, 'argv.jsonl');
     // OpenClaw output carrying keys in profile ids, providers, unusable kinds and reasons, and an agent id.
     const profiles = values.map((key, i) => ({ profileId: `p${i}:${key}`, provider: `prov-${key}`, type: 'token', status: 'ok', expiresAt: Date.now() + H }));
-    const unusableProfiles = values.map((key, i) => ({ profileId: `u${i}`, provider: 'x', kind: key, reason: `billing failed for key ${key}`, until: Date.now() + H }));
+    const unusableProfiles = values.map((key, i) => ({
+      profileId: `u${i}`,
+      provider: 'x',
+      kind: key,
+      reason: `billing failed for key ${key}`,
+      until: Date.now() + H,
+    }));
     writeFileSync(join(dir, 'agents.json'), JSON.stringify([{ id: 'main', isDefault: true }, { id: `agent-${keys.groq}` }]));
     const status = JSON.stringify({ auth: { oauth: { profiles }, unusableProfiles } });
     writeFileSync(join(dir, 'status-main.json'), status);
     writeFileSync(join(dir, `status-agent-${keys.groq}.json`), status);
     // A command source carrying them in ids, names, details and remedies.
     const script = join(box.home, 'records.mjs');
-    const records = values.map((key, i) => ({ id: `r${i}-${key}`, provider: key, profileId: key, agent: key, status: 'expired', detail: `rejected ${key}`, remedy: `export TOKEN=${key}` }));
+    const records = values.map((key, i) => ({
+      id: `r${i}-${key}`,
+      provider: key,
+      profileId: key,
+      agent: key,
+      status: 'expired',
+      detail: `rejected ${key}`,
+      remedy: `export TOKEN=${key}`,
+    }));
     writeFileSync(script, `process.stdout.write(${JSON.stringify(JSON.stringify(records))}); process.stderr.write(${JSON.stringify(values.join(' '))});`);
     const config = box.writeConfig(
       [
@@ -375,7 +435,11 @@ describe('hostile strings', () => {
     const retitle = '\u001b]0;owned\u0007';
     writeFileSync(
       join(dir, 'status-main.json'),
-      JSON.stringify({ auth: { oauth: { profiles: [{ profileId: `anthropic:${hidden}`, provider: `anthropic${retitle}`, type: 'token', status: 'ok', expiresAt: Date.now() + H }] } } }),
+      JSON.stringify({
+        auth: {
+          oauth: { profiles: [{ profileId: `anthropic:${hidden}`, provider: `anthropic${retitle}`, type: 'token', status: 'ok', expiresAt: Date.now() + H }] },
+        },
+      }),
     );
     const config = box.writeConfig('notifiers:\n  - type: termux\n  - type: desktop\n    backend: notify-send\n');
     const human = await runCli(['status', '--config', config], box.env);

@@ -32,7 +32,10 @@ function setup(status = 'status-token-expiring.json', notifiers = '') {
     config,
     /** Makes the fake openclaw answer with one profile from now on. */
     serveProfile: (profile: Record<string, unknown>) =>
-      writeFileSync(join(dir, 'status-main.json'), JSON.stringify({ auth: { oauth: { profiles: [{ provider: 'anthropic', type: 'token', status: 'ok', ...profile }] } } })),
+      writeFileSync(
+        join(dir, 'status-main.json'),
+        JSON.stringify({ auth: { oauth: { profiles: [{ provider: 'anthropic', type: 'token', status: 'ok', ...profile }] } } }),
+      ),
     recorded: () => readArgvLog(join(dir, 'argv.jsonl')),
     check: (extra: string[] = [], env: Record<string, string> = {}) => runCli(['check', '--json', ...extra], { ...box.env, ...env }),
   };
@@ -61,7 +64,14 @@ describe('webhook notifier against a real HTTP server', () => {
       status: 'warn',
       severity: 'warn',
       test: false,
-      credential: { id: 'openclaw:main:anthropic:manual', source: 'openclaw', agent: 'main', provider: 'anthropic', profileId: 'anthropic:manual', type: 'token' },
+      credential: {
+        id: 'openclaw:main:anthropic:manual',
+        source: 'openclaw',
+        agent: 'main',
+        provider: 'anthropic',
+        profileId: 'anthropic:manual',
+        type: 'token',
+      },
       timeLeft: '2h 59m',
       remedy: expect.stringContaining('claude setup-token'),
     });
@@ -93,7 +103,9 @@ describe('webhook notifier against a real HTTP server', () => {
     t.box.env.HOOK_SECRET = SECRET;
     const human = await runCli(['check'], t.box.env);
     expect(server.requests).toHaveLength(1);
-    expect(human.stdout).toContain(`Notifications: 0 of 1 delivered\n  failed: webhook "ops" (127.0.0.1:${server.port}): HTTP 400 (not retried: fix the notifier config)\n`);
+    expect(human.stdout).toContain(
+      `Notifications: 0 of 1 delivered\n  failed: webhook "ops" (127.0.0.1:${server.port}): HTTP 400 (not retried: fix the notifier config)\n`,
+    );
     expect((t.box.readState() as { outbox: unknown[] }).outbox).toEqual([]);
   });
 
@@ -133,9 +145,12 @@ describe('webhook notifier against a real HTTP server', () => {
     expect(back.requests.map((r) => (JSON.parse(r.body) as { status: string }).status)).toEqual(['expired']);
   });
 
-  it('slack and discord presets post those services\' shapes, unsigned', async () => {
+  it("slack and discord presets post those services' shapes, unsigned", async () => {
     const server = await receiver();
-    const t = setup('status-token-expiring.json', `  - type: webhook\n    name: s\n    url: ${server.url}/slack\n    format: slack\n  - type: webhook\n    name: d\n    url: ${server.url}/discord\n    format: discord\n`);
+    const t = setup(
+      'status-token-expiring.json',
+      `  - type: webhook\n    name: s\n    url: ${server.url}/slack\n    format: slack\n  - type: webhook\n    name: d\n    url: ${server.url}/discord\n    format: discord\n`,
+    );
     await t.check();
     const byPath = Object.fromEntries(server.requests.map((r) => [r.path, r]));
     expect(JSON.parse(byPath['/slack']!.body)).toEqual({ text: expect.stringMatching(/^\[WARN\] anthropic:manual \(agent main\) expires in 2h 59m\n/) });
@@ -166,7 +181,11 @@ describe('alert lifecycle across runs (fake openclaw)', () => {
     const server = await receiver();
     const t = setup('status-token-expiring.json', webhook(server.url));
     t.box.env.HOOK_SECRET = SECRET;
-    const events = () => server.requests.map((r) => { const p = JSON.parse(r.body) as { event: string; status: string }; return `${p.event}:${p.status}`; });
+    const events = () =>
+      server.requests.map((r) => {
+        const p = JSON.parse(r.body) as { event: string; status: string };
+        return `${p.event}:${p.status}`;
+      });
     const H = 3_600_000;
 
     await t.check();
@@ -193,7 +212,14 @@ describe('alert lifecycle across runs (fake openclaw)', () => {
       detail: 'no longer reported by its source (replaced or removed)',
       remedy: null,
       title: '[RESOLVED] anthropic:manual (agent main) is no longer reported (replaced or removed)',
-      credential: { id: 'openclaw:main:anthropic:manual', source: 'openclaw', agent: 'main', provider: 'anthropic', profileId: 'anthropic:manual', type: 'token' },
+      credential: {
+        id: 'openclaw:main:anthropic:manual',
+        source: 'openclaw',
+        agent: 'main',
+        provider: 'anthropic',
+        profileId: 'anthropic:manual',
+        type: 'token',
+      },
     });
     // All events of one episode share a stream id; every event id differs.
     const bodies = server.requests.map((r) => JSON.parse(r.body) as { streamId: string; id: string });
@@ -225,11 +251,12 @@ describe('alert lifecycle across runs (fake openclaw)', () => {
     expect(server.requests.map((r) => (JSON.parse(r.body) as { event: string; status: string }).status)).toEqual(['error']);
     delete t.box.env.FAKE_OPENCLAW_MODE;
     await t.check();
-    expect(server.requests.map((r) => { const p = JSON.parse(r.body) as { event: string; status: string }; return `${p.event}:${p.status}`; })).toEqual([
-      'firing:error',
-      'resolved:ok',
-      'firing:warn',
-    ]);
+    expect(
+      server.requests.map((r) => {
+        const p = JSON.parse(r.body) as { event: string; status: string };
+        return `${p.event}:${p.status}`;
+      }),
+    ).toEqual(['firing:error', 'resolved:ok', 'firing:warn']);
   });
 
   it('two concurrent checks send one alert, not two', async () => {
@@ -262,7 +289,10 @@ describe('other channels', () => {
   it('ntfy: topic path, Title, Priority, Tags, Click and the access token as Bearer', async () => {
     const server = await receiver();
     const token = fakeToken('tk_');
-    const t = setup('status-expired-and-api-key.json', `  - type: ntfy\n    server: ${server.url}\n    topic: aw-alerts\n    token: env:NTFY_TOKEN\n    click: https://example.com/runbook\n    tags: [gateway]\n`);
+    const t = setup(
+      'status-expired-and-api-key.json',
+      `  - type: ntfy\n    server: ${server.url}\n    topic: aw-alerts\n    token: env:NTFY_TOKEN\n    click: https://example.com/runbook\n    tags: [gateway]\n`,
+    );
     t.box.env.NTFY_TOKEN = token;
     const result = await t.check(['--log-level', 'trace']);
     expect(server.requests).toHaveLength(1);
@@ -270,7 +300,13 @@ describe('other channels', () => {
     expect(r).toMatchObject({
       method: 'POST',
       path: '/aw-alerts',
-      headers: { title: '[EXPIRED] anthropic:manual (agent main) expired', priority: '5', tags: 'x,key,gateway', click: 'https://example.com/runbook', authorization: `Bearer ${token}` },
+      headers: {
+        title: '[EXPIRED] anthropic:manual (agent main) expired',
+        priority: '5',
+        tags: 'x,key,gateway',
+        click: 'https://example.com/runbook',
+        authorization: `Bearer ${token}`,
+      },
     });
     expect(r!.body).toContain('claude setup-token');
     expectNoSecrets({ stdout: result.stdout, stderr: result.stderr, state: readFileSync(t.box.statePath, 'utf8') }, [token]);
@@ -281,7 +317,9 @@ describe('other channels', () => {
     await t.check();
     const [first] = t.recorded();
     expect(first!.slice(0, 3)).toEqual(['termux-notification', '--id', expect.stringMatching(/^authwatch-[0-9a-f]{12}$/)]);
-    expect(first).toEqual(expect.arrayContaining(['--priority', 'high', '--group', 'authwatch', '--button1', 'Re-check', '--button1-action', 'authwatch check']));
+    expect(first).toEqual(
+      expect.arrayContaining(['--priority', 'high', '--group', 'authwatch', '--button1', 'Re-check', '--button1-action', 'authwatch check']),
+    );
     t.serveProfile({ profileId: 'anthropic:manual', expiresAt: FIXTURE_NOW + 30 * 86_400_000 });
     await t.check();
     expect(t.recorded().at(-1)).toEqual(['termux-notification-remove', first![2]]);
@@ -303,13 +341,19 @@ describe('other channels', () => {
     const t = setup('status-expired-and-api-key.json', '  - type: desktop\n');
     t.box.env.PATH = t.box.env.PATH!.replace(`${RECORDING_BIN}:`, '');
     const result = await t.check();
-    expect(parseReport(result).notifications).toMatchObject([{ ok: false, queued: false, message: 'desktop "desktop": notify-send not found (not installed, or not on PATH)' }]);
+    expect(parseReport(result).notifications).toMatchObject([
+      { ok: false, queued: false, message: 'desktop "desktop": notify-send not found (not installed, or not on PATH)' },
+    ]);
   });
 
   it('command: argv without a shell, the alert JSON on stdin and AUTHWATCH_* variables', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'aw-cmd-')), 'got');
     const script = join(dirname(out), 'page-me');
-    writeFileSync(script, `#!/bin/sh\n{ echo "args:$*"; echo "event:$AUTHWATCH_EVENT status:$AUTHWATCH_STATUS id:$AUTHWATCH_CREDENTIAL_ID"; cat; } > '${out}'\n`, { mode: 0o755 });
+    writeFileSync(
+      script,
+      `#!/bin/sh\n{ echo "args:$*"; echo "event:$AUTHWATCH_EVENT status:$AUTHWATCH_STATUS id:$AUTHWATCH_CREDENTIAL_ID"; cat; } > '${out}'\n`,
+      { mode: 0o755 },
+    );
     const t = setup('status-expired-and-api-key.json', `  - type: command\n    command: [${JSON.stringify(script)}, --urgent, "two words"]\n`);
     await t.check();
     const [args, vars, json] = readFileSync(out, 'utf8').split('\n');
@@ -344,7 +388,11 @@ describe('undeliverable alerts are reported for what they are', () => {
     const report = parseReport(await t.check());
     const host = location.startsWith('/') ? new URL(server.url).host : 'moved.example:8443';
     expect(report.notifications).toMatchObject([
-      { ok: false, queued: false, message: `webhook "webhook" (${new URL(server.url).host}): HTTP ${status}, redirect to ${host} not followed (not retried: put the final URL in the config)` },
+      {
+        ok: false,
+        queued: false,
+        message: `webhook "webhook" (${new URL(server.url).host}): HTTP ${status}, redirect to ${host} not followed (not retried: put the final URL in the config)`,
+      },
     ]);
     expect(server.requests).toHaveLength(1);
   });
@@ -354,7 +402,11 @@ describe('undeliverable alerts are reported for what they are', () => {
     const t = setup('status-expired-and-api-key.json', `  - type: webhook\n    url: ${server.url}/hook\n    headers:\n      x-team: "équipe ✓"\n`);
     const report = parseReport(await t.check());
     expect(report.notifications).toMatchObject([
-      { ok: false, queued: false, message: `webhook "webhook" (${new URL(server.url).host}): the request is not valid HTTP (a header value has characters HTTP cannot carry) (not retried)` },
+      {
+        ok: false,
+        queued: false,
+        message: `webhook "webhook" (${new URL(server.url).host}): the request is not valid HTTP (a header value has characters HTTP cannot carry) (not retried)`,
+      },
     ]);
     expect(server.requests).toHaveLength(0);
   });

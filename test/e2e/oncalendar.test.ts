@@ -25,7 +25,6 @@ function cronerNext(expression: string, n: number): string[] {
   return new Cron(expression, { timezone: 'UTC', paused: true }).nextRuns(n, new Date(BASE)).map((d) => d.toISOString().replace('.000Z', 'Z'));
 }
 
-
 describe('cron → OnCalendar, checked against the real systemd-analyze and croner', () => {
   itSystemd.each(TABLE)('%s: the next 20 elapses match', (expression) => {
     const onCalendar = toOnCalendar(parseCron(expression), 'UTC');

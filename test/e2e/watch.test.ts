@@ -105,17 +105,21 @@ describe('authwatch watch', () => {
     expect(events.filter((e) => e.start !== undefined).length).toBeGreaterThanOrEqual(3);
   });
 
-  it('SIGTERM during a check exits 0 and kills the check\'s programs', async () => {
+  it("SIGTERM during a check exits 0 and kills the check's programs", async () => {
     const t = setup('schedule: "0 0 1 1 *"\n', Date.now() + 30 * 86_400_000);
     t.box.env.FAKE_OPENCLAW_DELAY_MS = '60000';
     const w = watch([], t.box.env);
-    await w.waitFor(() => {
-      try {
-        return t.timeline().some((e) => e.start !== undefined);
-      } catch {
-        return false;
-      }
-    }, 15_000, 'openclaw to start');
+    await w.waitFor(
+      () => {
+        try {
+          return t.timeline().some((e) => e.start !== undefined);
+        } catch {
+          return false;
+        }
+      },
+      15_000,
+      'openclaw to start',
+    );
     const fakePid = t.timeline().find((e) => e.start !== undefined)!.pid;
     w.child.kill('SIGTERM');
     const { code } = await w.exited;
@@ -147,7 +151,7 @@ describe('authwatch watch', () => {
     expect(w.checks()[2]).toMatchObject({ trigger: 'config reloaded', worst: 'warn' });
   });
 
-  it('re-checks within seconds when OpenClaw\'s credential store changes', async () => {
+  it("re-checks within seconds when OpenClaw's credential store changes", async () => {
     const t = setup('schedule: "0 0 1 1 *"\n', Date.now() + 3 * H);
     mkdirSync(join(t.box.home, '.openclaw', 'state'), { recursive: true });
     const w = watch([], t.box.env);
@@ -171,7 +175,9 @@ describe('authwatch watch', () => {
     expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await response.text();
     expect(execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })).toBe('');
-    expect(text).toMatch(/^authwatch_credential_expiry_timestamp_seconds\{agent="main",provider="anthropic",profile="anthropic:manual",type="token"\} \d+\.?\d*$/m);
+    expect(text).toMatch(
+      /^authwatch_credential_expiry_timestamp_seconds\{agent="main",provider="anthropic",profile="anthropic:manual",type="token"\} \d+\.?\d*$/m,
+    );
     expect(text).toContain('authwatch_credential_status{agent="main",provider="anthropic",profile="anthropic:manual",status="warn"} 1\n');
     expect(text).toContain('authwatch_credential_status{agent="main",provider="anthropic",profile="anthropic:manual",status="ok"} 0\n');
     expect(text).toContain('authwatch_check_success 1\n');
@@ -233,10 +239,14 @@ describe('metrics textfile and heartbeat (check)', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('the textfile is 0644 in a new 0755 directory even under the unit\'s UMask=0077', async () => {
+  it("the textfile is 0644 in a new 0755 directory even under the unit's UMask=0077", async () => {
     const t = setup('', Date.now() + 3 * H);
     const file = join(t.box.home, 'node-exporter', 'textfile', 'authwatch.prom');
-    const result = await execa('sh', ['-c', 'umask 077 && exec "$0" "$@"', process.execPath, CLI, 'check', '--metrics-textfile', file], { env: t.box.env, extendEnv: false, reject: false });
+    const result = await execa('sh', ['-c', 'umask 077 && exec "$0" "$@"', process.execPath, CLI, 'check', '--metrics-textfile', file], {
+      env: t.box.env,
+      extendEnv: false,
+      reject: false,
+    });
     expect(result.exitCode).toBe(2);
     expect(statSync(file).mode & 0o777).toBe(0o644);
     expect(statSync(dirname(file)).mode & 0o777).toBe(0o755);

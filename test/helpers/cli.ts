@@ -51,7 +51,10 @@ export function readArgvLog(path: string): string[][] {
   } catch {
     return [];
   }
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as string[]);
 }
 
 /** Runs the built CLI as a child process, as a timer or a user would. */
@@ -105,9 +108,11 @@ export interface JsonReport {
  * turn "expiring" into "expired" as the calendar moves on.
  */
 export const FIXTURE_NOW = (() => {
-  const profile = (JSON.parse(readFileSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json'), 'utf8')) as {
-    auth: { oauth: { profiles: Array<{ expiresAt: number; remainingMs: number }> } };
-  }).auth.oauth.profiles[0]!;
+  const profile = (
+    JSON.parse(readFileSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json'), 'utf8')) as {
+      auth: { oauth: { profiles: Array<{ expiresAt: number; remainingMs: number }> } };
+    }
+  ).auth.oauth.profiles[0]!;
   return profile.expiresAt - profile.remainingMs;
 })();
 

@@ -25,7 +25,6 @@ export function realOpenclaw(home: string) {
         `${token}\n`,
       ),
     pasteApiKey: (provider: string, key: string) => run(['models', 'auth', 'paste-api-key', '--provider', provider], `${key}\n`),
-    addAgent: (id: string, workspace: string, model: string) =>
-      run(['agents', 'add', id, '--non-interactive', '--workspace', workspace, '--model', model]),
+    addAgent: (id: string, workspace: string, model: string) => run(['agents', 'add', id, '--non-interactive', '--workspace', workspace, '--model', model]),
   };
 }

@@ -116,7 +116,7 @@ describe('authwatch against the real OpenClaw CLI', { timeout: 120_000 }, () => 
     expectNoSecrets(everything(box, before, after, status), [token]);
   });
 
-  it('no credential for the default model\'s provider: exit 1, missing, with how to log in', async () => {
+  it("no credential for the default model's provider: exit 1, missing, with how to log in", async () => {
     const box = sandbox();
     const oc = realOpenclaw(box.home);
     box.env.OPENCLAW_BIN = oc.bin; // the other way to point authwatch at OpenClaw
@@ -129,7 +129,7 @@ describe('authwatch against the real OpenClaw CLI', { timeout: 120_000 }, () => 
     expect(report.credentials[0]!.remedy).toContain('openclaw models auth login --provider openai');
   });
 
-  it('two agents: each is checked, and the non-default agent\'s remedy carries --agent', async () => {
+  it("two agents: each is checked, and the non-default agent's remedy carries --agent", async () => {
     const { box, oc } = await scenario();
     await oc.pasteToken('anthropic', fakeToken(), '30d');
     await oc.addAgent('work', join(box.home, 'w'), MODEL);

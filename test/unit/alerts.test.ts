@@ -10,7 +10,14 @@ const NOW = Date.UTC(2026, 10, 25, 12);
 const policy: LifecyclePolicy = { remind: { warn: 12 * H, critical: 2 * H, expired: H }, sourceErrorsAfter: 3 };
 
 function memory(over: Partial<AlertMemory> = {}): AlertMemory {
-  const who = { id: 'openclaw:main:anthropic:manual', source: 'openclaw', agent: 'main', provider: 'anthropic', profileId: 'anthropic:manual', type: 'token' as const };
+  const who = {
+    id: 'openclaw:main:anthropic:manual',
+    source: 'openclaw',
+    agent: 'main',
+    provider: 'anthropic',
+    profileId: 'anthropic:manual',
+    type: 'token' as const,
+  };
   return { status: 'warn', severity: 'warn', streamId: 's@1', seq: 1, lastSentAt: NOW - H, scope: 'openclaw:main', credential: who, ...over };
 }
 const now = (status: Status, errorStreak = 0) => ({ credential: credential({ status }), errorStreak });
@@ -27,7 +34,14 @@ describe('decide', () => {
         seq: 1,
         lastSentAt: NOW,
         scope: 'openclaw:main',
-        credential: { id: 'openclaw:main:anthropic:manual', source: 'openclaw', agent: 'main', provider: 'anthropic', profileId: 'anthropic:manual', type: 'token' },
+        credential: {
+          id: 'openclaw:main:anthropic:manual',
+          source: 'openclaw',
+          agent: 'main',
+          provider: 'anthropic',
+          profileId: 'anthropic:manual',
+          type: 'token',
+        },
       },
     });
   });

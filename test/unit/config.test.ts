@@ -106,12 +106,22 @@ describe('config', () => {
   }, 30_000);
 
   it('duplicate keys are found (linearly), with their line and path', async () => {
-    expect(await errorLines('a: 1\nsources:\n  openclaw:\n    timeout: 1s\n    timeout: 2s\n')).toEqual(['/etc/aw.yaml:5: sources.openclaw.timeout: duplicate key']);
+    expect(await errorLines('a: 1\nsources:\n  openclaw:\n    timeout: 1s\n    timeout: 2s\n')).toEqual([
+      '/etc/aw.yaml:5: sources.openclaw.timeout: duplicate key',
+    ]);
   });
 
   it('a YAML alias bomb is a config error, not an internal one', async () => {
     const levels = 'bcdefghi'.split('');
-    const text = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...levels.map((n, i) => `${n}: &${n} [${Array(10).fill(`*${i === 0 ? 'a' : levels[i - 1]}`).join(', ')}]`)].join('\n');
+    const text = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...levels.map(
+        (n, i) =>
+          `${n}: &${n} [${Array(10)
+            .fill(`*${i === 0 ? 'a' : levels[i - 1]}`)
+            .join(', ')}]`,
+      ),
+    ].join('\n');
     expect(await errorLines(text)).toEqual(['/etc/aw.yaml: invalid YAML: aliases expand too far (more than 100 alias uses)']);
   });
 

@@ -6,7 +6,6 @@ const H = 3_600_000;
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const thresholds = { warn: 24 * H, critical: 2 * H };
 
-
 describe('evaluate', () => {
   it.each([
     ['more than warn left', 24 * H + 1, 'ok'],

@@ -18,19 +18,22 @@ function collectGarbageMeanwhile(): () => void {
 }
 
 describe('an HTTP delivery is bounded over headers and body', () => {
-  it.each<Misbehaviour>(['stall', 'trickle'])('a receiver that sends headers and then %ss its body times out, even while garbage is collected', async (mode) => {
-    const server = await startHostileServer(mode);
-    servers.push(server);
-    const webhook = createWebhook({ type: 'webhook', url: server.url, format: 'generic', headers: {}, timeout: 1_500 }, {});
-    const stop = collectGarbageMeanwhile();
-    try {
-      const result = await deliverWithRetry(webhook, testAlert(Date.now()), { attempts: 1, backoffMs: 10, timeoutMs: 1_500, deadline: Date.now() + 60_000 });
-      expect(result).toEqual({ ok: false, retryable: true, attempts: 1, message: `webhook "webhook" (${new URL(server.url).host}): timed out` });
-      expect(server.requests).toHaveLength(1);
-    } finally {
-      stop();
-    }
-  });
+  it.each<Misbehaviour>(['stall', 'trickle'])(
+    'a receiver that sends headers and then %ss its body times out, even while garbage is collected',
+    async (mode) => {
+      const server = await startHostileServer(mode);
+      servers.push(server);
+      const webhook = createWebhook({ type: 'webhook', url: server.url, format: 'generic', headers: {}, timeout: 1_500 }, {});
+      const stop = collectGarbageMeanwhile();
+      try {
+        const result = await deliverWithRetry(webhook, testAlert(Date.now()), { attempts: 1, backoffMs: 10, timeoutMs: 1_500, deadline: Date.now() + 60_000 });
+        expect(result).toEqual({ ok: false, retryable: true, attempts: 1, message: `webhook "webhook" (${new URL(server.url).host}): timed out` });
+        expect(server.requests).toHaveLength(1);
+      } finally {
+        stop();
+      }
+    },
+  );
 
   it('an abort (watch shutting down) ends a stalled delivery at once, as retryable, and stops retrying', async () => {
     const server = await startHostileServer('stall');
@@ -38,7 +41,13 @@ describe('an HTTP delivery is bounded over headers and body', () => {
     const webhook = createWebhook({ type: 'webhook', url: server.url, format: 'generic', headers: {}, timeout: 60_000 }, {});
     const shutdown = new AbortController();
     setTimeout(() => shutdown.abort(), 300);
-    const result = await deliverWithRetry(webhook, testAlert(Date.now()), { attempts: 5, backoffMs: 10, timeoutMs: 60_000, deadline: Date.now() + 120_000, signal: shutdown.signal });
+    const result = await deliverWithRetry(webhook, testAlert(Date.now()), {
+      attempts: 5,
+      backoffMs: 10,
+      timeoutMs: 60_000,
+      deadline: Date.now() + 120_000,
+      signal: shutdown.signal,
+    });
     expect(result).toMatchObject({ ok: false, retryable: true, attempts: 1, message: expect.stringContaining('stopped before it finished') });
     expect(server.requests).toHaveLength(1);
   });

@@ -54,7 +54,10 @@ describe('retry', () => {
 
   it('retries a retryable failure with growing backoff, and stops at success', async () => {
     sleeps.length = 0;
-    const { notifier, calls } = scripted([{ ok: false, retryable: true, message: 'HTTP 500' }, { ok: false, retryable: true, message: 'HTTP 503' }]);
+    const { notifier, calls } = scripted([
+      { ok: false, retryable: true, message: 'HTTP 500' },
+      { ok: false, retryable: true, message: 'HTTP 503' },
+    ]);
     expect(await deliverWithRetry(notifier, alert(), policy(), sleep)).toEqual({ ok: true, attempts: 3 });
     expect(calls).toHaveLength(3);
     expect(sleeps[0]).toBeGreaterThanOrEqual(800);
@@ -93,7 +96,11 @@ describe('retry', () => {
 
 describe('channel messages', () => {
   it('titles say what happened, ASCII only', () => {
-    const critical = alert({ status: 'critical', remainingMs: 96 * 60_000, credential: { ...testAlert(NOW).credential, agent: 'work', profileId: 'anthropic:manual' } });
+    const critical = alert({
+      status: 'critical',
+      remainingMs: 96 * 60_000,
+      credential: { ...testAlert(NOW).credential, agent: 'work', profileId: 'anthropic:manual' },
+    });
     expect(alertTitle(critical)).toBe('[CRITICAL] anthropic:manual (agent work) expires in 1h 36m');
     expect(alertTitle({ ...critical, event: 'reminder' })).toBe('Reminder: [CRITICAL] anthropic:manual (agent work) expires in 1h 36m');
     expect(alertTitle({ ...critical, event: 'resolved', status: 'ok', severity: 'critical' })).toBe('[RESOLVED] anthropic:manual (agent work) is ok again');
@@ -115,8 +122,21 @@ describe('channel messages', () => {
     const firing = termuxArgv(alert({ status: 'critical' }), config);
     const id = termuxId('authwatch:test');
     expect(firing).toEqual([
-      'termux-notification', '--id', id, '--title', expect.stringContaining('[CRITICAL]'), '--content', expect.stringContaining('claude setup-token'),
-      '--priority', 'high', '--group', 'authwatch', '--button1', 'Re-check', '--button1-action', 'authwatch check',
+      'termux-notification',
+      '--id',
+      id,
+      '--title',
+      expect.stringContaining('[CRITICAL]'),
+      '--content',
+      expect.stringContaining('claude setup-token'),
+      '--priority',
+      'high',
+      '--group',
+      'authwatch',
+      '--button1',
+      'Re-check',
+      '--button1-action',
+      'authwatch check',
     ]);
     expect(termuxArgv(alert({ status: 'warn' }), config)).toContain('default');
     expect(termuxArgv(alert({ event: 'resolved', status: 'ok' }), config)).toEqual(['termux-notification-remove', id]);
@@ -134,7 +154,13 @@ describe('channel messages', () => {
   });
 
   it('ntfy priorities: warn 3, critical 4, expired/missing 5, resolved 2', () => {
-    expect([ntfyPriority(alert({ status: 'warn' })), ntfyPriority(alert({ status: 'critical' })), ntfyPriority(alert({ status: 'expired' })), ntfyPriority(alert({ status: 'missing' })), ntfyPriority(alert({ event: 'resolved', status: 'ok' }))]).toEqual([3, 4, 5, 5, 2]);
+    expect([
+      ntfyPriority(alert({ status: 'warn' })),
+      ntfyPriority(alert({ status: 'critical' })),
+      ntfyPriority(alert({ status: 'expired' })),
+      ntfyPriority(alert({ status: 'missing' })),
+      ntfyPriority(alert({ event: 'resolved', status: 'ok' })),
+    ]).toEqual([3, 4, 5, 5, 2]);
   });
 });
 

@@ -18,7 +18,7 @@ function pick<T extends object>(items: T[], keys: Array<keyof T>) {
 }
 
 describe('normalizeModelsStatus (real OpenClaw output)', () => {
-  it('a fresh install: the default model\'s provider has no credential → one missing record (runtime route folded in)', () => {
+  it("a fresh install: the default model's provider has no credential → one missing record (runtime route folded in)", () => {
     const out = normalizeModelsStatus(fixture('status-missing-default.json'), main);
     expect(pick(out, ['id', 'provider', 'profileId', 'type', 'condition'])).toEqual([
       { id: 'openclaw:main:provider:openai', provider: 'openai', profileId: null, type: null, condition: 'missing' },
@@ -54,7 +54,7 @@ describe('normalizeModelsStatus (real OpenClaw output)', () => {
     expect(out[0]).toMatchObject({ id: 'openclaw:work:anthropic:manual', agent: 'work', agentIsDefault: false, condition: 'valid' });
   });
 
-  it('never carries OpenClaw\'s masked labels', () => {
+  it("never carries OpenClaw's masked labels", () => {
     for (const name of ['status-token-expiring.json', 'status-expired-and-api-key.json', 'status-agent-work.json']) {
       const text = JSON.stringify(normalizeModelsStatus(fixture(name), main));
       expect(text).not.toMatch(/sk-(ant|proj)/);
@@ -62,16 +62,17 @@ describe('normalizeModelsStatus (real OpenClaw output)', () => {
   });
 });
 
-describe('normalizeModelsStatus (shapes from OpenClaw\'s source and newer releases)', () => {
-  const status = (auth: Record<string, unknown>) =>
-    modelsStatusSchema.parse({ auth: { oauth: { profiles: [] }, ...auth } });
+describe("normalizeModelsStatus (shapes from OpenClaw's source and newer releases)", () => {
+  const status = (auth: Record<string, unknown>) => modelsStatusSchema.parse({ auth: { oauth: { profiles: [] }, ...auth } });
   const profile = (over: Record<string, unknown>) => ({ profileId: 'anthropic:default', provider: 'anthropic', type: 'oauth', status: 'ok', ...over });
 
   it('a profile in cooldown is unusable, with the reason and until', () => {
     const out = normalizeModelsStatus(
       status({
         oauth: { profiles: [profile({ expiresAt: 1_800_000_000_000 })] },
-        unusableProfiles: [{ profileId: 'anthropic:default', provider: 'anthropic', kind: 'cooldown', reason: 'rate_limit', until: 1_795_000_000_000, remainingMs: 5 }],
+        unusableProfiles: [
+          { profileId: 'anthropic:default', provider: 'anthropic', kind: 'cooldown', reason: 'rate_limit', until: 1_795_000_000_000, remainingMs: 5 },
+        ],
       }),
       main,
     );
@@ -87,10 +88,7 @@ describe('normalizeModelsStatus (shapes from OpenClaw\'s source and newer releas
   });
 
   it('a disabled profile missing from the profile list still gets a record', () => {
-    const out = normalizeModelsStatus(
-      status({ unusableProfiles: [{ profileId: 'openai:work', kind: 'disabled', reason: 'billing', until: 1 }] }),
-      main,
-    );
+    const out = normalizeModelsStatus(status({ unusableProfiles: [{ profileId: 'openai:work', kind: 'disabled', reason: 'billing', until: 1 }] }), main);
     expect(out).toEqual([expect.objectContaining({ id: 'openclaw:main:openai:work', provider: 'openai', condition: 'unusable', detail: 'disabled: billing' })]);
   });
 

@@ -62,10 +62,7 @@ describe('remedyFor', () => {
   });
 
   it('a cooldown says it clears by itself and how to switch profile', () => {
-    const text = remedyFor(
-      credential({ status: 'unusable', unusable: { kind: 'cooldown', reason: 'rate_limit', until: Date.UTC(2026, 10, 25, 13) } }),
-      env,
-    )!;
+    const text = remedyFor(credential({ status: 'unusable', unusable: { kind: 'cooldown', reason: 'rate_limit', until: Date.UTC(2026, 10, 25, 13) } }), env)!;
     expect(text).toContain('until 2026-11-25T13:00:00.000Z');
     expect(text).toContain('openclaw models auth order set --provider anthropic');
   });
@@ -77,6 +74,6 @@ describe('remedyFor', () => {
   });
 
   it('a command source brings its own remedy', () => {
-    expect(remedyFor(credential({ source: 'command:vault', remedy: 'vault token renew' , status: 'warn' }), env)).toBe('vault token renew');
+    expect(remedyFor(credential({ source: 'command:vault', remedy: 'vault token renew', status: 'warn' }), env)).toBe('vault token renew');
   });
 });

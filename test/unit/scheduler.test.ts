@@ -18,16 +18,26 @@ describe('nextWakeup', () => {
     expect(nextWakeup({ ...base, credentials: [c] }, NOW + 30 * H)).toBeUndefined();
   });
 
-  it('takes the earliest across credentials and open alerts\' reminders', () => {
+  it("takes the earliest across credentials and open alerts' reminders", () => {
     const alerts = {
-      x: { status: 'expired' as const, severity: 'expired' as const, streamId: 's', seq: 1, lastSentAt: NOW - 30 * 60_000, scope: 'openclaw:main', credential: { id: 'x', source: 'openclaw', agent: null, provider: null, profileId: null, type: null } },
+      x: {
+        status: 'expired' as const,
+        severity: 'expired' as const,
+        streamId: 's',
+        seq: 1,
+        lastSentAt: NOW - 30 * 60_000,
+        scope: 'openclaw:main',
+        credential: { id: 'x', source: 'openclaw', agent: null, provider: null, profileId: null, type: null },
+      },
     };
     const far = credential({ expiresAt: NOW + 100 * H });
     expect(nextWakeup({ ...base, credentials: [far], alerts }, NOW)).toBe(NOW + 30 * 60_000);
   });
 
   it('ignores credentials without an expiry, or that a source already called bad', () => {
-    expect(nextWakeup({ ...base, credentials: [credential({ expiresAt: null }), credential({ condition: 'expired', expiresAt: NOW + H })] }, NOW)).toBeUndefined();
+    expect(
+      nextWakeup({ ...base, credentials: [credential({ expiresAt: null }), credential({ condition: 'expired', expiresAt: NOW + H })] }, NOW),
+    ).toBeUndefined();
   });
 
   it('a refreshable login only matters at its expiry', () => {
@@ -41,7 +51,11 @@ describe('WallClockTimer', () => {
     try {
       let now = NOW;
       const fired: number[] = [];
-      const timer = new WallClockTimer(NOW + 40 * 86_400_000, () => fired.push(now), () => now);
+      const timer = new WallClockTimer(
+        NOW + 40 * 86_400_000,
+        () => fired.push(now),
+        () => now,
+      );
       // A timeout longer than 24.8 days would overflow; the slices never do.
       vi.advanceTimersByTime(30_000);
       expect(fired).toEqual([]);
@@ -59,8 +73,16 @@ describe('WallClockTimer', () => {
     vi.useFakeTimers();
     try {
       const fired: string[] = [];
-      new WallClockTimer(NOW - 1, () => fired.push('past'), () => NOW);
-      const later = new WallClockTimer(NOW + 1000, () => fired.push('later'), () => NOW);
+      new WallClockTimer(
+        NOW - 1,
+        () => fired.push('past'),
+        () => NOW,
+      );
+      const later = new WallClockTimer(
+        NOW + 1000,
+        () => fired.push('later'),
+        () => NOW,
+      );
       later.cancel();
       vi.advanceTimersByTime(60_000);
       expect(fired).toEqual(['past']);
@@ -79,7 +101,9 @@ describe('metrics', () => {
       checkedAt: 1_795_000_000_000,
       notificationTotals: { ops: { delivered: 3, failed: 1 } },
     });
-    expect(text).toContain('authwatch_credential_expiry_timestamp_seconds{agent="a\\"b\\\\c\\nd",provider="anthropic",profile="anthropic:manual",type="token"} 1800000000.5\n');
+    expect(text).toContain(
+      'authwatch_credential_expiry_timestamp_seconds{agent="a\\"b\\\\c\\nd",provider="anthropic",profile="anthropic:manual",type="token"} 1800000000.5\n',
+    );
     expect(text.match(/^authwatch_credential_status\{/gm)).toHaveLength(8);
     expect(text).toContain('authwatch_check_duration_seconds 1.234\n');
     expect(text).toContain('authwatch_notifications_total{notifier="ops",result="delivered"} 3\n');

@@ -41,7 +41,9 @@ describe('state file', () => {
     const files = readdirSync(dir);
     expect(files).toEqual(['state.json.corrupt-2026-11-25T12-00-00-000Z']);
     expect(readFileSync(join(dir, files[0]!), 'utf8')).toBe(text);
-    expect(loaded.warnings).toEqual([`state file ${path} is corrupt (${text.startsWith('{"version":7') ? 'not the expected shape' : 'not JSON'}); moved it to ${join(dir, files[0]!)} and started with empty state`]);
+    expect(loaded.warnings).toEqual([
+      `state file ${path} is corrupt (${text.startsWith('{"version":7') ? 'not the expected shape' : 'not JSON'}); moved it to ${join(dir, files[0]!)} and started with empty state`,
+    ]);
   });
 });
 

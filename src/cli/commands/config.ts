@@ -44,6 +44,7 @@ export async function configCheck(options: { config?: string }, io: Io): Promise
       `notifiers: ${built.map((n) => `${n.type} "${n.name}"`).join(', ') || 'none'}\n`,
   );
   const { heartbeatWarnings } = await import('../../monitor/heartbeat.js');
-  for (const warning of [...built.flatMap((n) => n.warnings ?? []), ...heartbeatWarnings(loaded.config.heartbeat, io.env)]) io.stdout.write(`warning: ${warning}\n`);
+  for (const warning of [...built.flatMap((n) => n.warnings ?? []), ...heartbeatWarnings(loaded.config.heartbeat, io.env)])
+    io.stdout.write(`warning: ${warning}\n`);
   return ExitCode.Ok;
 }

@@ -44,7 +44,10 @@ const FLAG_OF: Partial<Record<keyof DeployOptions, string>> = {
  */
 function refuseControlCharacters(what: string, value: string): void {
   const bad = /[\u0000-\u001f\u007f]/.exec(value);
-  if (bad) throw new UsageError(`${what}: contains a control character (\\x${bad[0].charCodeAt(0).toString(16).padStart(2, '0')}); refusing to write it into a generated file`);
+  if (bad)
+    throw new UsageError(
+      `${what}: contains a control character (\\x${bad[0].charCodeAt(0).toString(16).padStart(2, '0')}); refusing to write it into a generated file`,
+    );
 }
 
 function platformOf(name: string): Platform {
@@ -55,7 +58,8 @@ function platformOf(name: string): Platform {
 /** The deployment for these options; schedule and time zone default to the config's. */
 async function deploymentFor(platformName: string, options: DeployOptions, io: Io): Promise<{ deployment: Deployment; facts: DeployFacts; schedule: string }> {
   const platform = platformOf(platformName);
-  if (options.mode !== undefined && options.mode !== 'timer' && options.mode !== 'watch') throw new UsageError(`--mode must be timer or watch, not "${options.mode}"`);
+  if (options.mode !== undefined && options.mode !== 'timer' && options.mode !== 'watch')
+    throw new UsageError(`--mode must be timer or watch, not "${options.mode}"`);
   for (const [flag, value] of Object.entries(FLAG_OF).map(([key, flag]) => [flag, options[key as keyof DeployOptions]] as const)) {
     if (typeof value === 'string') refuseControlCharacters(flag, value);
   }
@@ -109,7 +113,8 @@ export async function generateCommand(platformName: string, options: DeployOptio
 /** `authwatch install PLATFORM [--dry-run]`. Exit 1 when a platform command failed. */
 export async function installCommand(platformName: string, options: DeployOptions, io: Io): Promise<number> {
   const platform = platformOf(platformName);
-  if (platform === 'cron') throw new UsageError('install supports systemd, termux and launchd; for cron, add the line from `authwatch generate cron` with crontab -e');
+  if (platform === 'cron')
+    throw new UsageError('install supports systemd, termux and launchd; for cron, add the line from `authwatch generate cron` with crontab -e');
   const { deployment, facts } = await deploymentFor(platform, options, io);
   const say = (line: string) => io.stdout.write(`${line}\n`);
   const ok = await install(deployment, stateDir(io.env), options.dryRun === true, { say, env: io.env });

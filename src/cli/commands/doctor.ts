@@ -37,7 +37,10 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
   const jobEnv = { PATH: facts.path.join(':') };
   add('ok', `the scheduled job's PATH: ${jobEnv.PATH}`);
 
-  add(executable(facts.node) ? 'ok' : 'FAIL', `node: ${facts.node} (${process.version}${process.versions.node.startsWith('20.') ? ', end of life since 2026-04-30: plan a move to 22 or 24' : ''})`);
+  add(
+    executable(facts.node) ? 'ok' : 'FAIL',
+    `node: ${facts.node} (${process.version}${process.versions.node.startsWith('20.') ? ', end of life since 2026-04-30: plan a move to 22 or 24' : ''})`,
+  );
 
   let config: Config | undefined;
   let notifiers: Notifier[] = [];
@@ -46,7 +49,9 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
     config = loaded.config;
     add('ok', `config: ${loaded.path ?? `none at ${loaded.searchedPath}, defaults apply`}`);
     // Building them resolves every env:/file: secret: a missing one is a FAIL line here.
-    notifiers = config.notifiers.length ? (await import('../../notifiers/registry.js')).buildNotifiers(config.notifiers, io.env, loaded.path ?? loaded.searchedPath) : [];
+    notifiers = config.notifiers.length
+      ? (await import('../../notifiers/registry.js')).buildNotifiers(config.notifiers, io.env, loaded.path ?? loaded.searchedPath)
+      : [];
     const { heartbeatWarnings } = await import('../../monitor/heartbeat.js');
     for (const warning of [...notifiers.flatMap((n) => n.warnings ?? []), ...heartbeatWarnings(config.heartbeat, io.env)]) add('warn', warning);
   } catch (error) {
@@ -60,7 +65,9 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
     const found = isAbsolute(command) ? (executable(command) ? command : undefined) : which(command, jobEnv);
     add(
       found ? 'ok' : 'FAIL',
-      found ? `openclaw: ${found}` : `openclaw: "${command}" is not on the job's PATH; install OpenClaw there, or set sources.openclaw.command (or OPENCLAW_BIN) to its full path`,
+      found
+        ? `openclaw: ${found}`
+        : `openclaw: "${command}" is not on the job's PATH; install OpenClaw there, or set sources.openclaw.command (or OPENCLAW_BIN) to its full path`,
     );
   }
 
@@ -79,11 +86,13 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
   const schedule = config?.schedule ?? '*/15 * * * *';
   const unitDir = join(facts.home, '.config', 'systemd', 'user');
   // What install writes, asked of the generators (every platform and mode), not listed again here.
-  const installed = [...new Map(
-    (['systemd', 'termux', 'launchd'] as const).flatMap((platform) =>
-      everyVariant(platform, facts, schedule).flatMap((d) => d.files.map((f) => [f.path, [`${platform} file`, f.path]] as const)),
-    ),
-  ).values()].filter(([, path]) => existsSync(path));
+  const installed = [
+    ...new Map(
+      (['systemd', 'termux', 'launchd'] as const).flatMap((platform) =>
+        everyVariant(platform, facts, schedule).flatMap((d) => d.files.map((f) => [f.path, [`${platform} file`, f.path]] as const)),
+      ),
+    ).values(),
+  ].filter(([, path]) => existsSync(path));
   if (installed.length === 0) {
     add('FAIL', 'schedule: nothing installed; run `authwatch install systemd` (or termux, launchd), or add `authwatch generate cron` to your crontab');
   }
@@ -92,7 +101,11 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
     const state = await runProgram(['systemctl', '--user', 'show', 'authwatch.timer', '--property=ActiveState'], { timeoutMs: 10_000, env: io.env });
     const active = state.ok && state.exitCode === 0 ? /ActiveState=(\S+)/.exec(state.stdout)?.[1] : undefined;
     if (active === undefined) add('warn', 'systemd timer: could not ask systemctl --user whether it is active');
-    else add(active === 'active' ? 'ok' : 'FAIL', `systemd timer: ${active}${active === 'active' ? '' : '; start it: systemctl --user enable --now authwatch.timer'}`);
+    else
+      add(
+        active === 'active' ? 'ok' : 'FAIL',
+        `systemd timer: ${active}${active === 'active' ? '' : '; start it: systemctl --user enable --now authwatch.timer'}`,
+      );
   }
   if (installed.length) {
     const next = new Cron(schedule, { paused: true, ...(config?.timezone ? { timezone: config.timezone } : {}) }).nextRun();

@@ -48,7 +48,9 @@ export async function notifyTest(options: { config?: string; notifier?: string }
   );
   results.forEach((result, i) => {
     const n = notifiers[i]!;
-    io.stdout.write(result.ok ? `ok      ${n.type} "${n.name}"\n` : `failed  ${result.message} (after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})\n`);
+    io.stdout.write(
+      result.ok ? `ok      ${n.type} "${n.name}"\n` : `failed  ${result.message} (after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})\n`,
+    );
   });
   return results.every((r) => r.ok) ? ExitCode.Ok : ExitCode.Problem;
 }

@@ -49,10 +49,7 @@ export const commandSources: Source<CommandSourceConfig[]> = {
  * The record a `command` source prints, as a JSON array. Documented in the README; unknown fields
  * are ignored so that producers can carry their own.
  */
-const isoOrEpoch = z.union([
-  z.number(),
-  z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date or epoch milliseconds')),
-]);
+const isoOrEpoch = z.union([z.number(), z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date or epoch milliseconds'))]);
 const name = () => z.string().check(z.minLength(1));
 
 export const commandRecordSchema = z.looseObject({

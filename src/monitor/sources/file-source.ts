@@ -9,10 +9,7 @@ import type { Source } from './source.js';
 type Env = Record<string, string | undefined>;
 
 /** What a login file says about its credential, or why it cannot be used. */
-export type FileVerdict =
-  | { expiresAt: number | null; refreshable: boolean; type: CredentialType }
-  | { missing: string }
-  | { error: string };
+export type FileVerdict = { expiresAt: number | null; refreshable: boolean; type: CredentialType } | { missing: string } | { error: string };
 
 export interface FileSourceSpec {
   /** The record's `source` and the config key's name in messages: `claude-code`. */
@@ -63,7 +60,14 @@ export function fileSource(spec: FileSourceSpec): Source<FileSourceConfig> {
 }
 
 async function readLoginFile(spec: FileSourceSpec, path: string, required: boolean): Promise<Observation[]> {
-  const base = { id: `${spec.name}:${spec.provider}`, source: spec.name, agent: null, agentIsDefault: true, provider: spec.provider, profileId: spec.profileId };
+  const base = {
+    id: `${spec.name}:${spec.provider}`,
+    source: spec.name,
+    agent: null,
+    agentIsDefault: true,
+    provider: spec.provider,
+    profileId: spec.profileId,
+  };
   const record = (fields: Pick<Observation, 'condition' | 'detail' | 'expiresAt' | 'refreshable' | 'type'>): Observation[] => [{ ...base, ...fields }];
   const problem = (condition: 'missing' | 'error', detail: string) => record({ condition, detail, expiresAt: null, refreshable: false, type: null });
   let text: string;

@@ -6,12 +6,7 @@ import { openclawStateDir } from '../../config/paths.js';
 import type { Logger } from '../../log.js';
 import { quoteForeign, scrubIdentifier } from '../../redact.js';
 import type { Observation, SourceResult } from '../types.js';
-import {
-  agentsListSchema,
-  cliErrorSchema,
-  modelsStatusSchema,
-  type ModelsStatus,
-} from './openclaw-schema.js';
+import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './openclaw-schema.js';
 import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
@@ -113,16 +108,18 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
     // Logged before collectObservations scrubs the records: the id is scrubbed here.
     options.log.debug({ agent: scrubIdentifier(agent.id), ms: Date.now() - started, ok: out.ok }, 'openclaw models status');
     if (!out.ok) {
-      observations.push(
-        sourceError(`openclaw:${agent.id}:source`, agent, `openclaw models status (agent ${agent.id}): ${out.message}`, out.kind),
-      );
+      observations.push(sourceError(`openclaw:${agent.id}:source`, agent, `openclaw models status (agent ${agent.id}): ${out.message}`, out.kind));
       continue;
     }
     const parsed = modelsStatusSchema.safeParse(out.value);
     if (!parsed.success) {
       const where = issuePath(parsed.error.issues[0]?.path ?? []);
       observations.push(
-        sourceError(`openclaw:${agent.id}:source`, agent, `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (at ${where})`),
+        sourceError(
+          `openclaw:${agent.id}:source`,
+          agent,
+          `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (at ${where})`,
+        ),
       );
       continue;
     }
