@@ -1,6 +1,5 @@
-import { existsSync, watch as watchFs, type FSWatcher } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { basename } from 'node:path';
 import { Cron } from 'croner';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
@@ -12,7 +11,10 @@ import type { CheckReport } from '../monitor/report.js';
 import { configuredSources } from '../monitor/sources/registry.js';
 import { killActivePrograms } from '../process/run.js';
 import type { Notifier } from '../notifiers/types.js';
+import { CredentialWatcher } from './credential-watcher.js';
+import { onSignals } from './signals.js';
 import { watchClockJumps, WallClockTimer } from './timer.js';
+import { TriggerQueue } from './trigger-queue.js';
 import { nextWakeup } from './wakeups.js';
 
 /** What `watch` runs with; `load` is called again on SIGHUP. */
@@ -35,16 +37,6 @@ export interface WatchOptions {
   now: () => number;
 }
 
-/** Files whose change means credentials may have changed: OpenClaw's stores and config, the CLIs' logins. */
-const CREDENTIAL_FILES = /(\.sqlite(-wal|-journal)?|auth-profiles\.json|openclaw\.json|\.env|\.credentials\.json|auth\.json|oauth_creds\.json)$/;
-/** A change is acted on after this quiet period. */
-const FS_DEBOUNCE_MS = 1_000;
-/**
- * `openclaw models status` writes its SQLite store even though it only reads (measured: three
- * change events per run), so changes during our own check and this long after it are ignored;
- * otherwise every check would trigger the next.
- */
-const OWN_WRITES_GRACE_MS = 2_000;
 /** On SIGTERM the in-flight check gets this long to finish before its programs are killed. */
 const SHUTDOWN_GRACE_MS = 3_000;
 /** A threshold is crossed at an exact instant; wake just after it. */
@@ -62,19 +54,11 @@ export async function runWatch(options: WatchOptions): Promise<number> {
   let runtime = await options.load();
   for (const warning of runtime.warnings ?? []) log.warn({}, warning);
   let lastReport: CheckReport | undefined;
-  let running: Promise<void> | undefined;
-  let pending: string | undefined;
   let stopping = false;
   const abort = new AbortController();
   let cron: Cron | undefined;
   let wakeup: WallClockTimer | undefined;
-  let fsWatchers: FSWatcher[] = [];
-  let watchedDirs = '';
-  let fsTimer: NodeJS.Timeout | undefined;
-  let ownWritesUntil = 0;
   let server: Server | undefined;
-  let resolveDone!: (code: number) => void;
-  const done = new Promise<number>((resolve) => (resolveDone = resolve));
 
   // Rendered once per check, however often /metrics, /healthz and the textfile ask for it.
   let rendered: { report: CheckReport; text: string } | undefined;
@@ -82,20 +66,6 @@ export async function runWatch(options: WatchOptions): Promise<number> {
     if (!lastReport) return undefined;
     if (rendered?.report !== lastReport) rendered = { report: lastReport, text: renderMetrics(lastReport) };
     return rendered.text;
-  };
-
-  const trigger = (reason: string): void => {
-    if (stopping) return;
-    if (running) {
-      pending ??= reason;
-      return;
-    }
-    running = check(reason).finally(() => {
-      running = undefined;
-      const next = pending;
-      pending = undefined;
-      if (next) trigger(next);
-    });
   };
 
   const check = async (reason: string): Promise<void> => {
@@ -112,10 +82,16 @@ export async function runWatch(options: WatchOptions): Promise<number> {
       if (stopping) return;
       log.error({ trigger: reason, reason: error instanceof Error ? error.message : String(error) }, 'check failed');
     } finally {
-      ownWritesUntil = Date.now() + OWN_WRITES_GRACE_MS;
-      if (!stopping) watchCredentialFiles();
+      files.checked();
+      if (!stopping) files.watch(credentialDirs(runtime.config, options.env));
     }
   };
+  const queue = new TriggerQueue(check);
+  const files = new CredentialWatcher(
+    () => queue.trigger('credentials changed'),
+    () => queue.running !== undefined,
+    log,
+  );
 
   const scheduleWakeup = (report: CheckReport): void => {
     wakeup?.cancel();
@@ -129,42 +105,14 @@ export async function runWatch(options: WatchOptions): Promise<number> {
     // already past on the timer's clock would fire at once, every time, and spin.
     wakeup =
       at !== undefined && (scheduled === undefined || at < scheduled)
-        ? new WallClockTimer(at + CROSSING_MARGIN_MS, () => trigger('threshold'), options.now)
+        ? new WallClockTimer(at + CROSSING_MARGIN_MS, () => queue.trigger('threshold'), options.now)
         : undefined;
   };
 
   const startCron = (): void => {
     cron?.stop();
     // protect: croner itself never overlaps runs either; the trigger queue coalesces the rest.
-    cron = new Cron(runtime.config.schedule, { timezone: runtime.config.timezone, protect: true }, () => trigger('schedule'));
-  };
-
-  /**
-   * (Re)watches the directories that hold credentials, each on its own (not recursively: OpenClaw's
-   * state directory also holds agent workspaces). They may appear after authwatch starts, so the
-   * set is worked out again after every check.
-   */
-  const watchCredentialFiles = (): void => {
-    const wanted = credentialDirs(runtime.config, options.env);
-    if (wanted.join('\n') === watchedDirs) return;
-    for (const w of fsWatchers) w.close();
-    fsWatchers = [];
-    watchedDirs = wanted.join('\n');
-    for (const dir of wanted) {
-      try {
-        const watcher = watchFs(dir, { persistent: false }, (_event, file) => {
-          if (running || Date.now() < ownWritesUntil) return;
-          if (file && !CREDENTIAL_FILES.test(basename(String(file)))) return;
-          clearTimeout(fsTimer);
-          fsTimer = setTimeout(() => trigger('credentials changed'), FS_DEBOUNCE_MS);
-          fsTimer.unref();
-        });
-        watcher.on('error', () => watcher.close());
-        fsWatchers.push(watcher);
-      } catch (error) {
-        log.debug({ dir, reason: (error as NodeJS.ErrnoException).code }, 'cannot watch');
-      }
-    }
+    cron = new Cron(runtime.config.schedule, { timezone: runtime.config.timezone, protect: true }, () => queue.trigger('schedule'));
   };
 
   const reload = async (): Promise<void> => {
@@ -175,44 +123,44 @@ export async function runWatch(options: WatchOptions): Promise<number> {
       for (const warning of runtime.warnings ?? []) log.warn({}, warning);
       if (rescheduled) startCron();
       log.info({ schedule: runtime.config.schedule, notifiers: runtime.notifiers.length }, 'config reloaded');
-      trigger('config reloaded');
+      queue.trigger('config reloaded');
     } catch (error) {
       const lines = (error as { lines?: string[] }).lines ?? [error instanceof Error ? error.message : String(error)];
       log.error({ problems: lines }, 'config reload failed; still running with the previous config');
     }
   };
 
+  let resolveDone!: (code: number) => void;
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    queue.stop();
     cron?.stop();
     wakeup?.cancel();
-    clearTimeout(fsTimer);
-    for (const w of fsWatchers) w.close();
+    files.close();
     stopClockWatch();
+    const running = queue.running;
     if (running) {
       const finished = await Promise.race([running.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), SHUTDOWN_GRACE_MS).unref())]);
       if (!finished) {
-        // Abandon it: nothing it decided is saved or sent, since it stops right after its sources.
+        // Abandon it: a check still reading its sources saves and sends nothing; deliveries in
+        // flight are cut short and stay in the outbox.
         abort.abort();
         killActivePrograms();
         await Promise.race([running, new Promise((r) => setTimeout(r, 1_000).unref())]);
       }
     }
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    process.off('SIGTERM', onTerm).off('SIGINT', onInt).off('SIGHUP', onHup).off('SIGUSR1', onUsr1);
+    stopSignals();
     resolveDone(0);
   };
 
-  const onTerm = () => void shutdown('SIGTERM');
-  const onInt = () => void shutdown('SIGINT');
-  const onHup = () => void reload();
-  const onUsr1 = () => trigger('SIGUSR1');
-  process.on('SIGTERM', onTerm).on('SIGINT', onInt).on('SIGHUP', onHup).on('SIGUSR1', onUsr1);
+  const stopSignals = onSignals({ stop: (signal) => void shutdown(signal), reload: () => void reload(), checkNow: () => queue.trigger('SIGUSR1') });
   const stopClockWatch = watchClockJumps((jumpMs) => {
     log.info({ jumpMs }, 'wall clock jumped (suspend or clock change)');
-    trigger('clock jumped');
+    queue.trigger('clock jumped');
   });
 
   if (options.metricsListen) {
@@ -221,7 +169,7 @@ export async function runWatch(options: WatchOptions): Promise<number> {
     if (address && typeof address === 'object') log.info({ host: address.address, port: address.port }, 'serving /metrics and /healthz');
   }
   startCron();
-  trigger('start');
+  queue.trigger('start');
   return done;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { renderMetrics } from '../../src/metrics/exposition.js';
 import { parseListen } from '../../src/metrics/server.js';
 import { WallClockTimer } from '../../src/scheduler/timer.js';
+import { TriggerQueue } from '../../src/scheduler/trigger-queue.js';
 import { nextWakeup } from '../../src/scheduler/wakeups.js';
 import { credential } from '../helpers/records.js';
 
@@ -117,5 +118,49 @@ describe('metrics', () => {
     expect(parseListen(':9464')).toEqual({ host: '0.0.0.0', port: 9464 });
     expect(() => parseListen('localhost')).toThrow('--metrics-listen: expected HOST:PORT or PORT, got "localhost"');
     expect(() => parseListen('h:99999')).toThrow();
+  });
+});
+
+describe('TriggerQueue', () => {
+  it('runs one job at a time; triggers during a run coalesce into one more run, with the first reason', async () => {
+    const runs: string[] = [];
+    let active = 0;
+    let most = 0;
+    const release: Array<() => void> = [];
+    const queue = new TriggerQueue(async (reason) => {
+      runs.push(reason);
+      most = Math.max(most, ++active);
+      await new Promise<void>((r) => release.push(r));
+      active--;
+    });
+    queue.trigger('start');
+    queue.trigger('schedule');
+    queue.trigger('SIGUSR1');
+    expect(runs).toEqual(['start']);
+    release.shift()!();
+    await new Promise((r) => setImmediate(r));
+    expect(runs).toEqual(['start', 'schedule']);
+    release.shift()!();
+    await queue.running;
+    expect(runs).toEqual(['start', 'schedule']);
+    expect(most).toBe(1);
+  });
+
+  it('after stop, a pending run is dropped and new triggers are ignored', async () => {
+    const runs: string[] = [];
+    let release!: () => void;
+    const queue = new TriggerQueue(async (reason) => {
+      runs.push(reason);
+      await new Promise<void>((r) => (release = r));
+    });
+    queue.trigger('start');
+    queue.trigger('schedule');
+    queue.stop();
+    queue.trigger('SIGUSR1');
+    release();
+    await queue.running;
+    await new Promise((r) => setImmediate(r));
+    expect(runs).toEqual(['start']);
+    expect(queue.running).toBeUndefined();
   });
 });
