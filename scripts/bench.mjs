@@ -133,16 +133,25 @@ function rssMb(pid) {
 }
 
 /** Starts `authwatch watch` and counts its "check finished" lines. */
-function startWatch(watchEnv, args = []) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'watch', ...args], { env: watchEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+function startWatch(watchEnv, args = [], nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/cli.js'), 'watch', ...args], { env: watchEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   let checks = 0;
   let buffered = '';
+  const heaps = [];
   child.stderr.setEncoding('utf8').on('data', (chunk) => {
     buffered += chunk;
     const lines = buffered.split('\n');
     buffered = lines.pop();
     checks += lines.filter((l) => l.includes('"msg":"check finished"')).length;
+    for (const l of lines) if (l.includes('"msg":"bench heap"')) heaps.push(JSON.parse(l).heapUsed / 1024 / 1024);
   });
+  /** The live heap after a full GC, in MB (needs the bench's GC preload). */
+  const heapAfterGc = async () => {
+    const before = heaps.length;
+    child.kill('SIGUSR2');
+    while (heaps.length === before) await sleep(5);
+    return heaps[heaps.length - 1];
+  };
   const waitChecks = async (n) => {
     const deadline = Date.now() + 60_000;
     while (checks < n) {
@@ -150,7 +159,7 @@ function startWatch(watchEnv, args = []) {
       await sleep(2);
     }
   };
-  return { child, waitChecks, count: () => checks };
+  return { child, waitChecks, heapAfterGc, count: () => checks };
 }
 
 if (process.platform === 'linux') {
@@ -158,9 +167,10 @@ if (process.platform === 'linux') {
   const watchHome = sandbox();
   mkdirSync(join(watchHome.HOME, '.config', 'authwatch'), { recursive: true });
   writeFileSync(join(watchHome.HOME, '.config', 'authwatch', 'config.yaml'), 'schedule: "0 0 1 1 *"\n');
-  const w = startWatch(watchHome);
+  const w = startWatch(watchHome, [], ['--expose-gc', '--import', join(ROOT, 'scripts', 'bench-gc-preload.mjs')]);
   await w.waitChecks(1);
   const rssAt = {};
+  const heapAt = {};
   let busyMs = 0;
   const started = Date.now();
   for (let n = 2; n <= CHECKS; n++) {
@@ -170,6 +180,7 @@ if (process.platform === 'linux') {
       const busy = Date.now();
       await sleep(1000);
       rssAt[`${n}busy`] = rssMb(w.child.pid);
+      heapAt[n] = await w.heapAfterGc();
       rssAt[n] = await settledRss(w.child.pid);
       busyMs += Date.now() - busy;
     }
@@ -180,6 +191,9 @@ if (process.platform === 'linux') {
   idle.kill();
   console.log(
     `  watch     idle RSS after 100 checks ${rssAt[100].toFixed(1)} MB, after ${CHECKS} ${rssAt[CHECKS].toFixed(1)} MB (${((rssAt[CHECKS] / rssAt[100] - 1) * 100).toFixed(1)}%, target within 10%); ${perCheck.toFixed(1)} ms per check`,
+  );
+  console.log(
+    `  leak      live heap after a full GC: ${heapAt[100].toFixed(2)} MB after 100 checks, ${heapAt[CHECKS].toFixed(2)} MB after ${CHECKS} (${((heapAt[CHECKS] / heapAt[100] - 1) * 100).toFixed(1)}%, target within 10%)`,
   );
   console.log(
     `            (1 s after the last check, before V8 shrinks its heap: ${rssAt['100busy'].toFixed(1)} MB and ${rssAt[`${CHECKS}busy`].toFixed(1)} MB)`,
