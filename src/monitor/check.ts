@@ -59,9 +59,14 @@ export async function runCheck(
   const { observations, covered } = await collectObservations({ config, env, log, agents });
   signal?.throwIfAborted();
   const warnings: string[] = [];
+  // What the file holds now, as JSON: a state that would not change it is not written.
+  let onDisk: string | undefined;
   const save = async (state: State) => {
+    const text = JSON.stringify(state);
+    if (text === onDisk) return;
     const warning = await saveState(path, state);
     if (warning && !warnings.includes(warning)) warnings.push(warning);
+    else if (!warning) onDisk = text;
   };
 
   const work = async (): Promise<CheckReport> => {
@@ -69,6 +74,8 @@ export async function runCheck(
     const loaded = await loadState(path, checkedAt);
     const state = loaded.state;
     warnings.push(...loaded.warnings);
+    // Only a state read back whole counts as on disk (a moved-aside or missing file must be written).
+    if (loaded.warnings.length === 0 && loaded.fromDisk) onDisk = JSON.stringify(state);
     const credentials = sortCredentials(
       recallExpiry(observations, state, checkedAt).map((o) => {
         const judged = evaluate(o, config.thresholds, checkedAt);

@@ -103,6 +103,12 @@ export const MAX_STATE_BYTES = 256 * 1024 * 1024;
 
 /** Entries not seen for this long are dropped, so removed profiles do not pile up. */
 const FORGET_AFTER_MS = 30 * 86_400_000;
+/**
+ * `lastSeenAt` only serves FORGET_AFTER_MS, so it moves in steps of a day: a check that sees
+ * what the last one saw then leaves the state as it was, and `runCheck` skips the write (and its
+ * two fsyncs) — most timer runs on a phone.
+ */
+const SEEN_STEP_MS = 86_400_000;
 
 export function emptyState(): State {
   return { version: 1, credentials: {}, alerts: {}, errorStreaks: {}, outbox: [], notificationTotals: {} };
@@ -114,6 +120,8 @@ export function statePath(dir: string): string {
 
 export interface LoadedState {
   state: State;
+  /** True when `state` is what the file holds (not empty state for a missing or moved-aside file). */
+  fromDisk: boolean;
   /** What went wrong with the file, each a sentence for people; the run goes on regardless. */
   warnings: string[];
 }
@@ -129,7 +137,7 @@ export async function loadState(path: string, now: number): Promise<LoadedState>
   try {
     text = await readRegularFile(path, MAX_STATE_BYTES);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState(), warnings: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState(), warnings: [], fromDisk: false };
     return moveAside(path, now, `cannot be read (${readFailure(error)})`);
   }
   let raw: unknown;
@@ -150,17 +158,17 @@ export async function loadState(path: string, now: number): Promise<LoadedState>
     else dropped++;
   }
   if (dropped) warnings.push(`dropped ${dropped} malformed outbox entr${dropped === 1 ? 'y' : 'ies'} from ${path}`);
-  return { state: { ...(result.data as unknown as State), outbox }, warnings };
+  return { state: { ...(result.data as unknown as State), outbox }, warnings, fromDisk: true };
 }
 
 async function moveAside(path: string, now: number, why: string): Promise<LoadedState> {
   const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
   try {
     await rename(path, aside);
-    return { state: emptyState(), warnings: [`state file ${path} ${why}; moved it to ${aside} and started with empty state`] };
+    return { state: emptyState(), warnings: [`state file ${path} ${why}; moved it to ${aside} and started with empty state`], fromDisk: false };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return { state: emptyState(), warnings: [`state file ${path} ${why}, and could not be moved aside (${code}); running with empty state`] };
+    return { state: emptyState(), warnings: [`state file ${path} ${why}, and could not be moved aside (${code}); running with empty state`], fromDisk: false };
   }
 }
 
@@ -211,10 +219,13 @@ export function remember(state: State, credentials: readonly Credential[], now: 
     if (now - memory.lastSeenAt < FORGET_AFTER_MS) next.credentials[id] = memory;
   }
   for (const c of credentials) {
-    const { expiresAt: previousExpiry, ...kept } = next.credentials[c.id] ?? {};
+    const previous: Partial<CredentialMemory> = next.credentials[c.id] ?? {};
+    const { expiresAt: previousExpiry, ...kept } = previous;
     // Keep a remembered expiry only while the credential stays expired without one of its own.
     const expiresAt = c.expiresAt ?? (c.status === 'expired' ? previousExpiry : undefined);
-    next.credentials[c.id] = { ...kept, status: c.status, lastSeenAt: now, ...(expiresAt === undefined ? {} : { expiresAt }) };
+    const seen = kept.lastSeenAt;
+    const lastSeenAt = seen !== undefined && now >= seen && now - seen < SEEN_STEP_MS ? seen : now;
+    next.credentials[c.id] = { ...kept, status: c.status, lastSeenAt, ...(expiresAt === undefined ? {} : { expiresAt }) };
   }
   return next;
 }

@@ -117,6 +117,18 @@ describe('state file', () => {
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 1, credentials: { 'openclaw:main:anthropic:manual': { status: 'warn' } } });
   });
 
+  it('a check that sees what the last one saw does not write the state file again; a change does', async () => {
+    const box = sandbox();
+    fakeOpenclaw(box);
+    await runCli(['check'], box.env);
+    const first = statSync(box.statePath);
+    await new Promise((r) => setTimeout(r, 20));
+    await runCli(['check'], box.env);
+    expect(statSync(box.statePath).mtimeMs).toBe(first.mtimeMs);
+    await runCli(['check'], { ...box.env, AUTHWATCH_NOW: String(FIXTURE_NOW + 86_400_000) });
+    expect(statSync(box.statePath).mtimeMs).not.toBe(first.mtimeMs);
+  });
+
   it('a corrupt state file is moved aside with a warning on stderr, and the check still answers', async () => {
     const box = sandbox();
     fakeOpenclaw(box);

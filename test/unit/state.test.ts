@@ -14,7 +14,7 @@ const cred = (over: Partial<Credential>) => credential({ id: 'a', ...over });
 describe('state file', () => {
   it('missing file: empty state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aw-state-'));
-    expect(await loadState(join(dir, 'state.json'), NOW)).toEqual({ state: emptyState(), warnings: [] });
+    expect(await loadState(join(dir, 'state.json'), NOW)).toEqual({ state: emptyState(), warnings: [], fromDisk: false });
   });
 
   it('saves atomically with mode 0600 and reads back what it wrote, leaving no temp files', async () => {
@@ -25,7 +25,7 @@ describe('state file', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(readdirSync(dir)).toEqual(['state.json']);
-    expect(await loadState(path, NOW)).toEqual({ state, warnings: [] });
+    expect(await loadState(path, NOW)).toEqual({ state, warnings: [], fromDisk: true });
   });
 
   it.each([
@@ -68,8 +68,16 @@ describe('remembered expiry', () => {
     state = remember(state, [cred({ expiresAt: NOW + 10, status: 'critical' })], NOW);
     expect(state.credentials).toEqual({ a: { status: 'critical', lastSeenAt: NOW, expiresAt: NOW + 10 } });
     state = remember(state, [cred({ expiresAt: null, status: 'expired' })], NOW + 20);
-    expect(state.credentials.a).toEqual({ status: 'expired', lastSeenAt: NOW + 20, expiresAt: NOW + 10 });
+    expect(state.credentials.a).toEqual({ status: 'expired', lastSeenAt: NOW, expiresAt: NOW + 10 });
     state = remember(state, [cred({ expiresAt: null, status: 'static' })], NOW + 30);
-    expect(state.credentials.a).toEqual({ status: 'static', lastSeenAt: NOW + 30 });
+    expect(state.credentials.a).toEqual({ status: 'static', lastSeenAt: NOW });
+  });
+
+  it('lastSeenAt moves in steps of a day, so an unchanged check leaves the state exactly as it was', () => {
+    const seen = remember(emptyState(), [cred({ status: 'ok' })], NOW);
+    expect(remember(seen, [cred({ status: 'ok' })], NOW + 86_400_000 - 1)).toEqual(seen);
+    expect(remember(seen, [cred({ status: 'ok' })], NOW + 86_400_000).credentials.a!.lastSeenAt).toBe(NOW + 86_400_000);
+    // A clock set back is not "seen in the future": the new time is taken.
+    expect(remember(seen, [cred({ status: 'ok' })], NOW - 1).credentials.a!.lastSeenAt).toBe(NOW - 1);
   });
 });
