@@ -10,37 +10,23 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Where the systemd defaults assume a global npm install puts things. */
+const SYSTEMD_PATHS = [
+  '--node',
+  '/usr/bin/node',
+  '--authwatch',
+  '/usr/local/lib/node_modules/authwatch/dist/cli.js',
+  '--path',
+  '/usr/local/bin:/usr/bin:/bin',
+  '--home',
+  '/home/user',
+];
+
 /** The fixed inputs of each default; the test uses the same table. */
 export const DEFAULTS = {
   systemd: [
-    [
-      'generate',
-      'systemd',
-      '--node',
-      '/usr/bin/node',
-      '--authwatch',
-      '/usr/local/lib/node_modules/authwatch/dist/cli.js',
-      '--path',
-      '/usr/local/bin:/usr/bin:/bin',
-      '--home',
-      '/home/user',
-      '--schedule',
-      '*/15 * * * *',
-    ],
-    [
-      'generate',
-      'systemd',
-      '--mode',
-      'watch',
-      '--node',
-      '/usr/bin/node',
-      '--authwatch',
-      '/usr/local/lib/node_modules/authwatch/dist/cli.js',
-      '--path',
-      '/usr/local/bin:/usr/bin:/bin',
-      '--home',
-      '/home/user',
-    ],
+    ['generate', 'systemd', ...SYSTEMD_PATHS, '--schedule', '*/15 * * * *'],
+    ['generate', 'systemd', '--mode', 'watch', ...SYSTEMD_PATHS],
   ],
   termux: [
     [

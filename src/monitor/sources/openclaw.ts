@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { durationSchema } from '../../config/duration-schema.js';
@@ -55,7 +55,7 @@ export const openclawSource: Source<OpenclawConfig> = {
     } catch {
       // No agents directory yet.
     }
-    return dirs.filter((dir) => existsSync(dir));
+    return dirs;
   },
   describe: (config) => (config.enabled ? [SOURCE] : []),
 };
