@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { LOG_LEVELS } from '../log-levels.js';
 import { sourcesSchema } from '../monitor/sources/registry.js';
-import { notifierSchema } from '../notifiers/registry.js';
+import { notifierSchema } from '../notifiers/schemas.js';
 import { durationSchema } from './duration-schema.js';
 import { isTimeZone, TIME_ZONE_HINT } from './timezone.js';
 

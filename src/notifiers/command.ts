@@ -1,17 +1,7 @@
-import * as z from 'zod/mini';
-import { durationSchema } from '../config/duration-schema.js';
 import { runForDelivery } from './exec.js';
 import { alertPayload, alertTitle } from './message.js';
 import type { Alert, Notifier } from './types.js';
-
-export const commandSchema = z.strictObject({
-  type: z.literal('command'),
-  name: z.optional(z.string().check(z.minLength(1))),
-  command: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
-  timeout: z.prefault(durationSchema, '30s'),
-});
-
-export type CommandConfig = z.output<typeof commandSchema>;
+import type { CommandConfig } from './schemas.js';
 
 /**
  * Each AUTHWATCH_* value is cut to this many characters: the kernel refuses an environment string

@@ -1,18 +1,7 @@
-import * as z from 'zod/mini';
-import { durationSchema } from '../config/duration-schema.js';
 import { runForDelivery } from './exec.js';
 import { alertBody, alertTitle } from './message.js';
 import type { Alert, Notifier } from './types.js';
-
-export const desktopSchema = z.strictObject({
-  type: z.literal('desktop'),
-  name: z.optional(z.string().check(z.minLength(1))),
-  /** auto: osascript on macOS, notify-send elsewhere. */
-  backend: z._default(z.enum(['auto', 'notify-send', 'osascript']), 'auto'),
-  timeout: z.prefault(durationSchema, '10s'),
-});
-
-export type DesktopConfig = z.output<typeof desktopSchema>;
+import type { DesktopConfig } from './schemas.js';
 
 /** AppleScript string literal: backslashes and double quotes escaped, inside double quotes. */
 export function appleScriptString(text: string): string {

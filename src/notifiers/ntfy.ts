@@ -1,26 +1,10 @@
-import * as z from 'zod/mini';
-import { durationSchema } from '../config/duration-schema.js';
 import type { Status } from '../monitor/types.js';
 import { isPlaintextRemote, safeHost } from '../net/http.js';
 import { postForDelivery } from './http.js';
 import { alertBody, alertTitle } from './message.js';
 import { resolveSecretAt } from './secret.js';
 import type { Alert, Notifier } from './types.js';
-
-export const ntfySchema = z.strictObject({
-  type: z.literal('ntfy'),
-  name: z.optional(z.string().check(z.minLength(1))),
-  server: z._default(z.string().check(z.minLength(1)), 'https://ntfy.sh'),
-  topic: z.string().check(z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'use 1-64 letters, digits, "-" or "_"')),
-  /** Access token (`tk_...`), sent as a Bearer token; `env:`/`file:` allowed. */
-  token: z.optional(z.string().check(z.minLength(1))),
-  /** Opened when the notification is tapped. */
-  click: z.optional(z.string().check(z.minLength(1))),
-  tags: z._default(z.array(z.string()), []),
-  timeout: z.prefault(durationSchema, '10s'),
-});
-
-export type NtfyConfig = z.output<typeof ntfySchema>;
+import type { NtfyConfig } from './schemas.js';
 
 /** ntfy priorities: 1 min … 5 max. */
 const PRIORITY: Partial<Record<Status, number>> = { warn: 3, critical: 4, expired: 5, missing: 5, unusable: 5, error: 4 };

@@ -1,15 +1,11 @@
-import * as z from 'zod/mini';
 import { ConfigError } from '../errors.js';
-import { commandSchema, createCommand } from './command.js';
-import { createDesktop, desktopSchema } from './desktop.js';
-import { createNtfy, ntfySchema } from './ntfy.js';
-import { createTermux, termuxSchema } from './termux.js';
+import { createCommand } from './command.js';
+import { createDesktop } from './desktop.js';
+import { createNtfy } from './ntfy.js';
+import { createTermux } from './termux.js';
+import type { NotifierConfig } from './schemas.js';
 import type { Notifier } from './types.js';
-import { createWebhook, webhookSchema } from './webhook.js';
-
-/** Every channel's config, told apart by `type`. Each schema sits next to its channel's code. */
-export const notifierSchema = z.discriminatedUnion('type', [webhookSchema, ntfySchema, termuxSchema, desktopSchema, commandSchema]);
-export type NotifierConfig = z.output<typeof notifierSchema>;
+import { createWebhook } from './webhook.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,19 +1,8 @@
 import { crypto } from '../lazy-crypto.js';
-import * as z from 'zod/mini';
-import { durationSchema } from '../config/duration-schema.js';
 import { runForDelivery } from './exec.js';
 import { alertBody, alertTitle } from './message.js';
 import type { Alert, Notifier } from './types.js';
-
-export const termuxSchema = z.strictObject({
-  type: z.literal('termux'),
-  name: z.optional(z.string().check(z.minLength(1))),
-  /** Android notification group, so authwatch's notifications bundle together. */
-  group: z._default(z.string().check(z.minLength(1)), 'authwatch'),
-  timeout: z.prefault(durationSchema, '15s'),
-});
-
-export type TermuxConfig = z.output<typeof termuxSchema>;
+import type { TermuxConfig } from './schemas.js';
 
 /** A stable notification id per credential: a new alert replaces the old one instead of stacking. */
 export function termuxId(credentialId: string): string {

@@ -1,26 +1,11 @@
 import { crypto } from '../lazy-crypto.js';
-import * as z from 'zod/mini';
-import { durationSchema } from '../config/duration-schema.js';
 import { VERSION } from '../version.js';
 import { isPlaintextRemote, safeHost } from '../net/http.js';
 import { postForDelivery } from './http.js';
 import { alertBody, alertPayload, alertTitle } from './message.js';
 import { resolveSecretAt, type Secret } from './secret.js';
 import type { Alert, Notifier } from './types.js';
-
-export const webhookSchema = z.strictObject({
-  type: z.literal('webhook'),
-  name: z.optional(z.string().check(z.minLength(1))),
-  /** The URL is treated as a secret: Slack and Discord URLs are credentials. `env:`/`file:` allowed. */
-  url: z.string().check(z.minLength(1)),
-  /** Standard Webhooks signing secret, `whsec_<base64>`; `env:`/`file:` allowed. */
-  secret: z.optional(z.string().check(z.minLength(1))),
-  format: z._default(z.enum(['generic', 'slack', 'discord']), 'generic'),
-  headers: z._default(z.record(z.string(), z.string()), {}),
-  timeout: z.prefault(durationSchema, '10s'),
-});
-
-export type WebhookConfig = z.output<typeof webhookSchema>;
+import type { WebhookConfig } from './schemas.js';
 
 /**
  * POSTs the alert as JSON. `generic` sends the versioned authwatch document, signed per the

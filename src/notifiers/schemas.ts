@@ -1,0 +1,62 @@
+// Every channel's config schema, apart from the channels' code: validating a config (every
+// `check`) then loads none of the senders, HTTP clients or message formatters. A new channel adds
+// its schema here, its file, and one line in registry.ts.
+import * as z from 'zod/mini';
+import { durationSchema } from '../config/duration-schema.js';
+
+export const webhookSchema = z.strictObject({
+  type: z.literal('webhook'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  /** The URL is treated as a secret: Slack and Discord URLs are credentials. `env:`/`file:` allowed. */
+  url: z.string().check(z.minLength(1)),
+  /** Standard Webhooks signing secret, `whsec_<base64>`; `env:`/`file:` allowed. */
+  secret: z.optional(z.string().check(z.minLength(1))),
+  format: z._default(z.enum(['generic', 'slack', 'discord']), 'generic'),
+  headers: z._default(z.record(z.string(), z.string()), {}),
+  timeout: z.prefault(durationSchema, '10s'),
+});
+export type WebhookConfig = z.output<typeof webhookSchema>;
+
+export const ntfySchema = z.strictObject({
+  type: z.literal('ntfy'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  server: z._default(z.string().check(z.minLength(1)), 'https://ntfy.sh'),
+  topic: z.string().check(z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'use 1-64 letters, digits, "-" or "_"')),
+  /** Access token (`tk_...`), sent as a Bearer token; `env:`/`file:` allowed. */
+  token: z.optional(z.string().check(z.minLength(1))),
+  /** Opened when the notification is tapped. */
+  click: z.optional(z.string().check(z.minLength(1))),
+  tags: z._default(z.array(z.string()), []),
+  timeout: z.prefault(durationSchema, '10s'),
+});
+export type NtfyConfig = z.output<typeof ntfySchema>;
+
+export const termuxSchema = z.strictObject({
+  type: z.literal('termux'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  /** Android notification group, so authwatch's notifications bundle together. */
+  group: z._default(z.string().check(z.minLength(1)), 'authwatch'),
+  timeout: z.prefault(durationSchema, '15s'),
+});
+export type TermuxConfig = z.output<typeof termuxSchema>;
+
+export const desktopSchema = z.strictObject({
+  type: z.literal('desktop'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  /** auto: osascript on macOS, notify-send elsewhere. */
+  backend: z._default(z.enum(['auto', 'notify-send', 'osascript']), 'auto'),
+  timeout: z.prefault(durationSchema, '10s'),
+});
+export type DesktopConfig = z.output<typeof desktopSchema>;
+
+export const commandSchema = z.strictObject({
+  type: z.literal('command'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  command: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  timeout: z.prefault(durationSchema, '30s'),
+});
+export type CommandConfig = z.output<typeof commandSchema>;
+
+/** Every channel's config, told apart by `type`. */
+export const notifierSchema = z.discriminatedUnion('type', [webhookSchema, ntfySchema, termuxSchema, desktopSchema, commandSchema]);
+export type NotifierConfig = z.output<typeof notifierSchema>;
