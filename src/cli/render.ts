@@ -31,19 +31,31 @@ export function timeLeft(c: Credential): string {
   return c.remainingMs > 0 ? formatDuration(c.remainingMs) : `expired ${formatDuration(c.remainingMs)} ago`;
 }
 
+/** A route record in a few words: `fallback google/gemini-2.5-pro`, `codex runtime`. */
+function routeName(c: Credential): string | null {
+  if (!c.route) return null;
+  if (c.route.kind === 'runtime') return `${c.route.runtime ?? 'agent'} runtime for ${c.provider ?? 'its models'}`;
+  return `${c.route.role ? `${c.route.role.replace('-', ' ')} ` : ''}${c.route.model ?? c.provider ?? 'model'}`;
+}
+
 /** What the credential is, in a few words: `anthropic:manual (agent work)`. */
 export function describe(c: Credential): string {
-  const what = c.profileId ?? (c.provider ? `${c.provider} (no credential)` : c.source);
+  const what = c.profileId ?? routeName(c) ?? (c.provider ? `${c.provider} (no credential)` : c.source);
   return printable(c.agent ? `${what} (agent ${c.agent})` : what);
+}
+
+/** `expired`, or `expired (unused)` for a credential its holder would not use. */
+function statusLabel(c: Credential): string {
+  return c.inUse === false ? `${c.status} (unused)` : c.status;
 }
 
 /** The table `authwatch status` prints. */
 export function renderTable(report: CheckReport, color: boolean): string {
   const rows = report.credentials.map((c) => [
-    c.status,
+    statusLabel(c),
     printable(c.agent ?? '-'),
     printable(c.provider ?? '-'),
-    printable(c.status === 'error' ? `(${c.source} failed)` : (c.profileId ?? '(none)')),
+    printable(c.status === 'error' ? `(${c.source} failed)` : (c.profileId ?? (c.route ? `(${routeName(c)})` : '(none)'))),
     c.type ?? '-',
     c.expiresAt === null ? '-' : localTime(c.expiresAt),
     c.status === 'error' ? '-' : timeLeft(c),
@@ -74,7 +86,7 @@ export function renderProblems(report: CheckReport, color: boolean): string {
           : c.remainingMs !== null && c.remainingMs > 0
             ? `, expires ${localTime(c.expiresAt)} (in ${formatDuration(c.remainingMs)})`
             : `, expired ${localTime(c.expiresAt)} (${formatDuration(c.remainingMs ?? 0)} ago)`;
-    out.push(`${paint(c.status, c.status, color)}: ${describe(c)}${when}${c.detail ? ` — ${printable(c.detail)}` : ''}`);
+    out.push(`${paint(statusLabel(c), c.status, color)}: ${describe(c)}${when}${c.detail ? ` — ${printable(c.detail)}` : ''}`);
     if (c.remedyText) for (const step of printableLines(c.remedyText).split('\n')) out.push(`  ${step}`);
   }
   return out.length ? `${out.join('\n')}\n` : '';
@@ -86,13 +98,17 @@ export function renderSummary(report: CheckReport): string {
   const failed = report.errors.length;
   const sources = failed ? `${failed} source${failed === 1 ? '' : 's'} failed` : '';
   const counts = new Map<Status, number>();
-  for (const c of report.credentials) if (c.status !== 'error') counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
+  let unused = 0;
+  for (const c of report.credentials) {
+    if (c.inUse === false) unused++;
+    else if (c.status !== 'error') counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
+  }
   const n = report.credentials.length - failed;
   if (n === 0 && failed === 0) {
     return 'No credentials found: OpenClaw reports no auth profiles and no provider in use, and there is no Claude Code login. Set one up with: openclaw models auth login --provider <id>\n';
   }
   if (n === 0) return `Could not determine the status: ${sources} (exit ${exit}).\n`;
-  const parts = [...counts].map(([status, k]) => `${k} ${status}`).join(', ');
+  const parts = [...[...counts].map(([status, k]) => `${k} ${status}`), ...(unused ? [`${unused} unused`] : [])].join(', ');
   return `${n} credential${n === 1 ? '' : 's'}: ${parts}${sources ? `; ${sources}` : ''} (worst: ${worstStatus(report.credentials)}, exit ${exit})\n`;
 }
 

@@ -33,6 +33,11 @@ export const configSchema = z
       }),
       {},
     ),
+    /**
+     * Credentials OpenClaw would not use (a stale profile): false sends one low-priority notice
+     * each; true alerts on them like on the rest. The exit code ignores them either way.
+     */
+    alertOnUnused: z._default(z.boolean(), false),
     /** A source must fail this many checks in a row before it alerts, so one slow run pages nobody. */
     sourceErrorsAfter: z._default(z.number().check(z.int(), z.minimum(1)), 3),
     quietHours: z.optional(

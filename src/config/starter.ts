@@ -44,6 +44,10 @@ remind:
 # A source (e.g. openclaw) must fail this many checks in a row before it alerts.
 sourceErrorsAfter: 3
 
+# OpenClaw profiles that no configured model uses (or the auth order leaves out) keep their true
+# status but never fail the run; false: one low-priority notice each, true: alert on them too.
+alertOnUnused: false
+
 # Hold back warn-level alerts (and their "resolved") at night; critical and worse still go out.
 # quietHours:
 #   from: "22:00"

@@ -20,6 +20,11 @@ function profileOf(c: Credential): string {
   return c.profileId ?? c.id;
 }
 
+/** `in_use` label: "false" for a credential its holder would not use, so rules can leave it out. */
+function inUse(c: Credential): string {
+  return c.inUse === false ? 'false' : 'true';
+}
+
 /**
  * Renders the Prometheus text exposition format (version 0.0.4). Metric names are a contract
  * that alerting rules depend on: add, never rename.
@@ -41,7 +46,7 @@ export function renderMetrics(input: MetricsInput): string {
       .filter((c) => c.expiresAt !== null && c.status !== 'error')
       .map(
         (c) =>
-          `authwatch_credential_expiry_timestamp_seconds${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), type: c.type ?? '' })} ${seconds(c.expiresAt!)}`,
+          `authwatch_credential_expiry_timestamp_seconds${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), type: c.type ?? '', in_use: inUse(c) })} ${seconds(c.expiresAt!)}`,
       ),
   );
   family(
@@ -51,7 +56,7 @@ export function renderMetrics(input: MetricsInput): string {
     input.credentials.flatMap((c) =>
       STATUSES.map(
         (status) =>
-          `authwatch_credential_status${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), status })} ${c.status === status ? 1 : 0}`,
+          `authwatch_credential_status${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), in_use: inUse(c), status })} ${c.status === status ? 1 : 0}`,
       ),
     ),
   );

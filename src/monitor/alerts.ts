@@ -22,6 +22,8 @@ export interface AlertMemory {
 export interface LifecyclePolicy {
   remind: { warn: number; critical: number; expired: number };
   sourceErrorsAfter: number;
+  /** Alert on credentials not in use as on the rest; otherwise one low-priority notice each. */
+  alertOnUnused: boolean;
 }
 
 /** How bad a status is for alerting: ok/static < warn < critical (and failing sources) < the rest. */
@@ -37,6 +39,7 @@ export type Reason =
   | 'unchanged'
   | 'healthy'
   | 'source failing, below threshold'
+  | 'unused, notice sent'
   | 'quiet hours';
 
 export interface Decision {
@@ -91,6 +94,9 @@ export function decide(
   }
   const scope = scopeOf(credential);
   const who = describeCredential(credential);
+  // Not in use: it cannot break anything. One notice (with how to remove it), then quiet until it
+  // recovers, vanishes or is used again.
+  if (credential.inUse === false && !policy.alertOnUnused && previous) return { event: null, reason: 'unused, notice sent', next: previous };
   if (!previous) {
     const streamId = `${credential.id}@${now}`;
     return result('firing', 'first notification', { status, severity: status, streamId, seq: 1, lastSentAt: now, scope, credential: who });

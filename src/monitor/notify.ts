@@ -33,7 +33,7 @@ export function planAlerts(
   now: number,
   log: Logger,
 ): { alerts: Alert[]; memory: Record<string, AlertMemory>; errorStreaks: Record<string, number> } {
-  const policy: LifecyclePolicy = { remind: config.remind, sourceErrorsAfter: config.sourceErrorsAfter };
+  const policy: LifecyclePolicy = { remind: config.remind, sourceErrorsAfter: config.sourceErrorsAfter, alertOnUnused: config.alertOnUnused };
   const quiet = inQuietHours(config.quietHours, now);
   const host = hostname();
   const memory: Record<string, AlertMemory> = { ...state.alerts };
@@ -60,6 +60,7 @@ export function planAlerts(
       remainingMs: credential?.remainingMs ?? null,
       detail: credential ? credential.detail : VANISHED,
       remedy: decision.event === 'resolved' ? null : (credential?.remedyText ?? null),
+      ...(credential?.inUse === false ? { inUse: false } : {}),
       host,
       checkedAt: now,
     });

@@ -31,31 +31,34 @@ const SEVERITY: Record<Status, number> = {
   expired: 6,
 };
 
-/** The worst status in the report; `ok` when there is nothing to watch. */
+/** The worst status among the credentials in use; `ok` when there is nothing to watch. */
 export function worstStatus(credentials: readonly Credential[]): Status {
   let worst: Status = 'ok';
-  for (const c of credentials) if (SEVERITY[c.status] > SEVERITY[worst]) worst = c.status;
+  for (const c of credentials) if (c.inUse !== false && SEVERITY[c.status] > SEVERITY[worst]) worst = c.status;
   return worst;
 }
 
 /**
  * 1 when something is known to be broken, else 3 when a source could not be read (what it would
- * have said may be worse than a warning), else 2 for warn/critical, else 0.
+ * have said may be worse than a warning), else 2 for warn/critical, else 0. Credentials not in
+ * use do not count, as in `openclaw models status --check`.
  */
 export function exitCodeFor(credentials: readonly Credential[]): ExitCodeValue {
-  const has = (...statuses: Status[]) => credentials.some((c) => statuses.includes(c.status));
+  const has = (...statuses: Status[]) => credentials.some((c) => c.inUse !== false && statuses.includes(c.status));
   if (has('expired', 'missing', 'unusable')) return ExitCode.Problem;
   if (has('error')) return ExitCode.Unknown;
   if (has('warn', 'critical')) return ExitCode.Expiring;
   return ExitCode.Ok;
 }
 
-/** Sorts worst first, then by agent, provider and profile, so output is stable. */
+/** Sorts credentials in use first, worst first, then by agent, provider and profile, so output is stable. */
 export function sortCredentials(credentials: Credential[]): Credential[] {
   // Keys built once and compared by code unit: localeCompare per comparison took seconds at
   // 100,000 records, and an Intl.Collator costs ~4 MB of ICU data on every run.
   const keyed = credentials.map((c) => ({ c, key: `${c.agent ?? ''}\u0000${c.provider ?? ''}\u0000${c.profileId ?? ''}\u0000${c.id}` }));
-  keyed.sort((a, b) => SEVERITY[b.c.status] - SEVERITY[a.c.status] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Unused credentials last: they cannot break anything.
+  const unused = (c: Credential) => (c.inUse === false ? 1 : 0);
+  keyed.sort((a, b) => unused(a.c) - unused(b.c) || SEVERITY[b.c.status] - SEVERITY[a.c.status] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((k) => k.c);
 }
 
@@ -74,6 +77,7 @@ export function toJson(report: CheckReport) {
       profileId: c.profileId,
       type: c.type,
       status: c.status,
+      inUse: c.inUse !== false,
       expiresAt: c.expiresAt === null ? null : new Date(c.expiresAt).toISOString(),
       remainingMs: c.remainingMs,
       detail: c.detail,

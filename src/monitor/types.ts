@@ -31,6 +31,27 @@ export interface Observation {
   failure?: 'not-found' | 'timeout' | 'failed';
   /** A remedy the source supplies itself (command sources), used instead of the built-in ones. */
   remedy?: string | null;
+  /**
+   * false: a credential its holder would not use (an OpenClaw profile of a provider no configured
+   * model uses, or left out by the auth order). It keeps its true status, but neither decides the
+   * exit code nor alerts beyond one low-priority notice. Absent means in use.
+   */
+  inUse?: boolean;
+  /** A configured model OpenClaw cannot serve (a route record, not a profile), to pick the remedy. */
+  route?: ModelRoute;
+}
+
+/** Why a configured model cannot be served, as OpenClaw's `models status` reports it. */
+export interface ModelRoute {
+  /** `incompatible` model, auth readiness `indeterminate`, or its agent `runtime` unavailable. */
+  kind: 'incompatible' | 'indeterminate' | 'runtime';
+  /** `provider/model`, when OpenClaw names it. */
+  model: string | null;
+  /** What the model is configured as (the remedy differs): default, fallback, image, image fallback, utility. */
+  role: 'default' | 'fallback' | 'image' | 'image-fallback' | 'utility' | null;
+  /** For `runtime`: the runtime (e.g. `codex`) and the plugins that could provide it. */
+  runtime?: string;
+  plugins?: string[];
 }
 
 /** An observation after evaluation: what `check --json` prints, one per credential. */

@@ -14,7 +14,7 @@ export function desktopArgv(alert: Alert, backend: 'notify-send' | 'osascript'):
   if (backend === 'osascript') {
     return ['osascript', '-e', `display notification ${appleScriptString(body)} with title ${appleScriptString(title)}`];
   }
-  const urgency = alert.event === 'resolved' || alert.status === 'warn' ? 'normal' : 'critical';
+  const urgency = alert.inUse === false ? 'low' : alert.event === 'resolved' || alert.status === 'warn' ? 'normal' : 'critical';
   return ['notify-send', '--app-name=authwatch', `--urgency=${urgency}`, title, body];
 }
 

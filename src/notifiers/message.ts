@@ -14,7 +14,7 @@ function subject(alert: Alert): string {
 
 /** A one-line title, free of control characters (names come from outside). */
 export function alertTitle(alert: Alert): string {
-  const prefix = alert.test ? '[TEST] ' : alert.event === 'reminder' ? 'Reminder: ' : '';
+  const prefix = `${alert.test ? '[TEST] ' : alert.event === 'reminder' ? 'Reminder: ' : ''}${alert.inUse === false ? 'Unused: ' : ''}`;
   if (alert.event === 'resolved') {
     return `${prefix}[RESOLVED] ${subject(alert)} ${alert.detail === VANISHED ? 'is no longer reported (replaced or removed)' : `is ${alert.status} again`}`;
   }
@@ -62,6 +62,7 @@ export function alertPayload(alert: Alert) {
     status: alert.status,
     severity: alert.severity,
     test: alert.test === true,
+    inUse: alert.inUse !== false,
     title: alertTitle(alert),
     credential: alert.credential,
     expiresAt: alert.expiresAt === null ? null : new Date(alert.expiresAt).toISOString(),

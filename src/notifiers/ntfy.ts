@@ -18,7 +18,7 @@ const TAGS: Partial<Record<Status, string>> = {
 };
 
 export function ntfyPriority(alert: Alert): number {
-  return alert.event === 'resolved' ? 2 : (PRIORITY[alert.status] ?? 3);
+  return alert.event === 'resolved' || alert.inUse === false ? 2 : (PRIORITY[alert.status] ?? 3);
 }
 
 /**

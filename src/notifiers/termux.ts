@@ -23,7 +23,7 @@ export function termuxArgv(alert: Alert, config: TermuxConfig): string[] {
     '--content',
     alertBody(alert),
     '--priority',
-    severe ? 'high' : 'default',
+    alert.inUse === false ? 'low' : severe ? 'high' : 'default',
     '--group',
     config.group,
     // Buttons run their action in the background, without a terminal: the interactive fixes

@@ -47,6 +47,8 @@ export interface Alert {
   checkedAt: number;
   /** True for `authwatch notify test`. */
   test?: boolean;
+  /** false: a notice about a credential its holder does not use; channels send it at low priority. */
+  inUse?: boolean;
 }
 
 /** Delivered, or failed; `retryable` says whether trying again later could help (5xx, timeouts). */

@@ -100,8 +100,9 @@ describe('status output', () => {
     delete box.env.NO_COLOR;
     box.env.FORCE_COLOR = '1';
     const coloured = await runCli(['status'], box.env);
-    expect(coloured.stdout).toContain('\u001b[1;31mexpired\u001b[0m');
-    expect(coloured.stdout).toContain('\u001b[36mstatic \u001b[0m');
+    expect(coloured.stdout).toContain('\u001b[1;31mexpired        \u001b[0m');
+    // The API key's provider is not used by any configured model: shown, marked, never the exit code.
+    expect(coloured.stdout).toContain('\u001b[36mstatic (unused)\u001b[0m');
     expect(coloured.stdout.replace(/\u001b\[[\d;]*m/g, '')).toBe(plain.stdout);
   });
 });

@@ -176,10 +176,10 @@ describe('authwatch watch', () => {
     const text = await response.text();
     expect(execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })).toBe('');
     expect(text).toMatch(
-      /^authwatch_credential_expiry_timestamp_seconds\{agent="main",provider="anthropic",profile="anthropic:manual",type="token"\} \d+\.?\d*$/m,
+      /^authwatch_credential_expiry_timestamp_seconds\{agent="main",provider="anthropic",profile="anthropic:manual",type="token",in_use="true"\} \d+\.?\d*$/m,
     );
-    expect(text).toContain('authwatch_credential_status{agent="main",provider="anthropic",profile="anthropic:manual",status="warn"} 1\n');
-    expect(text).toContain('authwatch_credential_status{agent="main",provider="anthropic",profile="anthropic:manual",status="ok"} 0\n');
+    expect(text).toContain('authwatch_credential_status{agent="main",provider="anthropic",profile="anthropic:manual",in_use="true",status="warn"} 1\n');
+    expect(text).toContain('authwatch_credential_status{agent="main",provider="anthropic",profile="anthropic:manual",in_use="true",status="ok"} 0\n');
     expect(text).toContain('authwatch_check_success 1\n');
     expect(text).toMatch(/^authwatch_check_duration_seconds \d/m);
     expect(text).toMatch(/^authwatch_last_check_timestamp_seconds \d/m);

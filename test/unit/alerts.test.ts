@@ -7,7 +7,7 @@ import { credential } from '../helpers/records.js';
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 10, 25, 12);
-const policy: LifecyclePolicy = { remind: { warn: 12 * H, critical: 2 * H, expired: H }, sourceErrorsAfter: 3 };
+const policy: LifecyclePolicy = { remind: { warn: 12 * H, critical: 2 * H, expired: H }, sourceErrorsAfter: 3, alertOnUnused: false };
 
 function memory(over: Partial<AlertMemory> = {}): AlertMemory {
   const who = {
@@ -21,6 +21,30 @@ function memory(over: Partial<AlertMemory> = {}): AlertMemory {
   return { status: 'warn', severity: 'warn', streamId: 's@1', seq: 1, lastSentAt: NOW - H, scope: 'openclaw:main', credential: who, ...over };
 }
 const now = (status: Status, errorStreak = 0) => ({ credential: credential({ status }), errorStreak });
+
+describe('decide: credentials not in use', () => {
+  const unused = (status: Status) => ({ credential: credential({ status, inUse: false }), errorStreak: 0 });
+
+  it('one notice, then nothing: no reminder, no escalation, while it stays unused', () => {
+    const first = decide(undefined, unused('warn'), policy, NOW, false);
+    expect(first).toMatchObject({ event: 'firing', reason: 'first notification' });
+    expect(decide(first.next, unused('warn'), policy, NOW + 24 * H, false)).toEqual({ event: null, reason: 'unused, notice sent', next: first.next });
+    expect(decide(first.next, unused('expired'), policy, NOW + 48 * H, false)).toEqual({ event: null, reason: 'unused, notice sent', next: first.next });
+  });
+
+  it('its stream resolves when it recovers or vanishes', () => {
+    const first = decide(undefined, unused('expired'), policy, NOW, false);
+    expect(decide(first.next, unused('ok'), policy, NOW + H, false)).toMatchObject({ event: 'resolved', reason: 'recovered' });
+    expect(decide(first.next, { gone: true }, policy, NOW + H, false)).toMatchObject({ event: 'resolved', reason: 'no longer reported' });
+  });
+
+  it('alertOnUnused: true alerts on it like on the rest (reminders, escalation)', () => {
+    const loud = { ...policy, alertOnUnused: true };
+    const first = decide(undefined, unused('warn'), loud, NOW, false);
+    expect(decide(first.next, unused('expired'), loud, NOW + H, false)).toMatchObject({ event: 'firing', reason: 'got worse' });
+    expect(decide(first.next, unused('warn'), loud, NOW + 13 * H, false)).toMatchObject({ event: 'reminder' });
+  });
+});
 
 describe('decide', () => {
   it('first bad status fires and opens a stream', () => {

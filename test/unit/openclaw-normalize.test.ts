@@ -18,10 +18,84 @@ function pick<T extends object>(items: T[], keys: Array<keyof T>) {
 }
 
 describe('normalizeModelsStatus (real OpenClaw output)', () => {
-  it("a fresh install: the default model's provider has no credential → one missing record (runtime route folded in)", () => {
+  it("a fresh install: the default model's provider has no credential, and its Codex runtime cannot start → two records", () => {
     const out = normalizeModelsStatus(fixture('status-missing-default.json'), main);
     expect(pick(out, ['id', 'provider', 'profileId', 'type', 'condition'])).toEqual([
       { id: 'openclaw:main:provider:openai', provider: 'openai', profileId: null, type: null, condition: 'missing' },
+      { id: 'openclaw:main:runtime:openai:codex', provider: 'openai', profileId: null, type: null, condition: 'unusable' },
+    ]);
+    expect(out[1]).toMatchObject({
+      detail: 'the codex runtime for openai models is unavailable: No enabled plugin owns agent harness "codex".',
+      route: { kind: 'runtime', runtime: 'codex', plugins: [] },
+    });
+  });
+
+  it('an API key, but the Codex runtime for its models cannot start → one runtime record (the indeterminate route folded in)', () => {
+    const out = normalizeModelsStatus(fixture('status-runtime-unavailable.json'), main);
+    expect(pick(out, ['id', 'condition', 'inUse'])).toEqual([
+      { id: 'openclaw:main:openai:manual', condition: 'valid', inUse: true },
+      { id: 'openclaw:main:runtime:openai:codex', condition: 'unusable', inUse: undefined },
+    ]);
+  });
+
+  it('a fallback model whose provider has no credential → a missing route record naming the fallback', () => {
+    const out = normalizeModelsStatus(fixture('status-fallback-no-credential.json'), main);
+    expect(pick(out, ['id', 'provider', 'condition', 'route'])).toEqual([
+      { id: 'openclaw:main:anthropic:manual', provider: 'anthropic', condition: 'valid', route: undefined },
+      {
+        id: 'openclaw:main:route:google/gemini-2.5-pro',
+        provider: 'google',
+        condition: 'missing',
+        route: { kind: 'indeterminate', model: 'google/gemini-2.5-pro', role: 'fallback' },
+      },
+    ]);
+    expect(out[1]!.detail).toBe(
+      'fallback model google/gemini-2.5-pro: no credential for google (OpenClaw: Auth readiness could not be confirmed for google/gemini-2.5-pro.)',
+    );
+  });
+
+  it('an expired profile the auth order leaves out is not in use; the effective one is', () => {
+    const out = normalizeModelsStatus(fixture('status-stale-profile.json'), main);
+    expect(pick(out, ['id', 'condition', 'inUse'])).toEqual([
+      { id: 'openclaw:main:anthropic:manual', condition: 'valid', inUse: true },
+      { id: 'openclaw:main:anthropic:old', condition: 'expired', inUse: false },
+    ]);
+  });
+
+  it('a profile of a provider no configured model uses is not in use', () => {
+    const out = normalizeModelsStatus(fixture('status-expired-and-api-key.json'), main);
+    expect(pick(out, ['id', 'inUse'])).toEqual([
+      { id: 'openclaw:main:anthropic:manual', inUse: true },
+      { id: 'openclaw:main:openai:manual', inUse: false },
+    ]);
+  });
+
+  it('without the models OpenClaw uses (older releases), or with one it cannot place, every profile counts as in use', () => {
+    const status = fixture('status-stale-profile.json');
+    const older = { ...status, defaultModel: undefined, resolvedDefault: undefined };
+    expect(normalizeModelsStatus(older, main).map((o) => o.inUse)).toEqual([true, true]);
+    const unplaced = { ...status, fallbacks: ['some-alias-we-do-not-know'] };
+    expect(normalizeModelsStatus(unplaced, main).map((o) => o.inUse)).toEqual([true, true]);
+    const aliased = { ...status, fallbacks: ['gem'], aliases: { gem: 'google/gemini-2.5-pro' } };
+    expect(normalizeModelsStatus(aliased, main).map((o) => o.inUse)).toEqual([true, false]);
+  });
+
+  it('an incompatible model is unusable; route ids are stable and one per model', () => {
+    const status = fixture('status-stale-profile.json');
+    const issue = {
+      kind: 'incompatible',
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      message: 'The Codex runtime does not support provider anthropic.',
+    };
+    const withIssue = { ...status, auth: { ...status.auth, modelRouteIssues: [issue, issue, { kind: 'missing-auth', provider: 'anthropic', model: 'x' }] } };
+    const routes = normalizeModelsStatus(withIssue, main).filter((o) => o.route);
+    expect(pick(routes, ['id', 'condition', 'route'])).toEqual([
+      {
+        id: 'openclaw:main:route:anthropic/claude-sonnet-4-5',
+        condition: 'unusable',
+        route: { kind: 'incompatible', model: 'anthropic/claude-sonnet-4-5', role: 'default' },
+      },
     ]);
   });
 

@@ -27,6 +27,52 @@ describe('remedyFor', () => {
     );
   });
 
+  it('a profile OpenClaw does not use: remove it (or put it in the auth order), then verify', () => {
+    expect(remedyFor(credential({ status: 'expired', inUse: false, profileId: 'anthropic:old', agent: 'work', agentIsDefault: false }), env)).toBe(
+      [
+        'OpenClaw does not use this profile (no configured model uses anthropic, or the auth order leaves it out).',
+        'Remove it: openclaw models auth logout anthropic:old --agent work',
+        'Or, if it should be used: openclaw models auth order set --provider anthropic --agent work anthropic:old',
+        'Verify: openclaw models status --agent work',
+      ].join('\n'),
+    );
+  });
+
+  it('a fallback model without a credential: add one, or drop the fallback', () => {
+    const route = { kind: 'indeterminate' as const, model: 'google/gemini-2.5-pro', role: 'fallback' as const };
+    expect(remedyFor(credential({ status: 'missing', provider: 'google', profileId: null, type: null, route }), env)).toBe(
+      [
+        'Add a credential for google: openclaw models auth login --provider google',
+        'Or put its API key in ~/.openclaw/.env (GEMINI_API_KEY=...) and restart the gateway: openclaw gateway restart',
+        'Or drop the fallback: openclaw models fallbacks remove google/gemini-2.5-pro',
+        'Verify: openclaw models status',
+      ].join('\n'),
+    );
+  });
+
+  it("an unavailable Codex runtime: the plugin commands from OpenClaw's docs", () => {
+    const route = { kind: 'runtime' as const, model: null, role: null, runtime: 'codex', plugins: [] };
+    expect(remedyFor(credential({ status: 'unusable', provider: 'openai', profileId: null, type: null, route }), env)).toBe(
+      [
+        'Install the Codex plugin on the gateway host: openclaw plugins install @openclaw/codex',
+        'Enable it: openclaw plugins enable codex, then restart the gateway: openclaw gateway restart',
+        'Or use a model that needs no codex runtime: openclaw models set <provider/model>',
+        'Verify: openclaw models status',
+      ].join('\n'),
+    );
+  });
+
+  it('an incompatible default model: choose another', () => {
+    const route = { kind: 'incompatible' as const, model: 'anthropic/claude-x', role: 'default' as const };
+    expect(remedyFor(credential({ status: 'unusable', route }), env)).toBe(
+      [
+        'OpenClaw cannot serve anthropic/claude-x on its configured route: pick another model.',
+        'Or choose another model: openclaw models set <provider/model>',
+        'Verify: openclaw models status',
+      ].join('\n'),
+    );
+  });
+
   it('adds --agent for a non-default agent, on every command', () => {
     const text = remedyFor(credential({ agent: 'work', agentIsDefault: false, status: 'expired' }), env)!;
     const commands = text.split('\n').filter((l) => l.includes('openclaw '));

@@ -56,6 +56,7 @@ describe('toJson', () => {
           profileId: 'p',
           type: 'token',
           status: 'warn',
+          inUse: true,
           expiresAt: '2026-11-26T00:00:00.000Z',
           remainingMs: 43_200_000,
           detail: null,

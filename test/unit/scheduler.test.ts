@@ -103,7 +103,7 @@ describe('metrics', () => {
       notificationTotals: { ops: { delivered: 3, failed: 1 } },
     });
     expect(text).toContain(
-      'authwatch_credential_expiry_timestamp_seconds{agent="a\\"b\\\\c\\nd",provider="anthropic",profile="anthropic:manual",type="token"} 1800000000.5\n',
+      'authwatch_credential_expiry_timestamp_seconds{agent="a\\"b\\\\c\\nd",provider="anthropic",profile="anthropic:manual",type="token",in_use="true"} 1800000000.5\n',
     );
     expect(text.match(/^authwatch_credential_status\{/gm)).toHaveLength(8);
     expect(text).toContain('authwatch_check_duration_seconds 1.234\n');

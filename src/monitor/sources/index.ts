@@ -36,5 +36,15 @@ export function scrubObservation(o: Observation): Observation {
     detail: prose(o.detail),
     ...(o.remedy === undefined ? {} : { remedy: prose(o.remedy) }),
     ...(o.unusable === undefined ? {} : { unusable: { ...o.unusable, kind: scrubSecrets(o.unusable.kind), reason: prose(o.unusable.reason) } }),
+    ...(o.route === undefined
+      ? {}
+      : {
+          route: {
+            ...o.route,
+            model: identifier(o.route.model),
+            ...(o.route.runtime === undefined ? {} : { runtime: scrubIdentifier(o.route.runtime) }),
+            ...(o.route.plugins === undefined ? {} : { plugins: o.route.plugins.map(scrubIdentifier) }),
+          },
+        }),
   };
 }

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openclawStateDir } from '../../config/paths.js';
 import { shWord } from '../../shell.js';
-import type { Credential } from '../types.js';
+import type { Credential, ModelRoute } from '../types.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -28,6 +28,16 @@ export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: 
   const envFile = displayPath(join(openclawStateDir(env), '.env'), env);
 
   if (credential.status === 'error') return errorRemedy(credential, agent);
+  if (credential.inUse === false && credential.profileId) {
+    // OpenClaw would not use it: fixing it is pointless, removing it ends the notices.
+    return [
+      `OpenClaw does not use this profile (no configured model uses ${provider}, or the auth order leaves it out).`,
+      `Remove it: openclaw models auth logout ${shWord(credential.profileId)}${agent}`,
+      `Or, if it should be used: openclaw models auth order set --provider ${provider}${agent} ${shWord(credential.profileId)}`,
+      verify,
+    ].join('\n');
+  }
+  if (credential.route) return routeRemedy(credential, credential.route, agent, provider, verify, envFile);
 
   const steps: string[] = [];
   if (credential.status === 'unusable' && credential.unusable?.kind === 'cooldown') {
@@ -67,6 +77,48 @@ export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: 
   }
   steps.push(verify);
   return steps.join('\n');
+}
+
+/** A configured model OpenClaw cannot serve: give it what it lacks, or stop configuring it. */
+function routeRemedy(credential: Omit<Credential, 'remedyText'>, route: ModelRoute, agent: string, provider: string, verify: string, envFile: string): string {
+  const steps: string[] = [];
+  const model = route.model ? shWord(route.model) : '<model>';
+  if (route.kind === 'runtime') {
+    // OpenClaw's Codex harness docs: install the official plugin, then enable it.
+    const plugin = route.plugins?.[0] ?? route.runtime ?? '<plugin>';
+    if (route.runtime === 'codex' && !route.plugins?.length)
+      steps.push('Install the Codex plugin on the gateway host: openclaw plugins install @openclaw/codex');
+    steps.push(`Enable it: openclaw plugins enable ${shWord(plugin)}, then restart the gateway: openclaw gateway restart`);
+    steps.push(`Or use a model that needs no ${route.runtime ?? 'such'} runtime: openclaw models set <provider/model>`);
+  } else if (credential.status === 'missing') {
+    steps.push(
+      `Add a credential for ${provider}: openclaw models auth login --provider ${provider}${agent}`,
+      `Or put its API key in ${envFile} (${apiKeyVar(credential.provider)}=...) and restart the gateway: openclaw gateway restart`,
+    );
+  } else if (route.kind === 'incompatible') {
+    steps.push(`OpenClaw cannot serve ${model} on its configured route: pick another model.`);
+  } else {
+    steps.push(`Check the ${provider} credential OpenClaw would use: openclaw models auth list --provider ${provider}${agent}`);
+  }
+  if (route.kind !== 'runtime') steps.push(dropModel(route, model));
+  steps.push(verify);
+  return steps.join('\n');
+}
+
+/** How to stop configuring a model, by what it is configured as. */
+function dropModel(route: ModelRoute, model: string): string {
+  switch (route.role) {
+    case 'fallback':
+      return `Or drop the fallback: openclaw models fallbacks remove ${model}`;
+    case 'image-fallback':
+      return `Or drop the image fallback: openclaw models image-fallbacks remove ${model}`;
+    case 'image':
+      return 'Or choose another image model: openclaw models set-image <provider/model>';
+    case 'utility':
+      return 'Or choose another utility model: openclaw config set agents.defaults.utilityModel <provider/model>';
+    default:
+      return 'Or choose another model: openclaw models set <provider/model>';
+  }
 }
 
 function errorRemedy(credential: Omit<Credential, 'remedyText'>, agent: string): string {

@@ -27,17 +27,49 @@ export const unusableProfileSchema = z.looseObject({
 
 export const runtimeAuthRouteSchema = z.looseObject({
   provider: name(),
+  /** The agent runtime that serves the provider's models, e.g. `codex`. */
+  runtime: z.optional(z.string()),
+  /** `usable`, `missing`, `indeterminate`, or `unavailable` (the runtime's plugin cannot run). */
+  status: z.optional(z.string()),
   authStatus: z.optional(z.string()),
+  runtimeDetail: z.optional(z.string()),
+  runtimePluginIds: z.optional(z.array(z.string())),
 });
+
+/** A configured model OpenClaw cannot route: `incompatible`, `indeterminate` or `missing-auth`. */
+export const modelRouteIssueSchema = z.looseObject({
+  kind: name(),
+  provider: name(),
+  model: z.optional(z.string()),
+  message: z.optional(z.string()),
+});
+
+/** The per-provider roll-up: which profiles survive the configured auth order. */
+export const oauthProviderSchema = z.looseObject({
+  provider: name(),
+  effectiveProfiles: z.optional(z.array(z.looseObject({ profileId: name() }))),
+});
+
+const modelRef = z.optional(z.nullable(z.string()));
 
 export const modelsStatusSchema = z.looseObject({
   agentId: z.optional(z.string()),
+  /** The models OpenClaw uses (`provider/model`, or an alias): what puts a provider in use. */
+  defaultModel: modelRef,
+  resolvedDefault: modelRef,
+  fallbacks: z.optional(z.array(z.string())),
+  imageModel: modelRef,
+  imageFallbacks: z.optional(z.array(z.string())),
+  utilityModel: z.optional(z.nullable(z.looseObject({ ref: modelRef }))),
+  aliases: z.optional(z.record(z.string(), z.unknown())),
   auth: z.looseObject({
     missingProvidersInUse: z._default(z.array(z.string()), []),
     unusableProfiles: z._default(z.array(unusableProfileSchema), []),
     runtimeAuthRoutes: z._default(z.array(runtimeAuthRouteSchema), []),
+    modelRouteIssues: z._default(z.array(modelRouteIssueSchema), []),
     oauth: z.looseObject({
       profiles: z.array(profileSchema),
+      providers: z.optional(z.array(oauthProviderSchema)),
     }),
   }),
 });

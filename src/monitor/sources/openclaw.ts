@@ -5,7 +5,7 @@ import { durationSchema } from '../../config/duration-schema.js';
 import { openclawStateDir } from '../../config/paths.js';
 import type { Logger } from '../../log.js';
 import { quoteForeign, scrubIdentifier } from '../../redact.js';
-import type { Observation, SourceResult } from '../types.js';
+import type { ModelRoute, Observation, SourceResult } from '../types.js';
 import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './openclaw-schema.js';
 import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
@@ -178,7 +178,42 @@ const UNUSABLE_REASONS: Record<string, string> = {
   malformed_api_key: 'the API key is malformed',
 };
 
-/** Turns one agent's status JSON into observations: one per profile, plus provider-level gaps. */
+type ModelRole = NonNullable<ModelRoute['role']>;
+
+/**
+ * Which providers OpenClaw would use for this agent, and what each configured model is for: the
+ * default model, the fallbacks, the image model and its fallbacks, and the utility model, as
+ * OpenClaw's own check counts them. null when the output does not say (older releases) or names a
+ * model we cannot place: then every profile counts as in use, so nothing is silenced on a guess.
+ */
+export function modelsInUse(status: ModelsStatus): { providers: Set<string>; roles: Map<string, ModelRole> } | null {
+  const configured: Array<[string | null | undefined, ModelRole]> = [
+    [status.resolvedDefault ?? status.defaultModel, 'default'],
+    ...(status.fallbacks ?? []).map((ref): [string, ModelRole] => [ref, 'fallback']),
+    [status.imageModel, 'image'],
+    ...(status.imageFallbacks ?? []).map((ref): [string, ModelRole] => [ref, 'image-fallback']),
+    [status.utilityModel?.ref, 'utility'],
+  ];
+  if (!configured[0]![0]) return null;
+  const providers = new Set<string>();
+  const roles = new Map<string, ModelRole>();
+  for (const [ref, role] of configured) {
+    if (!ref) continue;
+    const alias = status.aliases?.[ref];
+    const key = typeof alias === 'string' ? alias : ref;
+    const slash = key.indexOf('/');
+    if (slash <= 0) return null;
+    providers.add(key.slice(0, slash).toLowerCase());
+    if (!roles.has(key)) roles.set(key, role);
+  }
+  return { providers, roles };
+}
+
+/**
+ * Turns one agent's status JSON into observations: one per profile (marked `inUse: false` when
+ * OpenClaw would not use it), plus what OpenClaw's `--check` fails on beyond profiles: providers in
+ * use with no credential, configured models it cannot route, and agent runtimes it cannot start.
+ */
 export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Observation[] {
   const base = {
     source: SOURCE,
@@ -186,6 +221,13 @@ export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Obser
     agentIsDefault: agent.isDefault,
     refreshable: false,
   };
+  const inUse = modelsInUse(status);
+  // The profiles left after the configured auth order, per provider (absent: all of them).
+  const effective = new Map(
+    (status.auth.oauth.providers ?? []).flatMap((p) => (p.effectiveProfiles ? [[p.provider, new Set(p.effectiveProfiles.map((e) => e.profileId))]] : [])),
+  );
+  const used = (provider: string | null, profileId: string) =>
+    inUse === null || (provider !== null && inUse.providers.has(provider) && (effective.get(provider)?.has(profileId) ?? true));
   const unusable = new Map(status.auth.unusableProfiles.map((u) => [u.profileId, u]));
   const out: Observation[] = [];
 
@@ -199,6 +241,7 @@ export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Obser
       profileId: profile.profileId,
       type: profile.type,
       expiresAt: profile.expiresAt ?? null,
+      inUse: used(profile.provider, profile.profileId),
     };
     if (blocked) {
       out.push({ ...common, ...unusableFields(blocked) });
@@ -225,26 +268,29 @@ export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Obser
 
   // Blocked profiles that the profile list did not include (older releases list only OAuth/token).
   for (const blocked of unusable.values()) {
+    const provider = blocked.provider ?? blocked.profileId.split(':')[0] ?? null;
     out.push({
       ...base,
       id: `openclaw:${agent.id}:${blocked.profileId}`,
-      provider: blocked.provider ?? blocked.profileId.split(':')[0] ?? null,
+      provider,
       profileId: blocked.profileId,
       type: null,
       expiresAt: null,
+      inUse: used(provider, blocked.profileId),
       ...unusableFields(blocked),
     });
   }
 
   // A provider in use with no usable credential. When one of its profiles already reports the
   // problem (an expired token puts its provider here too), that profile is the alert: skip this.
-  const reported = new Set(out.filter((o) => o.condition !== 'valid').map((o) => o.provider));
+  const reported = new Set(out.filter((o) => o.condition !== 'valid' && o.inUse !== false).map((o) => o.provider));
   const missing = new Set([
     ...status.auth.missingProvidersInUse,
     ...status.auth.runtimeAuthRoutes.filter((r) => r.authStatus === 'missing').map((r) => r.provider),
   ]);
   for (const provider of missing) {
     if (reported.has(provider)) continue;
+    reported.add(provider);
     out.push({
       ...base,
       id: `openclaw:${agent.id}:provider:${provider}`,
@@ -254,6 +300,54 @@ export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Obser
       condition: 'missing',
       expiresAt: null,
       detail: 'in use by a configured model, but no credential is set up',
+    });
+  }
+
+  // An agent runtime (Codex) that cannot start: every model it serves fails, whatever the keys.
+  const runtimeDown = status.auth.runtimeAuthRoutes.filter((r) => r.status === 'unavailable');
+  for (const route of runtimeDown) {
+    const runtime = route.runtime ?? 'agent';
+    out.push({
+      ...base,
+      id: `openclaw:${agent.id}:runtime:${route.provider}:${runtime}`,
+      provider: route.provider,
+      profileId: null,
+      type: null,
+      condition: 'unusable',
+      expiresAt: null,
+      detail: `the ${runtime} runtime for ${route.provider} models is unavailable${route.runtimeDetail ? `: ${quoteForeign(route.runtimeDetail)}` : ''}`,
+      route: { kind: 'runtime', model: null, role: null, runtime, plugins: route.runtimePluginIds ?? [] },
+    });
+  }
+
+  // Configured models OpenClaw cannot route (a fallback whose provider has no credential, a model
+  // its runtime does not support). Folded into a record above when that already says why.
+  const seen = new Set<string>();
+  for (const issue of status.auth.modelRouteIssues) {
+    if (issue.kind !== 'incompatible' && issue.kind !== 'indeterminate') continue;
+    if (issue.kind === 'indeterminate' && (reported.has(issue.provider) || runtimeDown.some((r) => r.provider === issue.provider))) continue;
+    const model = issue.model ? `${issue.provider}/${issue.model}` : null;
+    const id = `openclaw:${agent.id}:route:${model ?? issue.provider}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const role = (model && inUse?.roles.get(model)) || null;
+    const hasCredential = status.auth.oauth.profiles.some((p) => p.provider === issue.provider);
+    const what = `${role ? `${role.replace('-', ' ')} model` : 'model'} ${model ?? issue.provider}`;
+    const said = issue.message ? ` (OpenClaw: ${quoteForeign(issue.message)})` : '';
+    out.push({
+      ...base,
+      id,
+      provider: issue.provider,
+      profileId: null,
+      type: null,
+      // Readiness unknown and no profile at all: the provider simply has no credential here.
+      condition: issue.kind === 'indeterminate' && !hasCredential ? 'missing' : 'unusable',
+      expiresAt: null,
+      detail:
+        issue.kind === 'incompatible'
+          ? `${what} cannot be served by its route${said}`
+          : `${what}: ${hasCredential ? 'no usable credential could be confirmed' : `no credential for ${issue.provider}`}${said}`,
+      route: { kind: issue.kind, model, role },
     });
   }
   return out;
