@@ -60,7 +60,8 @@ export function planAlerts(
       remainingMs: credential?.remainingMs ?? null,
       detail: credential ? credential.detail : VANISHED,
       remedy: decision.event === 'resolved' ? null : (credential?.remedyText ?? null),
-      ...(credential?.inUse === false ? { inUse: false } : {}),
+      // A notice, sent at low priority; with alertOnUnused it is an alert like any other.
+      ...(credential?.inUse === false && !policy.alertOnUnused ? { inUse: false } : {}),
       host,
       checkedAt: now,
     });

@@ -47,7 +47,7 @@ export interface Alert {
   checkedAt: number;
   /** True for `authwatch notify test`. */
   test?: boolean;
-  /** false: a notice about a credential its holder does not use; channels send it at low priority. */
+  /** false: a notice about a credential its holder does not use (alertOnUnused off); channels send it at low priority. */
   inUse?: boolean;
 }
 

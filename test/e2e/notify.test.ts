@@ -285,6 +285,46 @@ describe('alert lifecycle across runs (fake openclaw)', () => {
   });
 });
 
+describe('credentials OpenClaw does not use', () => {
+  it('one low-priority notice with how to remove it, then quiet; never the exit code', async () => {
+    const server = await receiver();
+    const t = setup('status-stale-profile.json', `${webhook(`${server.url}/hook`)}  - type: termux\n  - type: desktop\n`);
+    t.box.env.HOOK_SECRET = SECRET;
+    const first = await t.check();
+    expect(first.exitCode, first.stderr).toBe(0);
+    const report = parseReport(first);
+    expect(report.status).toBe('ok');
+    expect(report.credentials.map((c) => [c.id, c.status, c.inUse])).toEqual([
+      ['openclaw:main:anthropic:manual', 'ok', true],
+      ['openclaw:main:anthropic:old', 'expired', false],
+    ]);
+    expect(server.requests).toHaveLength(1);
+    const payload = new Webhook(SECRET).verify(server.requests[0]!.body, server.requests[0]!.headers as Record<string, string>) as Record<string, unknown>;
+    expect(payload).toMatchObject({ event: 'firing', status: 'expired', inUse: false, title: 'Unused: [EXPIRED] anthropic:old (agent main) expired' });
+    expect(payload.remedy).toContain('openclaw models auth logout anthropic:old');
+    const calls = t.recorded();
+    expect(calls.find((c) => c[0] === 'termux-notification')).toEqual(expect.arrayContaining(['--priority', 'low']));
+    expect(calls.find((c) => c[0] === 'notify-send')!.slice(0, 3)).toEqual(['notify-send', '--app-name=authwatch', '--urgency=low']);
+
+    // A day later: no reminder for it.
+    const later = await t.check([], { AUTHWATCH_NOW: String(FIXTURE_NOW + 86_400_000) });
+    expect(later.exitCode).toBe(0);
+    expect(server.requests).toHaveLength(1);
+
+    const status = await runCli(['status', '--config', t.config], t.box.env);
+    expect(status.stdout).toMatch(/^expired \(unused\) +main +anthropic +anthropic:old +token +- +-$/m);
+    expect(status.stdout).toMatch(/^2 credentials: 1 ok, 1 unused \(worst: ok, exit 0\)$/m);
+  });
+
+  it('alertOnUnused: true alerts on them at full priority', async () => {
+    const t = setup('status-stale-profile.json', '  - type: termux\n');
+    writeFileSync(t.config, `alertOnUnused: true\n${readFileSync(t.config, 'utf8')}`);
+    const result = await t.check();
+    expect(result.exitCode).toBe(0);
+    expect(t.recorded().find((c) => c[0] === 'termux-notification')).toEqual(expect.arrayContaining(['--priority', 'high']));
+  });
+});
+
 describe('other channels', () => {
   it('ntfy: topic path, Title, Priority, Tags, Click and the access token as Bearer', async () => {
     const server = await receiver();

@@ -92,6 +92,7 @@ export interface JsonReport {
     profileId: string | null;
     type: string | null;
     status: string;
+    inUse: boolean;
     expiresAt: string | null;
     remainingMs: number | null;
     detail: string | null;

@@ -8,8 +8,8 @@ import { inject } from 'vitest';
 export function realOpenclaw(home: string) {
   const bin = inject('openclawBin');
   const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1' };
-  async function run(args: string[], input?: string) {
-    const result = await execa(bin, args, { env, extendEnv: false, input, reject: false, timeout: 60_000 });
+  async function run(args: string[], input?: string, timeoutMs = 60_000) {
+    const result = await execa(bin, args, { env, extendEnv: false, input, reject: false, timeout: timeoutMs });
     if (result.exitCode !== 0) {
       throw new Error(`openclaw ${args.join(' ')} exited ${result.exitCode}: ${String(result.stderr).slice(-500)}`);
     }
@@ -18,10 +18,29 @@ export function realOpenclaw(home: string) {
   return {
     bin,
     run,
+    /** `openclaw models status --check [--agent ID]`: its exit code, the answer authwatch must match. */
+    async check(agent?: string) {
+      const result = await execa(bin, ['models', 'status', '--check', ...(agent ? ['--agent', agent] : [])], {
+        env,
+        extendEnv: false,
+        reject: false,
+        timeout: 240_000,
+      });
+      return result.exitCode ?? -1;
+    },
     useModel: (model: string) => run(['models', 'set', model]),
-    pasteToken: (provider: string, token: string, expiresIn?: string, agent?: string) =>
+    pasteToken: (provider: string, token: string, expiresIn?: string, agent?: string, profileId?: string) =>
       run(
-        ['models', 'auth', 'paste-token', '--provider', provider, ...(expiresIn ? ['--expires-in', expiresIn] : []), ...(agent ? ['--agent', agent] : [])],
+        [
+          'models',
+          'auth',
+          'paste-token',
+          '--provider',
+          provider,
+          ...(expiresIn ? ['--expires-in', expiresIn] : []),
+          ...(agent ? ['--agent', agent] : []),
+          ...(profileId ? ['--profile-id', profileId] : []),
+        ],
         `${token}\n`,
       ),
     pasteApiKey: (provider: string, key: string) => run(['models', 'auth', 'paste-api-key', '--provider', provider], `${key}\n`),
