@@ -18,6 +18,7 @@ sources:
                         # the OPENCLAW_BIN environment variable overrides it
     agents: []          # which agents to check; empty means every agent OpenClaw lists
     timeout: 60s        # OpenClaw takes 1-3 s; it is killed after this
+    via: cli            # gateway: ask the running gateway (~0.4 s); auto: the gateway, else the CLI
 
   # Other CLIs' logins, which OpenClaw can reuse. auto: read the file when it exists; true: a
   # missing file is reported; false: off. path: another file than the default.

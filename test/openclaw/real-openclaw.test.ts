@@ -126,8 +126,11 @@ describe('authwatch against the real OpenClaw CLI', { timeout: 120_000 }, () => 
     const report = parseReport(result);
     expect(report.credentials).toEqual([
       expect.objectContaining({ id: 'openclaw:main:provider:openai', provider: 'openai', profileId: null, type: null, status: 'missing' }),
+      // Offline, OpenClaw cannot install the Codex plugin its default OpenAI model runs on.
+      expect.objectContaining({ id: 'openclaw:main:runtime:openai:codex', provider: 'openai', status: 'unusable' }),
     ]);
     expect(report.credentials[0]!.remedy).toContain('openclaw models auth login --provider openai');
+    expect(report.credentials[1]!.remedy).toContain('openclaw plugins install @openclaw/codex');
   });
 
   it("two agents: each is checked, and the non-default agent's remedy carries --agent", async () => {

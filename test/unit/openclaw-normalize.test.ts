@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelsStatusSchema } from '../../src/monitor/sources/openclaw-schema.js';
 import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw.js';
+import { toModelsStatus } from '../../src/monitor/sources/openclaw-gateway.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 // The fixtures are real `openclaw models status --json` output (openclaw@2026.9.6), made with the
@@ -219,5 +220,35 @@ describe("normalizeModelsStatus (shapes from OpenClaw's source and newer release
     expect(modelsStatusSchema.safeParse({ auth: { oauth: { profiles: [profile({ type: 'password' })] } } }).success).toBe(false);
     expect(modelsStatusSchema.safeParse({ auth: { oauth: { profiles: [profile({ expiresAt: 'soon' })] } } }).success).toBe(false);
     expect(modelsStatusSchema.safeParse({ auth: {} }).success).toBe(false);
+  });
+});
+
+describe('the gateway RPC and the CLI normalize to the same records', () => {
+  it('models.authStatus and models status --json, recorded on the same state (a token expiring in 3h)', () => {
+    const rpc = JSON.parse(readFileSync(join(FIXTURES, 'openclaw', 'rpc-auth-status-token-expiring.json'), 'utf8'));
+    const viaGateway = normalizeModelsStatus(toModelsStatus(rpc), main);
+    const viaCli = normalizeModelsStatus(fixture('status-token-expiring-gateway.json'), main);
+    const fields: Array<keyof (typeof viaCli)[number]> = ['id', 'source', 'agent', 'provider', 'profileId', 'type', 'condition', 'expiresAt', 'detail', 'refreshable'];
+    expect(pick(viaGateway, fields)).toEqual(pick(viaCli, fields));
+    expect(viaGateway).toHaveLength(1);
+  });
+
+  it('judges each profile, not the provider roll-up, and keeps expired profiles without an expiry', () => {
+    const reply = {
+      providers: [
+        {
+          provider: 'anthropic',
+          status: 'ok',
+          profiles: [
+            { profileId: 'anthropic:manual', type: 'token', status: 'ok', expiry: { at: 2_000_000_000_000 } },
+            { profileId: 'anthropic:old', type: 'token', status: 'expired', reasonCode: 'expired' },
+          ],
+        },
+      ],
+    };
+    expect(pick(normalizeModelsStatus(toModelsStatus(reply), main), ['id', 'condition', 'expiresAt'])).toEqual([
+      { id: 'openclaw:main:anthropic:manual', condition: 'valid', expiresAt: 2_000_000_000_000 },
+      { id: 'openclaw:main:anthropic:old', condition: 'expired', expiresAt: null },
+    ]);
   });
 });

@@ -39,7 +39,7 @@ describe('start-up: what a plain check loads', () => {
       /^src\/monitor\/(notify|heartbeat)\.ts$/,
       /^src\/deploy\//,
       /^src\/scheduler\//,
-      /node_modules\/(croner|yaml|pino|proper-lockfile|sonic-boom|thread-stream)\//,
+      /node_modules\/(croner|yaml|pino|proper-lockfile|sonic-boom|thread-stream|ws|@openclaw)\//,
     ];
     expect(inputs.filter((input) => forbidden.some((pattern) => pattern.test(input)))).toEqual([]);
   }, 30_000);

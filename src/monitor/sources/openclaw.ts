@@ -10,6 +10,7 @@ import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus
 import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
+import { gatewayTarget, readViaGateway } from './openclaw-gateway.js';
 import { openclawRemedy } from './openclaw-remedy.js';
 import type { Source } from './source.js';
 
@@ -25,6 +26,15 @@ const configSchema = z.prefault(
     /** Agents to check. Empty: every agent `openclaw agents list --json` reports. */
     agents: z._default(z.array(nonEmpty()), []),
     timeout: z.prefault(durationSchema, '60s'),
+    /**
+     * How to read it: `cli` runs the OpenClaw CLI; `gateway` asks the running gateway over its
+     * WebSocket RPC (a tenth of the time) and never falls back; `auto` tries the gateway, then the
+     * CLI. The gateway does not report configured models, route issues or cooldowns, so `cli` stays
+     * the default until a periodic CLI pass supplies them (issue 11).
+     */
+    via: z._default(z.enum(['cli', 'gateway', 'auto']), 'cli'),
+    /** Overrides for the gateway: its URL (default ws://127.0.0.1:<OpenClaw's port>) and token (`env:`/`file:`). */
+    gateway: z._default(z.strictObject({ url: z.optional(nonEmpty()), token: z.optional(nonEmpty()) }), {}),
   }),
   {},
 );
@@ -34,10 +44,16 @@ export type OpenclawConfig = z.output<typeof configSchema>;
 /** The OpenClaw CLI: every agent's profiles, as `openclaw models status --json` reports them. */
 export const openclawSource: Source<OpenclawConfig> = {
   schema: configSchema,
-  read: (config, { env, log, agents }) =>
-    config.enabled
-      ? readOpenclaw({ command: config.command, agents: agents?.length ? agents : config.agents, timeoutMs: config.timeout, env, log })
-      : Promise.resolve({ observations: [], covered: [] }),
+  read: async (config, { env, log, agents }) => {
+    if (!config.enabled) return { observations: [], covered: [] };
+    const wanted = agents?.length ? agents : config.agents;
+    if (config.via !== 'cli') {
+      const viaGateway = await readGateway(config, wanted, env);
+      if ('result' in viaGateway) return viaGateway.result;
+      log.info({ reason: viaGateway.fallback }, 'openclaw: reading via the CLI');
+    }
+    return readOpenclaw({ command: config.command, agents: wanted, timeoutMs: config.timeout, env, log });
+  },
   owns: (source) => source === SOURCE,
   // Per agent: `--agent work` must never resolve agent main's alerts.
   scopeOf: (record) => `${SOURCE}:${record.agent ?? '*'}`,
@@ -59,6 +75,39 @@ export const openclawSource: Source<OpenclawConfig> = {
   },
   describe: (config) => (config.enabled ? [SOURCE] : []),
 };
+
+/**
+ * The gateway path: its records, an `error` record where the CLI would not help (a wrong token, or
+ * `via: gateway`), or why to fall back to the CLI (`auto`: not running, no token to read).
+ */
+async function readGateway(
+  config: OpenclawConfig,
+  agents: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ result: SourceResult } | { fallback: string }> {
+  const target = gatewayTarget(config.gateway, env);
+  const fail = (message: string, failure: FailureKind = 'failed') => ({
+    result: { observations: [sourceError('openclaw:agents', null, message, failure)], covered: [] },
+  });
+  if ('unavailable' in target) return config.via === 'gateway' ? fail(`openclaw gateway: ${target.unavailable}`) : { fallback: target.unavailable };
+  const read = await readViaGateway(target, agents, config.timeout);
+  if (!read.ok) {
+    const message = `openclaw gateway ${target.url}: ${read.message}${read.kind === 'auth' ? ` (credential from ${target.from})` : ''}`;
+    if (config.via === 'gateway' || read.kind === 'auth') return fail(message, read.kind === 'unreachable' ? 'not-found' : 'failed');
+    return { fallback: message };
+  }
+  const observations: Observation[] = [];
+  for (const agent of read.value.agents) {
+    const status = read.value.statuses.get(agent.id);
+    if (status) for (const o of normalizeModelsStatus(status, agent)) observations.push(o);
+  }
+  return {
+    result: {
+      observations,
+      covered: agents.length ? read.value.agents.map((a) => `openclaw:${a.id}`) : ['openclaw:*', ...read.value.agents.map((a) => `openclaw:${a.id}`)],
+    },
+  };
+}
 
 export interface OpenclawOptions {
   /** A program name/path, or an argv prefix. `OPENCLAW_BIN` in env overrides it. */
