@@ -30,17 +30,13 @@ afterAll(async () => {
 });
 
 const via = (mode: string, extra = '') => box.writeConfig(`sources:\n  openclaw:\n    via: ${mode}\n${extra}`);
+// Field by field, by id. Not inUse (nor the order, which puts unused last): the RPC does not say
+// which models are configured, so through the gateway every profile counts as in use (issue 11's
+// CLI route pass is what will supply it).
 const comparable = (r: ReturnType<typeof parseReport>) =>
-  r.credentials.map(({ id, status, provider, profileId, type, expiresAt, remedy, agent }) => ({
-    id,
-    status,
-    provider,
-    profileId,
-    type,
-    expiresAt,
-    remedy,
-    agent,
-  }));
+  r.credentials
+    .map(({ id, status, provider, profileId, type, expiresAt, remedy, agent }) => ({ id, status, provider, profileId, type, expiresAt, remedy, agent }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
 
 describe('the openclaw source through the running gateway', { timeout: 180_000 }, () => {
   it('gives the same records as the CLI, for every agent (a token expiring in 3h, one for 30d, an API key)', async () => {
@@ -54,6 +50,8 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
       ['openclaw:main:anthropic:manual', 'warn'],
       ['openclaw:main:openai:manual', 'static'],
       ['openclaw:work:anthropic:manual', 'ok'],
+      // The new agent inherited the key.
+      ['openclaw:work:openai:manual', 'static'],
     ]);
     // It did not start the CLI: no "openclaw models status" run was logged.
     expect(throughGateway.stderr).not.toContain('openclaw models status');
@@ -89,6 +87,7 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
       'openclaw:main:anthropic:manual',
       'openclaw:work:anthropic:manual',
       'openclaw:main:openai:manual',
+      'openclaw:work:openai:manual',
     ]);
     const only = await runCli(['check', '--json', '--no-notify', '--config', via('gateway')], box.env);
     expect(only.exitCode).toBe(3);

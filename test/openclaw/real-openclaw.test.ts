@@ -33,7 +33,7 @@ function everything(box: ReturnType<typeof sandbox>, ...results: Array<{ stdout:
 
 // Sequential on purpose: each OpenClaw run takes ~285 MB and a full core; in parallel on a
 // 2-core CI machine they starve each other and the timing-sensitive expiry test.
-describe('authwatch against the real OpenClaw CLI', { timeout: 120_000 }, () => {
+describe('authwatch against the real OpenClaw CLI', { timeout: 300_000 }, () => {
   it('a token valid for 30 days and an API key: exit 0, ok and static', async () => {
     const { box, oc } = await scenario();
     const token = fakeToken();

@@ -228,7 +228,18 @@ describe('the gateway RPC and the CLI normalize to the same records', () => {
     const rpc = JSON.parse(readFileSync(join(FIXTURES, 'openclaw', 'rpc-auth-status-token-expiring.json'), 'utf8'));
     const viaGateway = normalizeModelsStatus(toModelsStatus(rpc), main);
     const viaCli = normalizeModelsStatus(fixture('status-token-expiring-gateway.json'), main);
-    const fields: Array<keyof (typeof viaCli)[number]> = ['id', 'source', 'agent', 'provider', 'profileId', 'type', 'condition', 'expiresAt', 'detail', 'refreshable'];
+    const fields: Array<keyof (typeof viaCli)[number]> = [
+      'id',
+      'source',
+      'agent',
+      'provider',
+      'profileId',
+      'type',
+      'condition',
+      'expiresAt',
+      'detail',
+      'refreshable',
+    ];
     expect(pick(viaGateway, fields)).toEqual(pick(viaCli, fields));
     expect(viaGateway).toHaveLength(1);
   });
