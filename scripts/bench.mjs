@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureOpenclaw } from './ensure-openclaw.mjs';
+import { startGateway } from './openclaw-gateway.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -252,3 +253,51 @@ for (let i = 0; i < 3; i++) {
 console.log(
   `  latency   threshold crossing to webhook delivery: ${latencies.map((l) => `${l} ms`).join(', ')}; median ${median(latencies)} ms (target < 1000 ms)`,
 );
+
+// --- 4. the real OpenClaw: through its gateway vs its CLI --------------------------------------------
+// What a user waits for. The same state (an anthropic token expiring in 3h), the gateway running:
+// `authwatch check --json` with `via: gateway` against `openclaw models status --json`.
+
+{
+  const { wrapper } = ensureOpenclaw();
+  const home = mkdtempSync(join(tmpdir(), 'authwatch-bench-gw-'));
+  const ocEnv = { HOME: home, PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, TZ: 'UTC', NO_COLOR: '1' };
+  const oc = (args, input) => {
+    const r = spawnSync(wrapper, args, { env: ocEnv, input, encoding: 'utf8', timeout: 240_000 });
+    if (r.status !== 0) throw new Error(`openclaw ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-300)}`);
+  };
+  oc(['models', 'set', 'anthropic/claude-sonnet-4-5']);
+  oc(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '3h'], `sk-ant-oat01-${'x'.repeat(80)}${Date.now()}\n`);
+  const gateway = await startGateway(wrapper, home, `bench-${Date.now()}-token`);
+  try {
+    mkdirSync(join(home, '.config', 'authwatch'), { recursive: true });
+    writeFileSync(join(home, '.config', 'authwatch', 'config.yaml'), 'sources:\n  openclaw:\n    via: gateway\n');
+    const gwCases = {
+      cli: [wrapper, 'models', 'status', '--json'],
+      gateway: [process.execPath, join(ROOT, 'dist/cli.js'), 'check', '--json'],
+      gateway24: [node24, join(ROOT, 'dist/cli.js'), 'check', '--json'],
+    };
+    const runs = Number(process.env.BENCH_GATEWAY_RUNS ?? 5);
+    const gw = Object.fromEntries(Object.keys(gwCases).map((k) => [k, { wall: [], rss: [] }]));
+    // The first answers after the gateway starts are slow (it prepares model auth): one warm-up round.
+    for (let i = 0; i < runs + 1; i++) {
+      for (const [name, argv] of Object.entries(gwCases)) {
+        const { ms, status } = wallMs(argv, ocEnv);
+        if (name !== 'cli' && status !== 2) throw new Error(`authwatch check via the gateway exited ${status}, expected 2`);
+        if (i > 0) {
+          gw[name].wall.push(ms);
+          gw[name].rss.push(probe ? rssKb(probe, argv, ocEnv) / 1024 : NaN);
+        }
+      }
+    }
+    const m = (name, key) => median(gw[name][key]);
+    console.log(
+      `  gateway   authwatch check via the running gateway ${fmt(m('gateway', 'wall'), 'ms')}, ${fmt(m('gateway', 'rss'), 'MB')}; openclaw models status --json ${fmt(m('cli', 'wall'), 'ms')}, ${fmt(m('cli', 'rss'), 'MB')}`,
+    );
+    console.log(
+      `            ratio wall ${((m('gateway', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}% (target <= 10%), peak RSS ${((m('gateway', 'rss') / m('cli', 'rss')) * 100).toFixed(1)}% (target <= 20%); node 24: ${fmt(m('gateway24', 'wall'), 'ms')} (${((m('gateway24', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}%), ${fmt(m('gateway24', 'rss'), 'MB')}; ${runs} interleaved runs`,
+    );
+  } finally {
+    await gateway.stop();
+  }
+}

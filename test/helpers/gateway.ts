@@ -1,64 +1,6 @@
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
-
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
-/**
- * The pids listening on a TCP port, from /proc (no ss or lsof needed): the gateway re-parents
- * itself, so the process we started is not the one to stop.
- */
-function listeners(port: number): number[] {
-  const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  const inodes = new Set<string>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(`:${hex}`) && cols[3] === '0A') inodes.add(cols[9]!);
-    }
-  }
-  const pids: number[] = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-        if (m && inodes.has(m[1]!)) {
-          pids.push(Number(pid));
-          break;
-        }
-      }
-    } catch {
-      // Gone, or not ours to read.
-    }
-  }
-  return pids;
-}
+// @ts-expect-error: a plain .mjs script shared with the bench, without type declarations
+import { startGateway as start } from '../../scripts/openclaw-gateway.mjs';
 
 export interface RunningGateway {
   port: number;
@@ -68,48 +10,9 @@ export interface RunningGateway {
 }
 
 /**
- * Starts a real `openclaw gateway run` in `home`, bound to loopback on a free port with a token:
- * the minimal config is `gateway: {mode: local, bind: loopback, port, auth: {mode: token, token}}`
- * in `~/.openclaw/openclaw.json`, written before any other openclaw command (shared/gateway.md).
- * Call this after the scenario's own openclaw commands have merged their settings into that file.
+ * A real `openclaw gateway run` in `home` on a free loopback port with a token (see
+ * scripts/openclaw-gateway.mjs). Call it after the scenario's own openclaw commands.
  */
-export async function startGateway(home: string, token: string): Promise<RunningGateway> {
-  const bin = inject('openclawBin');
-  const port = await freePort();
-  const configPath = join(home, '.openclaw', 'openclaw.json');
-  mkdirSync(join(home, '.openclaw'), { recursive: true });
-  let config: Record<string, unknown> = {};
-  try {
-    config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // A fresh HOME.
-  }
-  config.gateway = { mode: 'local', bind: 'loopback', port, auth: { mode: 'token', token } };
-  writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1' };
-  const child = spawn(bin, ['gateway', 'run'], { env, stdio: 'ignore', detached: true });
-  const signal = (pid: number, sig: NodeJS.Signals) => {
-    // The process and its group (the wrapper's children, the gateway's own).
-    for (const target of [-pid, pid]) {
-      try {
-        process.kill(target, sig);
-      } catch {
-        // Already gone, or not a group leader.
-      }
-    }
-  };
-  const stop = async () => {
-    for (const pid of [...listeners(port), child.pid ?? 0]) if (pid) signal(pid, 'SIGTERM');
-    for (let i = 0; i < 50 && listeners(port).length > 0; i++) await sleep(100);
-    for (const pid of listeners(port)) signal(pid, 'SIGKILL');
-  };
-  // It listens within ~10-30 s here.
-  for (let waited = 0; !(await accepts(port)); waited += 250) {
-    if (waited > 120_000) {
-      await stop();
-      throw new Error(`openclaw gateway did not listen on ${port} within 120 s`);
-    }
-    await sleep(250);
-  }
-  return { port, token, url: `ws://127.0.0.1:${port}`, stop };
+export function startGateway(home: string, token: string): Promise<RunningGateway> {
+  return start(inject('openclawBin'), home, token) as Promise<RunningGateway>;
 }

@@ -1,0 +1,108 @@
+// Starts and stops a real `openclaw gateway run` for the tests (test/helpers/gateway.ts) and the bench.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A port nobody listens on right now. */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const accepts = (port) =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+/**
+ * The pids listening on a TCP port, from /proc (no ss or lsof needed): the gateway re-parents
+ * itself, so the process we started is not the one to stop.
+ */
+function listeners(port) {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[1]?.endsWith(`:${hex}`) && cols[3] === '0A') inodes.add(cols[9]);
+    }
+  }
+  const pids = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1])) {
+          pids.push(Number(pid));
+          break;
+        }
+      }
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+/**
+ * Starts a real `openclaw gateway run` in `home`, bound to loopback on a free port with a token:
+ * the minimal config is `gateway: {mode: local, bind: loopback, port, auth: {mode: token, token}}`
+ * in `~/.openclaw/openclaw.json`, merged into what the scenario's own openclaw commands wrote.
+ * Listens within 10-30 s here; `stop()` ends whoever listens on the port (it re-parents itself).
+ * @returns {Promise<{port: number, token: string, url: string, stop(): Promise<void>}>}
+ */
+export async function startGateway(bin, home, token) {
+  const port = await freePort();
+  const configPath = join(home, '.openclaw', 'openclaw.json');
+  mkdirSync(join(home, '.openclaw'), { recursive: true });
+  let config = {};
+  try {
+    config = JSON.parse(readFileSync(configPath, 'utf8'));
+  } catch {
+    // A fresh HOME.
+  }
+  config.gateway = { mode: 'local', bind: 'loopback', port, auth: { mode: 'token', token } };
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1' };
+  const child = spawn(bin, ['gateway', 'run'], { env, stdio: 'ignore', detached: true });
+  const signal = (pid, sig) => {
+    // The process and its group (the wrapper's children, the gateway's own).
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, sig);
+      } catch {
+        // Already gone, or not a group leader.
+      }
+    }
+  };
+  const stop = async () => {
+    for (const pid of [...listeners(port), child.pid ?? 0]) if (pid) signal(pid, 'SIGTERM');
+    for (let i = 0; i < 50 && listeners(port).length > 0; i++) await sleep(100);
+    for (const pid of listeners(port)) signal(pid, 'SIGKILL');
+  };
+  // It listens within ~10-30 s here.
+  for (let waited = 0; !(await accepts(port)); waited += 250) {
+    if (waited > 120_000) {
+      await stop();
+      throw new Error(`openclaw gateway did not listen on ${port} within 120 s`);
+    }
+    await sleep(250);
+  }
+  return { port, token, url: `ws://127.0.0.1:${port}`, stop };
+}
