@@ -72,10 +72,12 @@ export function decide(
   now: number,
   quiet: boolean,
 ): Decision {
+  // A notice about a credential nobody uses is never more urgent than a warning (quiet hours hold it).
+  const notice = !('gone' in current) && current.credential.inUse === false && !policy.alertOnUnused;
   const result = (event: AlertEvent | null, reason: Reason, next: AlertMemory | undefined): Decision => {
     // Quiet hours hold back warn-level news (including the end of a warn-level episode) until the
     // window ends; nothing is recorded, so the next run outside the window decides again.
-    const level = event === 'resolved' ? ALERT_LEVEL[previous!.severity] : next ? ALERT_LEVEL[next.status] : 0;
+    const level = notice ? ALERT_LEVEL.warn : event === 'resolved' ? ALERT_LEVEL[previous!.severity] : next ? ALERT_LEVEL[next.status] : 0;
     if (event && quiet && level <= ALERT_LEVEL.warn) return { event: null, reason: 'quiet hours', next: previous };
     return { event, reason, next };
   };

@@ -32,6 +32,11 @@ describe('decide: credentials not in use', () => {
     expect(decide(first.next, unused('expired'), policy, NOW + 48 * H, false)).toEqual({ event: null, reason: 'unused, notice sent', next: first.next });
   });
 
+  it('quiet hours hold its notice back, whatever its status', () => {
+    expect(decide(undefined, unused('expired'), policy, NOW, true)).toEqual({ event: null, reason: 'quiet hours', next: undefined });
+    expect(decide(undefined, now('expired'), policy, NOW, true)).toMatchObject({ event: 'firing' });
+  });
+
   it('its stream resolves when it recovers or vanishes', () => {
     const first = decide(undefined, unused('expired'), policy, NOW, false);
     expect(decide(first.next, unused('ok'), policy, NOW + H, false)).toMatchObject({ event: 'resolved', reason: 'recovered' });
