@@ -23,9 +23,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        // OpenClaw takes 1-3 s per command here, several seconds for paste-token.
+        // OpenClaw takes 1-3 s per command here, several seconds for paste-token; each run takes
+        // ~300 MB and a core, so its files run one at a time (in parallel on 2 cores they starved
+        // each other past their timeouts).
         test: {
           name: 'openclaw',
+          fileParallelism: false,
           include: ['test/openclaw/**/*.test.ts'],
           globalSetup: ['test/setup/dist.ts', 'test/setup/openclaw.ts'],
           testTimeout: 120_000,
