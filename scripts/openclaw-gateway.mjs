@@ -67,8 +67,8 @@ function listeners(port) {
  * Listens within 10-30 s here; `stop()` ends whoever listens on the port (it re-parents itself).
  * @returns {Promise<{port: number, token: string, url: string, stop(): Promise<void>}>}
  */
-export async function startGateway(bin, home, token) {
-  const port = await freePort();
+export async function startGateway(bin, home, token, port) {
+  port ??= await freePort();
   const configPath = join(home, '.openclaw', 'openclaw.json');
   mkdirSync(join(home, '.openclaw'), { recursive: true });
   let config = {};

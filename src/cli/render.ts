@@ -122,3 +122,27 @@ export function renderNotifications(report: CheckReport): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+const elapsed = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/**
+ * How OpenClaw was read, one line per OpenClaw source: `read via gateway ws://127.0.0.1:18789 in
+ * 140 ms (route facts from the CLI, 12m old)`, or `read via the CLI in 5.3 s (gateway: …)`.
+ */
+export function renderTransport(report: CheckReport): string {
+  const lines: string[] = [];
+  for (const s of report.sources) {
+    if (s.via === 'gateway') {
+      const routes =
+        s.routesAgeMs === undefined || s.routesAgeMs === null
+          ? ''
+          : s.routesAgeMs < 1000
+            ? ' (route facts from a CLI pass in this check)'
+            : ` (route facts from the CLI, ${formatDuration(s.routesAgeMs)} old)`;
+      lines.push(`read via gateway ${printable(s.url ?? '')} in ${elapsed(s.durationMs)}${routes}`);
+    } else if (s.via === 'cli') {
+      lines.push(`read via the CLI in ${elapsed(s.durationMs)}${s.fallbackReason ? ` (gateway not used: ${printable(s.fallbackReason)})` : ''}`);
+    }
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}

@@ -11,14 +11,16 @@ thresholds:
   critical: 2h     # status "critical" inside this one; must be shorter than warn
 
 sources:
-  # The OpenClaw CLI: \`openclaw agents list --json\`, then \`openclaw models status --json --agent ID\`.
+  # OpenClaw: through its running gateway (models.authStatus over its WebSocket, ~0.1 s), else
+  # its CLI (\`openclaw agents list --json\`, then \`openclaw models status --json --agent ID\`, 2-6 s).
   openclaw:
     enabled: true
     command: openclaw   # a name on PATH, a path, or a list such as [node, /opt/openclaw/openclaw.mjs];
                         # the OPENCLAW_BIN environment variable overrides it
     agents: []          # which agents to check; empty means every agent OpenClaw lists
     timeout: 60s        # OpenClaw takes 1-3 s; it is killed after this
-    via: cli            # gateway: ask the running gateway (~0.4 s); auto: the gateway, else the CLI
+    via: auto           # auto: the gateway when it answers, else the CLI; gateway: never the CLI; cli: never the gateway
+    routesEvery: 1h     # through the gateway, refresh what only the CLI reports (fallbacks, routes) this often; off: never
 
   # Other CLIs' logins, which OpenClaw can reuse. auto: read the file when it exists; true: a
   # missing file is reported; false: off. path: another file than the default.

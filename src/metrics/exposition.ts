@@ -2,7 +2,8 @@ import type { CheckReport } from '../monitor/report.js';
 import { STATUSES, type Credential } from '../monitor/types.js';
 
 /** What the metrics describe: the last check, and notification totals since the state began. */
-export type MetricsInput = Pick<CheckReport, 'credentials' | 'errors' | 'durationMs' | 'checkedAt' | 'notificationTotals'>;
+export type MetricsInput = Pick<CheckReport, 'credentials' | 'errors' | 'durationMs' | 'checkedAt' | 'notificationTotals'> &
+  Partial<Pick<CheckReport, 'sources'>>;
 
 /** A label value in the text format: backslash, double quote and newline escaped. */
 function escapeLabel(value: string): string {
@@ -64,6 +65,12 @@ export function renderMetrics(input: MetricsInput): string {
     `authwatch_check_success ${input.errors.length === 0 ? 1 : 0}`,
   ]);
   family('authwatch_check_duration_seconds', 'gauge', 'How long the last check took.', [`authwatch_check_duration_seconds ${seconds(input.durationMs)}`]);
+  family(
+    'authwatch_source_duration_seconds',
+    'gauge',
+    'How long the last check took to read each source, by source and transport (OpenClaw: gateway or cli).',
+    (input.sources ?? []).map((s) => `authwatch_source_duration_seconds${labels({ source: s.source, via: s.via })} ${seconds(s.durationMs)}`),
+  );
   family('authwatch_last_check_timestamp_seconds', 'gauge', 'When the last check finished, as a Unix timestamp.', [
     `authwatch_last_check_timestamp_seconds ${seconds(input.checkedAt)}`,
   ]);

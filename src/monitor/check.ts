@@ -8,6 +8,7 @@ import type { DeliveryReport } from './notify.js';
 import { remedyFor } from './remedy.js';
 import { sortCredentials, worstStatus, type CheckReport } from './report.js';
 import { collectObservations } from './sources/index.js';
+import type { SourceSession } from './sources/source.js';
 import { loadState, recallExpiry, remember, saveState, statePath, type State } from './state.js';
 
 function countDeliveries(totals: State['notificationTotals'], reports: readonly DeliveryReport[]): State['notificationTotals'] {
@@ -41,6 +42,8 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** Ping the heartbeat: only runs that do the job (check and watch, notifying) keep the switch happy. */
   heartbeat?: boolean;
+  /** `watch`: what sources keep between checks (the gateway connection). */
+  session?: SourceSession;
 }
 
 /**
@@ -50,13 +53,13 @@ export interface CheckOptions {
  * saving happen under it, so two concurrent runs never send the same alert twice.
  */
 export async function runCheck(
-  { config, agents, notifiers = [], trigger, signal, heartbeat }: CheckOptions,
+  { config, agents, notifiers = [], trigger, signal, heartbeat, session }: CheckOptions,
   { env, log, now }: CheckDeps,
 ): Promise<CheckReport> {
   const path = statePath(stateDir(env));
   // hrtime, not performance.now(): the `performance` global loads perf_hooks (~3 ms) on first use.
   const started = process.hrtime.bigint();
-  const { observations, covered } = await collectObservations({ config, env, log, agents });
+  const { observations, covered, sources } = await collectObservations({ config, env, log, agents, ...(session ? { session } : {}) });
   signal?.throwIfAborted();
   const warnings: string[] = [];
   // What the file holds now, as JSON: a state that would not change it is not written.
@@ -99,7 +102,7 @@ export async function runCheck(
     await save(next);
     const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    return { checkedAt, credentials, errors, notifications, notificationTotals: next.notificationTotals, durationMs, alerts: next.alerts, warnings };
+    return { checkedAt, credentials, errors, notifications, notificationTotals: next.notificationTotals, durationMs, alerts: next.alerts, warnings, sources };
   };
   // The lock exists so that two runs never send one alert twice. Without notifiers a run only
   // remembers expiries, written atomically (the last writer wins, harmlessly), and skipping the
@@ -115,6 +118,7 @@ export async function runCheck(
       worst: worstStatus(report.credentials),
       errors: report.errors.length,
       notifications: report.notifications.length,
+      via: report.sources.find((s) => s.source === 'openclaw')?.via,
       ms: Math.round(report.durationMs),
     },
     'check finished',

@@ -1,7 +1,7 @@
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { AlertMemory } from './alerts.js';
 import type { DeliveryReport } from './notify.js';
-import type { Credential, SourceError, Status } from './types.js';
+import type { Credential, SourceError, SourceReport, Status } from './types.js';
 
 export interface CheckReport {
   checkedAt: number;
@@ -17,6 +17,8 @@ export interface CheckReport {
   alerts: Record<string, AlertMemory>;
   /** What went wrong around the check itself (state not saved, lock not taken); the result stands. */
   warnings: string[];
+  /** Each enabled source: how it was read (OpenClaw: gateway or CLI) and how long that took. */
+  sources: SourceReport[];
 }
 
 /** Worst first is the order people read a status list in; `error` sits below the known failures. */
@@ -86,5 +88,14 @@ export function toJson(report: CheckReport) {
     errors: report.errors,
     notifications: report.notifications,
     warnings: report.warnings,
+    sources: report.sources.map((s) => ({
+      source: s.source,
+      via: s.via,
+      ...(s.url === undefined ? {} : { url: s.url }),
+      agents: s.agents ?? null,
+      durationMs: Math.round(s.durationMs),
+      fallbackReason: s.fallbackReason ?? null,
+      ...(s.routesAgeMs === undefined ? {} : { routesAgeMs: s.routesAgeMs === null ? null : Math.round(s.routesAgeMs) }),
+    })),
   };
 }

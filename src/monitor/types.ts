@@ -72,4 +72,25 @@ export interface SourceError {
 export interface SourceResult {
   observations: Observation[];
   covered: string[];
+  /** How it was read, when there is a choice (OpenClaw: the gateway or the CLI). */
+  transport?: Transport;
+}
+
+export interface Transport {
+  /** `gateway` or `cli` for OpenClaw; `file` or `command` for the others. */
+  via: string;
+  /** The gateway's URL, when read through it. */
+  url?: string;
+  /** How many agents were read (OpenClaw). */
+  agents?: number;
+  /** Why the preferred transport was not used (`auto` fell back to the CLI). */
+  fallbackReason?: string | null;
+  /** Through the gateway: the age of the route facts from the last CLI pass (0: this check ran it). */
+  routesAgeMs?: number | null;
+}
+
+/** One line of `sources` in the report: which source was read how, and how long it took. */
+export interface SourceReport extends Transport {
+  source: string;
+  durationMs: number;
 }

@@ -9,6 +9,7 @@ import { writeMetricsTextfile } from '../metrics/textfile.js';
 import { runCheck } from '../monitor/check.js';
 import type { CheckReport } from '../monitor/report.js';
 import { configuredSources } from '../monitor/sources/registry.js';
+import type { Closeable, SourceSession } from '../monitor/sources/source.js';
 import { killActivePrograms } from '../process/run.js';
 import type { Notifier } from '../notifiers/types.js';
 import { CredentialWatcher } from './credential-watcher.js';
@@ -68,10 +69,34 @@ export async function runWatch(options: WatchOptions): Promise<number> {
     return rendered.text;
   };
 
+  // What sources keep between checks: the gateway connection, which also asks for checks when
+  // the gateway announces config.changed or comes back.
+  const kept = new Map<string, Closeable>();
+  const closeKept = () => Promise.all([...kept.values()].map((k) => k.close())).then(() => kept.clear());
+  const session: SourceSession = {
+    get: <T extends Closeable>(key: string) => kept.get(key) as T | undefined,
+    set: (key, value) => {
+      const old = kept.get(key);
+      kept.set(key, value);
+      if (old && old !== value) void old.close();
+    },
+    trigger: (reason) => {
+      if (!stopping) queue.trigger(reason);
+    },
+  };
+
   const check = async (reason: string): Promise<void> => {
     try {
       lastReport = await runCheck(
-        { config: runtime.config, agents: options.agents, notifiers: runtime.notifiers, trigger: reason, signal: abort.signal, heartbeat: options.heartbeat },
+        {
+          config: runtime.config,
+          agents: options.agents,
+          notifiers: runtime.notifiers,
+          trigger: reason,
+          signal: abort.signal,
+          heartbeat: options.heartbeat,
+          session,
+        },
         { env: options.env, log, now: options.now },
       );
       for (const warning of lastReport.warnings) log.warn({ trigger: reason }, warning);
@@ -153,6 +178,7 @@ export async function runWatch(options: WatchOptions): Promise<number> {
       }
     }
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await closeKept();
     stopSignals();
     resolveDone(0);
   };

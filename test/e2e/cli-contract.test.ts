@@ -103,7 +103,11 @@ describe('status output', () => {
     expect(coloured.stdout).toContain('\u001b[1;31mexpired        \u001b[0m');
     // The API key's provider is not used by any configured model: shown, marked, never the exit code.
     expect(coloured.stdout).toContain('\u001b[36mstatic (unused)\u001b[0m');
-    expect(coloured.stdout.replace(/\u001b\[[\d;]*m/g, '')).toBe(plain.stdout);
+    // The same text but for the colours (and the time the read took).
+    const took = (text: string) => text.replace(/ in \d+ ms /, ' in N ms ');
+    expect(took(coloured.stdout.replace(/\u001b\[[\d;]*m/g, ''))).toBe(took(plain.stdout));
+    // With no gateway to ask, the CLI was used, and status says so and why.
+    expect(plain.stdout).toMatch(/\nread via the CLI in \d+ ms \(gateway not used: no gateway token in .*openclaw\.json or OPENCLAW_GATEWAY_TOKEN\)\n$/);
   });
 });
 
@@ -139,7 +143,8 @@ describe('state file', () => {
     expect(result.exitCode).toBe(2);
     expect(parseReport(result).status).toBe('warn');
     const aside = readdirSync(dirname(box.statePath)).find((f) => f.startsWith('state.json.corrupt-'));
-    expect(readdirSync(dirname(box.statePath)).sort()).toEqual(['state.json', aside]);
+    // openclaw-routes.json: how OpenClaw was read (the CLI here, with no gateway token).
+    expect(readdirSync(dirname(box.statePath)).sort()).toEqual(['openclaw-routes.json', 'state.json', aside]);
     expect(result.stderr).toBe(
       `authwatch: warning: state file ${box.statePath} is corrupt (not JSON); moved it to ${join(dirname(box.statePath), aside!)} and started with empty state\n`,
     );

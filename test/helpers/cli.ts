@@ -101,6 +101,15 @@ export interface JsonReport {
   errors: Array<{ source: string; message: string }>;
   notifications: Array<{ notifier: string; alertId: string; event: string; credentialId: string; ok: boolean; queued: boolean; message?: string }>;
   warnings: string[];
+  sources: Array<{
+    source: string;
+    via: string;
+    url?: string;
+    agents: number | null;
+    durationMs: number;
+    fallbackReason: string | null;
+    routesAgeMs?: number | null;
+  }>;
 }
 
 /**

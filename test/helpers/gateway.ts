@@ -11,8 +11,9 @@ export interface RunningGateway {
 
 /**
  * A real `openclaw gateway run` in `home` on a free loopback port with a token (see
- * scripts/openclaw-gateway.mjs). Call it after the scenario's own openclaw commands.
+ * scripts/openclaw-gateway.mjs). Call it after the scenario's own openclaw commands. `port`: start
+ * it again where it was.
  */
-export function startGateway(home: string, token: string): Promise<RunningGateway> {
-  return start(inject('openclawBin'), home, token) as Promise<RunningGateway>;
+export function startGateway(home: string, token: string, port?: number): Promise<RunningGateway> {
+  return start(inject('openclawBin'), home, token, port) as Promise<RunningGateway>;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
@@ -8,6 +9,7 @@ import { expectNoSecrets } from '../helpers/secrets.js';
 // A real `openclaw gateway run`, started here on a free loopback port with a token, and always
 // stopped (it re-parents itself: helpers/gateway.ts stops whoever listens on its port).
 const MODEL = 'anthropic/claude-sonnet-4-5';
+const FALLBACK = 'google/gemini-2.5-pro';
 const TOKEN = `gw-${fakeToken('')}`;
 
 let box: ReturnType<typeof sandbox>;
@@ -18,8 +20,13 @@ beforeAll(async () => {
   const oc = realOpenclaw(box.home);
   box.env.OPENCLAW_BIN = oc.bin;
   await oc.useModel(MODEL);
+  // The scenarios of the CLI tests: 3h, 1h, expired, an API key, a fallback whose provider has no
+  // credential (a route record, which only the CLI reports), and a second agent with 30d.
   await oc.pasteToken('anthropic', fakeToken(), '3h');
+  await oc.pasteToken('anthropic', fakeToken(), '1h', undefined, 'anthropic:short');
+  await oc.pasteToken('anthropic', fakeToken(), '1s', undefined, 'anthropic:old');
   await oc.pasteApiKey('openai', fakeToken('sk-proj-'));
+  await oc.run(['models', 'fallbacks', 'add', FALLBACK]);
   await oc.addAgent('work', join(box.home, 'w'), MODEL);
   await oc.pasteToken('anthropic', fakeToken(), '30d', 'work');
   gateway = await startGateway(box.home, TOKEN);
@@ -30,32 +37,77 @@ afterAll(async () => {
 });
 
 const via = (mode: string, extra = '') => box.writeConfig(`sources:\n  openclaw:\n    via: ${mode}\n${extra}`);
-// Field by field, by id. Not inUse (nor the order, which puts unused last): the RPC does not say
-// which models are configured, so through the gateway every profile counts as in use (issue 11's
-// CLI route pass is what will supply it).
+// Field by field, by id.
 const comparable = (r: ReturnType<typeof parseReport>) =>
   r.credentials
-    .map(({ id, status, provider, profileId, type, expiresAt, remedy, agent }) => ({ id, status, provider, profileId, type, expiresAt, remedy, agent }))
+    .map(({ id, status, provider, profileId, type, expiresAt, remedy, agent, inUse, detail }) => ({
+      id,
+      status,
+      provider,
+      profileId,
+      type,
+      expiresAt,
+      remedy,
+      agent,
+      inUse,
+      detail,
+    }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
+const debug = ['--log-level', 'debug'];
 
 describe('the openclaw source through the running gateway', { timeout: 180_000 }, () => {
-  it('gives the same records as the CLI, for every agent (a token expiring in 3h, one for 30d, an API key)', async () => {
-    const throughGateway = await runCli(['check', '--json', '--no-notify', '--config', via('gateway'), '--log-level', 'debug'], box.env);
+  it('gives the same records as the CLI, for every agent, with the route facts from one CLI pass', async () => {
+    // The CLI first: expired profiles carry no expiry over the RPC, and the remembered one is used.
     const throughCli = await runCli(['check', '--json', '--no-notify', '--config', via('cli')], box.env);
-    expect(throughGateway.exitCode, throughGateway.stderr).toBe(2);
-    expect(throughCli.exitCode, throughCli.stderr).toBe(2);
+    const throughGateway = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env);
+    expect(throughCli.exitCode, throughCli.stderr).toBe(1);
+    expect(throughGateway.exitCode, throughGateway.stderr).toBe(1);
     const g = parseReport(throughGateway);
     expect(comparable(g)).toEqual(comparable(parseReport(throughCli)));
     expect(comparable(g).map((c) => [c.id, c.status])).toEqual([
       ['openclaw:main:anthropic:manual', 'warn'],
+      ['openclaw:main:anthropic:old', 'expired'],
+      ['openclaw:main:anthropic:short', 'critical'],
       ['openclaw:main:openai:manual', 'static'],
+      [`openclaw:main:route:${FALLBACK}`, 'missing'],
       ['openclaw:work:anthropic:manual', 'ok'],
       // The new agent inherited the key.
       ['openclaw:work:openai:manual', 'static'],
     ]);
-    // It did not start the CLI: no "openclaw models status" run was logged.
-    expect(throughGateway.stderr).not.toContain('openclaw models status');
+    expect(g.sources[0]).toMatchObject({ source: 'openclaw', via: 'gateway', url: gateway!.url, agents: 2, fallbackReason: null, routesAgeMs: 0 });
+    // One CLI pass per agent for the route facts, and no `agents list`: the gateway listed them.
+    expect(throughGateway.stderr.match(/"msg":"openclaw: route pass through the CLI"/g)).toHaveLength(2);
+    expect(throughGateway.stderr).toContain('"reason":"no route facts yet"');
     expectNoSecrets({ out: throughGateway.stdout, err: throughGateway.stderr }, [TOKEN]);
+  });
+
+  it('the next checks reuse the route facts (no CLI at all), and `status` says how it read', async () => {
+    const again = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env);
+    expect(again.exitCode, again.stderr).toBe(1);
+    expect(again.stderr).not.toContain('openclaw models status');
+    const report = parseReport(again);
+    expect(report.sources[0]!.routesAgeMs).toBeGreaterThan(0);
+    expect(report.credentials.map((c) => c.id)).toContain(`openclaw:main:route:${FALLBACK}`);
+
+    const status = await runCli(['status', '--config', via('auto')], box.env);
+    expect(status.stdout).toMatch(new RegExp(`\\nread via gateway ${gateway!.url} in \\d+ ms \\(route facts from the CLI, \\d+s old\\)\\n$`));
+
+    const textfile = join(box.home, 'authwatch.prom');
+    await runCli(['check', '--no-notify', '--config', via('auto'), '--metrics-textfile', textfile], box.env);
+    expect(readFileSync(textfile, 'utf8')).toMatch(/^authwatch_source_duration_seconds\{source="openclaw",via="gateway"\} 0\.\d+$/m);
+  });
+
+  it("a profile added, or a change to OpenClaw's config, runs a new pass", async () => {
+    const oc = realOpenclaw(box.home);
+    await oc.pasteToken('anthropic', fakeToken(), '30d', undefined, 'anthropic:extra');
+    const added = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env);
+    expect(added.stderr).toContain('"reason":"the gateway lists other profiles"');
+    expect(parseReport(added).credentials.map((c) => c.id)).toContain('openclaw:main:anthropic:extra');
+
+    await oc.run(['models', 'fallbacks', 'remove', FALLBACK]);
+    const removed = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env);
+    expect(removed.stderr).toContain(`"reason":"OpenClaw's config file changed"`);
+    expect(parseReport(removed).credentials.map((c) => c.id)).not.toContain(`openclaw:main:route:${FALLBACK}`);
   });
 
   it('a wrong token is an error (exit 3) naming where the token came from, in auto too: no silent fallback', async () => {
@@ -73,22 +125,29 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
   it('auto without a readable token uses the CLI and says why', async () => {
     const elsewhere = { ...box.env, OPENCLAW_CONFIG_PATH: join(box.home, 'no-such-openclaw.json') };
     const result = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), '--log-level', 'info'], elsewhere);
+    // A change of transport is logged once, at info.
     expect(result.stderr).toContain('"msg":"openclaw: reading via the CLI"');
-    expect(result.stderr).toContain('no gateway token in');
+    expect(parseReport(result).sources[0]).toMatchObject({ via: 'cli', agents: 2, fallbackReason: expect.stringMatching(/^no gateway token in /) });
   });
 
   it('auto with the gateway stopped uses the CLI (same records); gateway alone is an error', async () => {
     await gateway!.stop();
     gateway = undefined;
-    const auto = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), '--log-level', 'info'], box.env);
-    expect(auto.exitCode, auto.stderr).toBe(2);
-    expect(auto.stderr).toMatch(/"msg":"openclaw: reading via the CLI".*ECONNREFUSED|ECONNREFUSED.*"msg":"openclaw: reading via the CLI"/);
-    expect(parseReport(auto).credentials.map((c) => c.id)).toEqual([
+    const auto = await runCli(['check', '--json', '--no-notify', '--config', via('auto')], box.env);
+    expect(auto.exitCode, auto.stderr).toBe(1);
+    const report = parseReport(auto);
+    expect(report.sources[0]).toMatchObject({ via: 'cli', fallbackReason: expect.stringContaining('ECONNREFUSED') });
+    expect(report.credentials.map((c) => c.id).sort()).toEqual([
+      'openclaw:main:anthropic:extra',
       'openclaw:main:anthropic:manual',
-      'openclaw:work:anthropic:manual',
+      'openclaw:main:anthropic:old',
+      'openclaw:main:anthropic:short',
       'openclaw:main:openai:manual',
+      'openclaw:work:anthropic:manual',
       'openclaw:work:openai:manual',
     ]);
+    const status = await runCli(['status', '--config', via('auto')], box.env);
+    expect(status.stdout).toMatch(/\nread via the CLI in \d+\.\d s \(gateway not used: openclaw gateway ws:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED.*\)\n$/);
     const only = await runCli(['check', '--json', '--no-notify', '--config', via('gateway')], box.env);
     expect(only.exitCode).toBe(3);
     expect(parseReport(only).errors[0]!.message).toContain('ECONNREFUSED');

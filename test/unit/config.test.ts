@@ -22,8 +22,16 @@ describe('config', () => {
   it('defaults match the issues: warn 24h, critical 2h, openclaw on, the Claude, Codex and Gemini files when present', () => {
     const config = defaultConfig();
     expect(config.thresholds).toEqual({ warn: 86_400_000, critical: 7_200_000 });
-    // The CLI until the gateway path can tell which profiles are in use (issue 11).
-    expect(config.sources.openclaw).toEqual({ enabled: true, command: 'openclaw', agents: [], timeout: 60_000, via: 'cli', gateway: {} });
+    // The gateway when it answers, with a CLI pass for the route facts at most hourly (issue 11).
+    expect(config.sources.openclaw).toEqual({
+      enabled: true,
+      command: 'openclaw',
+      agents: [],
+      timeout: 60_000,
+      via: 'auto',
+      gateway: {},
+      routesEvery: 3_600_000,
+    });
     expect(config.alertOnUnused).toBe(false);
     // No path: each file source finds its file itself ($CODEX_HOME for Codex).
     expect(config.sources.claudeCode).toEqual({ enabled: 'auto' });

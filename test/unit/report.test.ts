@@ -41,6 +41,10 @@ describe('toJson', () => {
       durationMs: 1,
       alerts: {},
       warnings: ['state not saved'],
+      sources: [
+        { source: 'openclaw', via: 'gateway', url: 'ws://127.0.0.1:18789', agents: 2, durationMs: 140.4, fallbackReason: null, routesAgeMs: 720_000.2 },
+        { source: 'codex', via: 'file', durationMs: 0.6 },
+      ],
     });
     expect(doc).toEqual({
       version: 1,
@@ -66,6 +70,10 @@ describe('toJson', () => {
       errors: [],
       notifications: [],
       warnings: ['state not saved'],
+      sources: [
+        { source: 'openclaw', via: 'gateway', url: 'ws://127.0.0.1:18789', agents: 2, durationMs: 140, fallbackReason: null, routesAgeMs: 720_000 },
+        { source: 'codex', via: 'file', agents: null, durationMs: 1, fallbackReason: null },
+      ],
     });
   });
 });

@@ -5,7 +5,7 @@ import { exitCodeFor, toJson } from '../../monitor/report.js';
 import type { Io } from '../io.js';
 import { loadRuntime, logLevelFor } from '../runtime.js';
 import { useColor } from '../io.js';
-import { renderNotifications, renderProblems, renderSummary, renderTable } from '../render.js';
+import { renderNotifications, renderProblems, renderSummary, renderTable, renderTransport } from '../render.js';
 
 export interface CheckCommandOptions {
   config?: string;
@@ -44,7 +44,7 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
     if (options.view === 'status') {
       if (report.credentials.length) io.stdout.write(renderTable(report, color));
       if (problems) io.stdout.write(`\nTo fix:\n${problems.replace(/^(?=.)/gm, '  ')}`);
-      io.stdout.write(`\n${renderSummary(report)}`);
+      io.stdout.write(`\n${renderSummary(report)}${renderTransport(report)}`);
     } else {
       io.stdout.write(problems + renderSummary(report) + renderNotifications(report));
     }

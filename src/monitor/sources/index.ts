@@ -1,7 +1,8 @@
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
 import { scrubIdentifier, scrubSecrets } from '../../redact.js';
-import type { Observation, SourceResult } from '../types.js';
+import type { Observation, SourceReport, SourceResult } from '../types.js';
+import type { SourceSession } from './source.js';
 import { configuredSources } from './registry.js';
 
 export interface CollectOptions {
@@ -10,12 +11,33 @@ export interface CollectOptions {
   log: Logger;
   /** `--agent` on the command line: narrows the OpenClaw source, overriding `sources.openclaw.agents`. */
   agents?: string[];
+  /** `watch`: connections and triggers that outlive one check. */
+  session?: SourceSession;
+}
+
+export interface Collected {
+  observations: Observation[];
+  covered: string[];
+  /** Each enabled source (by its key under `sources:`): how it was read and how long it took. */
+  sources: SourceReport[];
 }
 
 /** Reads every source at once. Sources report their own failures as `error` observations. */
-export async function collectObservations({ config, env, log, agents }: CollectOptions): Promise<SourceResult> {
-  const results = await Promise.all(configuredSources(config.sources).map(({ source, config: own }) => source.read(own, { env, log, agents })));
-  return { observations: results.flatMap((r) => r.observations.map(scrubObservation)), covered: results.flatMap((r) => r.covered) };
+export async function collectObservations({ config, env, log, agents, session }: CollectOptions): Promise<Collected> {
+  const enabled = configuredSources(config.sources).filter(({ source, config: own }) => source.describe(own).length > 0);
+  const results = await Promise.all(
+    enabled.map(async ({ key, source, config: own }) => {
+      const started = process.hrtime.bigint();
+      const result: SourceResult = await source.read(own, { env, log, agents, ...(session ? { session } : {}) });
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      return { result, report: { source: key, via: 'file', ...result.transport, durationMs } satisfies SourceReport };
+    }),
+  );
+  return {
+    observations: results.flatMap(({ result }) => result.observations.map(scrubObservation)),
+    covered: results.flatMap(({ result }) => result.covered),
+    sources: results.map(({ report }) => ({ ...report, ...(report.fallbackReason ? { fallbackReason: scrubSecrets(report.fallbackReason) } : {}) })),
+  };
 }
 
 const nullable = (scrub: (text: string) => string) => (text: string | null) => (text === null ? null : scrub(text));

@@ -5,6 +5,7 @@ import { readRegularFileSync } from '../../fs-read.js';
 import { resolveSecretAt } from '../../notifiers/secret.js';
 import { quoteForeign } from '../../redact.js';
 import { VERSION } from '../../version.js';
+import { deadline, sleep } from '../../abort.js';
 import type { ModelsStatus } from './openclaw-schema.js';
 
 type Env = Record<string, string | undefined>;
@@ -58,7 +59,8 @@ export function gatewayTarget(overrides: GatewayOverrides, env: Env): GatewayTar
   }
   if (env.OPENCLAW_GATEWAY_TOKEN) return { url, auth: { token: env.OPENCLAW_GATEWAY_TOKEN }, from: 'OPENCLAW_GATEWAY_TOKEN' };
   if (env.OPENCLAW_GATEWAY_PASSWORD) return { url, auth: { password: env.OPENCLAW_GATEWAY_PASSWORD }, from: 'OPENCLAW_GATEWAY_PASSWORD' };
-  return { unavailable: `no gateway token in ${path} or OPENCLAW_GATEWAY_TOKEN (a gateway without one uses a runtime-only token no other process can read)` };
+  // A gateway without a configured token uses a runtime-only one that no other process can read.
+  return { unavailable: `no gateway token in ${path} or OPENCLAW_GATEWAY_TOKEN` };
 }
 
 /** Why the gateway could not answer; `auto` falls back to the CLI on all but `auth`. */
@@ -74,64 +76,170 @@ export interface GatewayRead {
 const PREPARED_RETRIES = 3;
 const PREPARED_WAIT_MS = 700;
 
+export interface LinkEvents {
+  /** A gateway event, e.g. `config.changed` (there is no auth-change event). */
+  onEvent?: (event: string) => void;
+  /** Connected again after a failure. */
+  onReconnect?: () => void;
+  /** The client gave up for good (a wrong token, a protocol mismatch): said once per link. */
+  onPaused?: (failure: GatewayFailure) => void;
+}
+
 /**
- * Reads every agent's auth status over the gateway's WebSocket RPC with the official client: a
- * `cli` operator with `operator.read` only (never admin: its replies carry account emails), which
- * needs no device pairing on loopback. Never asks for `refresh: true` (that calls providers).
+ * One connection to the gateway with the official client: a `cli` operator with `operator.read`
+ * only (never admin: its replies carry account emails), which needs no device pairing on
+ * loopback. The client reconnects by itself (1 s doubling to 30 s) and stops for good on a wrong
+ * token or a protocol mismatch. A one-shot check opens one and closes it; `watch` keeps one open.
  */
-export async function readViaGateway(
-  target: GatewayTarget,
-  onlyAgents: readonly string[],
-  timeoutMs: number,
-): Promise<{ ok: true; value: GatewayRead } | ({ ok: false } & GatewayFailure)> {
-  // ws and the protocol package load only when the gateway is used.
-  const { GatewayClient } = await import('@openclaw/gateway-client');
-  let client: GatewayClient | undefined;
-  const connected = new Promise<void>((resolve, reject) => {
-    client = new GatewayClient({
-      url: target.url,
-      ...target.auth,
+export class GatewayLink {
+  #client: GatewayClient | undefined;
+  #state: { up: true } | { up: false; failure: GatewayFailure | null } = { up: false, failure: null };
+  #settled: Array<() => void> = [];
+  #everUp = false;
+  #pausedAt: number | undefined;
+  /** The agent list, read once per connection and again after `config.changed`. */
+  agents: GatewayRead['agents'] | undefined;
+  /** When the gateway last announced `config.changed` (epoch ms): route facts older than this are stale. */
+  configChangedAt = 0;
+
+  constructor(
+    readonly target: GatewayTarget,
+    private readonly timeoutMs: number,
+    private readonly events: LinkEvents = {},
+  ) {}
+
+  /**
+   * Whether this link can serve `target`: the same gateway and credential, and not given up on
+   * more than a minute ago (a gateway restarted with the right token, or upgraded, is tried again).
+   */
+  serves(target: GatewayTarget, now = Date.now()): boolean {
+    if (this.#pausedAt !== undefined && now - this.#pausedAt > 60_000) return false;
+    return target.url === this.target.url && JSON.stringify(target.auth) === JSON.stringify(this.target.auth);
+  }
+
+  async start(): Promise<void> {
+    // ws and the protocol package load only when the gateway is used.
+    const { GatewayClient } = await import('@openclaw/gateway-client');
+    this.#client = new GatewayClient({
+      url: this.target.url,
+      ...this.target.auth,
       clientName: 'cli',
       mode: 'cli',
       role: 'operator',
       scopes: ['operator.read'],
       clientVersion: `authwatch/${VERSION}`,
       platform: process.platform,
-      requestTimeoutMs: timeoutMs,
-      onHelloOk: () => resolve(),
-      onConnectError: (error) => reject(error),
-      onClose: (code, reason) => reject(new Error(`closed (${code}${reason ? `: ${reason}` : ''})`)),
+      requestTimeoutMs: this.timeoutMs,
+      onHelloOk: () => {
+        const again = this.#everUp;
+        this.#everUp = true;
+        this.#state = { up: true };
+        this.agents = undefined;
+        this.#settle();
+        if (again) this.events.onReconnect?.();
+      },
+      onConnectError: (error) => this.#down(classify(error)),
+      onClose: (code, reason, info) => {
+        if (info?.connectError) this.#down(classify(info.connectError));
+        else this.#down({ kind: 'unreachable', message: `connection closed (${code}${reason ? `: ${quoteForeign(reason, 80)}` : ''})` });
+      },
+      onReconnectPaused: () => {
+        const failure = (!this.#state.up && this.#state.failure) || { kind: 'failed' as const, message: 'the gateway refused the connection' };
+        this.#state = { up: false, failure };
+        this.#pausedAt = Date.now();
+        this.#settle();
+        this.events.onPaused?.(failure);
+      },
+      onEvent: (frame) => {
+        if (frame.event === 'config.changed') {
+          this.agents = undefined;
+          this.configChangedAt = Date.now();
+        }
+        if (frame.event !== 'tick') this.events.onEvent?.(frame.event);
+      },
     });
-    client.start();
-  });
-  const timer = setTimeout(() => client?.stop(), timeoutMs);
-  try {
-    await Promise.race([connected, new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref())]);
-    const c = client!;
-    let agents: GatewayRead['agents'];
-    if (onlyAgents.length > 0) {
-      agents = onlyAgents.map((id) => ({ id, isDefault: false }));
-    } else {
-      const listed = (await c.request('agents.list', {})) as { defaultId?: string; agents?: Array<{ id?: unknown }> };
-      agents = (listed.agents ?? []).flatMap((a) => (typeof a.id === 'string' ? [{ id: a.id, isDefault: a.id === listed.defaultId }] : []));
+    this.#client.start();
+  }
+
+  #down(failure: GatewayFailure): void {
+    // A close after a refused connect keeps the refusal: it says more than "closed (1008)".
+    const previous = !this.#state.up ? this.#state.failure : null;
+    const keep = previous && previous.kind !== 'unreachable' && failure.kind === 'unreachable';
+    this.#state = { up: false, failure: keep ? previous : failure };
+    this.#settle();
+  }
+
+  #settle(): void {
+    for (const resolve of this.#settled.splice(0)) resolve();
+  }
+
+  /**
+   * Connected: ok. Down after a failure (the client retrying in the background): that failure at
+   * once, so a check falls back instead of waiting. Still connecting: wait for the outcome.
+   */
+  async ready(signal: AbortSignal): Promise<{ ok: true } | ({ ok: false } & GatewayFailure)> {
+    if (!this.#state.up && this.#state.failure === null) {
+      await new Promise<void>((resolve) => {
+        this.#settled.push(resolve);
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
     }
-    const statuses = new Map<string, ModelsStatus>();
-    for (const agent of agents) statuses.set(agent.id, await authStatus(c, agent.id));
-    return { ok: true, value: { agents, statuses } };
-  } catch (error) {
-    return { ok: false, ...classify(error) };
-  } finally {
-    clearTimeout(timer);
-    await client?.stopAndWait({ timeoutMs: 500 }).catch(() => {});
+    if (this.#state.up) return { ok: true };
+    return { ok: false, ...(this.#state.failure ?? { kind: 'unreachable', message: `no answer within ${this.timeoutMs} ms` }) };
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    if (!this.#client) return Promise.reject(new Error('not started'));
+    return this.#client.request<T & Record<string, unknown>>(method, params);
+  }
+
+  async close(): Promise<void> {
+    this.#settle();
+    await this.#client?.stopAndWait({ timeoutMs: 500 }).catch(() => {});
   }
 }
 
-async function authStatus(client: GatewayClient, agentId: string): Promise<ModelsStatus> {
+/**
+ * Reads every agent's auth status over `link`, within `timeoutMs` in all (connecting included).
+ * Never asks for `refresh: true` (that calls the providers).
+ */
+export async function readViaGateway(
+  link: GatewayLink,
+  onlyAgents: readonly string[],
+  timeoutMs: number,
+): Promise<{ ok: true; value: GatewayRead } | ({ ok: false } & GatewayFailure)> {
+  const limit = deadline(timeoutMs);
+  try {
+    const ready = await link.ready(limit.signal);
+    if (!ready.ok) return ready;
+    const read = async (): Promise<GatewayRead> => {
+      let agents = onlyAgents.length > 0 ? onlyAgents.map((id) => ({ id, isDefault: false })) : link.agents;
+      if (!agents) {
+        const listed = await link.request<{ defaultId?: string; agents?: Array<{ id?: unknown }> }>('agents.list', {});
+        agents = (listed.agents ?? []).flatMap((a) => (typeof a.id === 'string' ? [{ id: a.id, isDefault: a.id === listed.defaultId }] : []));
+        link.agents = agents;
+      }
+      const statuses = new Map<string, ModelsStatus>();
+      for (const agent of agents) statuses.set(agent.id, await authStatus(link, agent.id, limit.signal));
+      return { agents, statuses };
+    };
+    const timedOut = new Promise<never>((_, reject) =>
+      limit.signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true }),
+    );
+    return { ok: true, value: await Promise.race([read(), timedOut]) };
+  } catch (error) {
+    return { ok: false, ...classify(error) };
+  } finally {
+    limit.clear();
+  }
+}
+
+async function authStatus(link: GatewayLink, agentId: string, signal: AbortSignal): Promise<ModelsStatus> {
   for (let attempt = 0; ; attempt++) {
-    const reply = (await client.request('models.authStatus', { agentId })) as AuthStatusReply;
+    const reply = await link.request<AuthStatusReply>('models.authStatus', { agentId });
     if (reply.unavailable?.code !== 'PREPARED_MODEL_AUTH_UNAVAILABLE') return toModelsStatus(reply);
-    if (attempt >= PREPARED_RETRIES) throw new Error('the gateway is still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)');
-    await new Promise((r) => setTimeout(r, PREPARED_WAIT_MS));
+    if (attempt >= PREPARED_RETRIES || signal.aborted) throw new Error('the gateway is still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)');
+    await sleep(PREPARED_WAIT_MS, signal);
   }
 }
 
@@ -171,12 +279,26 @@ export function toModelsStatus(reply: AuthStatusReply): ModelsStatus {
   } as ModelsStatus;
 }
 
-function classify(error: unknown): GatewayFailure {
-  const e = error as { code?: string; message?: string; details?: { code?: string } };
+/**
+ * The client package (pinned exactly in package.json) and the protocol it speaks, for the mismatch
+ * warning. Constants, not imports, so that a check never loads the client to say this; a unit
+ * test keeps them equal to the installed packages.
+ */
+export const CLIENT_PACKAGE = '2026.9.1';
+export const CLIENT_PROTOCOL = 4;
+
+export function classify(error: unknown): GatewayFailure {
+  const e = error as { code?: string; message?: string; details?: { code?: string; expectedProtocol?: unknown } };
   const code = e.details?.code ?? e.code ?? '';
   const message = quoteForeign(e.message ?? String(error));
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') return { kind: 'unreachable', message };
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') return { kind: 'unreachable', message };
   if (code.startsWith('AUTH_') || /unauthorized/i.test(message)) return { kind: 'auth', message };
-  if (/protocol/i.test(code) || /protocol/i.test(message)) return { kind: 'protocol', message };
+  if (code === 'PROTOCOL_MISMATCH' || /protocol mismatch/i.test(message)) {
+    const theirs = typeof e.details?.expectedProtocol === 'number' ? String(e.details.expectedProtocol) : 'another version';
+    return {
+      kind: 'protocol',
+      message: `protocol mismatch: the gateway speaks protocol ${theirs}, authwatch's client (@openclaw/gateway-client ${CLIENT_PACKAGE}) speaks protocol ${CLIENT_PROTOCOL}`,
+    };
+  }
   return { kind: 'failed', message };
 }

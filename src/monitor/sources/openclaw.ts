@@ -10,9 +10,9 @@ import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus
 import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
-import { gatewayTarget, readViaGateway } from './openclaw-gateway.js';
+import { GatewayLink, type GatewayRead, type GatewayTarget, gatewayTarget, openclawConfigPath, readViaGateway } from './openclaw-gateway.js';
 import { openclawRemedy } from './openclaw-remedy.js';
-import type { Source } from './source.js';
+import type { Source, SourceSession } from './source.js';
 
 export const SOURCE = 'openclaw';
 
@@ -27,14 +27,18 @@ const configSchema = z.prefault(
     agents: z._default(z.array(nonEmpty()), []),
     timeout: z.prefault(durationSchema, '60s'),
     /**
-     * How to read it: `cli` runs the OpenClaw CLI; `gateway` asks the running gateway over its
-     * WebSocket RPC (a tenth of the time) and never falls back; `auto` tries the gateway, then the
-     * CLI. The gateway does not report configured models, route issues or cooldowns, so `cli` stays
-     * the default until a periodic CLI pass supplies them (issue 11).
+     * How to read it: `auto` asks the running gateway over its WebSocket RPC (a tenth of the CLI's
+     * time) and falls back to the CLI when it cannot; `gateway` never falls back; `cli` always
+     * runs the OpenClaw CLI.
      */
-    via: z._default(z.enum(['cli', 'gateway', 'auto']), 'cli'),
+    via: z._default(z.enum(['cli', 'gateway', 'auto']), 'auto'),
     /** Overrides for the gateway: its URL (default ws://127.0.0.1:<OpenClaw's port>) and token (`env:`/`file:`). */
     gateway: z._default(z.strictObject({ url: z.optional(nonEmpty()), token: z.optional(nonEmpty()) }), {}),
+    /**
+     * Through the gateway, how often at most a CLI pass refreshes what only the CLI reports
+     * (configured models, route issues, cooldowns); `off` never runs one. See openclaw-routes.ts.
+     */
+    routesEvery: z._default(z.union([z.literal('off'), durationSchema]), 3_600_000),
   }),
   {},
 );
@@ -44,15 +48,18 @@ export type OpenclawConfig = z.output<typeof configSchema>;
 /** The OpenClaw CLI: every agent's profiles, as `openclaw models status --json` reports them. */
 export const openclawSource: Source<OpenclawConfig> = {
   schema: configSchema,
-  read: async (config, { env, log, agents }) => {
+  read: async (config, { env, log, agents, session }) => {
     if (!config.enabled) return { observations: [], covered: [] };
     const wanted = agents?.length ? agents : config.agents;
+    let fallbackReason: string | null = null;
     if (config.via !== 'cli') {
-      const viaGateway = await readGateway(config, wanted, env);
+      const viaGateway = await readGateway(config, wanted, { env, log, session });
       if ('result' in viaGateway) return viaGateway.result;
-      log.info({ reason: viaGateway.fallback }, 'openclaw: reading via the CLI');
+      fallbackReason = viaGateway.fallback;
+      await noteTransport(env, log, 'cli', fallbackReason);
     }
-    return readOpenclaw({ command: config.command, agents: wanted, timeoutMs: config.timeout, env, log });
+    const result = await readOpenclaw({ command: config.command, agents: wanted, timeoutMs: config.timeout, env, log });
+    return { ...result, transport: { via: 'cli', agents: result.agents, fallbackReason } };
   },
   owns: (source) => source === SOURCE,
   // Per agent: `--agent work` must never resolve agent main's alerts.
@@ -76,37 +83,143 @@ export const openclawSource: Source<OpenclawConfig> = {
   describe: (config) => (config.enabled ? [SOURCE] : []),
 };
 
+type Env = Record<string, string | undefined>;
+
 /**
  * The gateway path: its records, an `error` record where the CLI would not help (a wrong token, or
- * `via: gateway`), or why to fall back to the CLI (`auto`: not running, no token to read).
+ * `via: gateway`), or why to fall back to the CLI (`auto`: not running, no token to read, another
+ * protocol). In `watch` the connection stays open between checks (kept in the session).
  */
 async function readGateway(
   config: OpenclawConfig,
   agents: string[],
-  env: Record<string, string | undefined>,
+  { env, log, session }: { env: Env; log: Logger; session?: SourceSession | undefined },
 ): Promise<{ result: SourceResult } | { fallback: string }> {
   const target = gatewayTarget(config.gateway, env);
   const fail = (message: string, failure: FailureKind = 'failed') => ({
-    result: { observations: [sourceError('openclaw:agents', null, message, failure)], covered: [] },
+    result: {
+      observations: [sourceError('openclaw:agents', null, message, failure)],
+      covered: [],
+      transport: { via: 'gateway', ...('url' in target ? { url: target.url } : {}) },
+    },
   });
   if ('unavailable' in target) return config.via === 'gateway' ? fail(`openclaw gateway: ${target.unavailable}`) : { fallback: target.unavailable };
-  const read = await readViaGateway(target, agents, config.timeout);
-  if (!read.ok) {
-    const message = `openclaw gateway ${target.url}: ${read.message}${read.kind === 'auth' ? ` (credential from ${target.from})` : ''}`;
-    if (config.via === 'gateway' || read.kind === 'auth') return fail(message, read.kind === 'unreachable' ? 'not-found' : 'failed');
-    return { fallback: message };
+  const link = await gatewayLink(target, config.timeout, log, session);
+  try {
+    const read = await readViaGateway(link, agents, config.timeout);
+    if (!read.ok) {
+      const message = `openclaw gateway ${target.url}: ${read.message}${read.kind === 'auth' ? ` (credential from ${target.from})` : ''}`;
+      if (read.kind === 'protocol' && !session) log.warn({}, `${message}; reading via the CLI until authwatch is updated`);
+      if (config.via === 'gateway' || read.kind === 'auth') return fail(message, read.kind === 'unreachable' ? 'not-found' : 'failed');
+      return { fallback: message };
+    }
+    const routes = await routeFacts(config, read.value, link.configChangedAt, { env, log });
+    const observations: Observation[] = [...routes.errors];
+    for (const agent of read.value.agents) {
+      const status = routes.statuses.get(agent.id);
+      if (status) for (const o of normalizeModelsStatus(status, agent)) observations.push(o);
+    }
+    await noteTransport(env, log, 'gateway', null);
+    return {
+      result: {
+        observations,
+        covered: coveredScopes(
+          agents.length === 0,
+          read.value.agents.map((a) => a.id),
+        ),
+        transport: { via: 'gateway', url: target.url, agents: read.value.agents.length, fallbackReason: null, routesAgeMs: routes.ageMs },
+      },
+    };
+  } finally {
+    if (!session) await link.close();
   }
-  const observations: Observation[] = [];
-  for (const agent of read.value.agents) {
-    const status = read.value.statuses.get(agent.id);
-    if (status) for (const o of normalizeModelsStatus(status, agent)) observations.push(o);
-  }
-  return {
-    result: {
-      observations,
-      covered: agents.length ? read.value.agents.map((a) => `openclaw:${a.id}`) : ['openclaw:*', ...read.value.agents.map((a) => `openclaw:${a.id}`)],
+}
+
+/** The scopes a read covered in full: every agent read, and `*` when the agent list itself was read. */
+function coveredScopes(listed: boolean, agents: readonly string[]): string[] {
+  return [...(listed ? ['openclaw:*'] : []), ...agents.map((id) => `openclaw:${id}`)];
+}
+
+/** A connection for this check: `watch` keeps one per gateway and credential; a one-shot check opens its own. */
+async function gatewayLink(target: GatewayTarget, timeoutMs: number, log: Logger, session: SourceSession | undefined): Promise<GatewayLink> {
+  const kept = session?.get<GatewayLink>(GATEWAY_LINK);
+  if (kept?.serves(target)) return kept;
+  const link = new GatewayLink(target, timeoutMs, {
+    onEvent: (event) => {
+      if (event === 'config.changed') session?.trigger('openclaw config changed');
     },
-  };
+    onReconnect: () => {
+      log.info({ url: target.url }, 'openclaw gateway: connected again');
+      session?.trigger('gateway reconnected');
+    },
+    onPaused: (failure) => {
+      if (failure.kind === 'protocol') log.warn({}, `openclaw gateway ${target.url}: ${failure.message}; reading via the CLI until authwatch is updated`);
+    },
+  });
+  session?.set(GATEWAY_LINK, link);
+  await link.start();
+  return link;
+}
+
+const GATEWAY_LINK = 'openclaw-gateway';
+
+/**
+ * Each agent's gateway status joined with the route facts from a CLI pass: saved ones while they
+ * hold, a fresh pass where they are missing or stale (see openclaw-routes.ts). A failed pass is
+ * the same `error` record the CLI path gives, and the saved facts (if any) still apply.
+ */
+async function routeFacts(
+  config: OpenclawConfig,
+  read: GatewayRead,
+  invalidatedAt: number,
+  { env, log }: { env: Env; log: Logger },
+): Promise<{ statuses: Map<string, ModelsStatus>; errors: Observation[]; ageMs: number | null }> {
+  if (config.routesEvery === 'off') return { statuses: read.statuses, errors: [], ageMs: null };
+  const { configStamp, loadRoutes, passReason, routeEntry, routesPath, saveRoutes, withRouteFacts } = await import('./openclaw-routes.js');
+  const path = routesPath(env);
+  const file = await loadRoutes(path);
+  const stamp = configStamp(openclawConfigPath(env));
+  const now = Date.now();
+  const statuses = new Map<string, ModelsStatus>();
+  const errors: Observation[] = [];
+  let oldest: number | null = null;
+  let changed = false;
+  for (const agent of read.agents) {
+    const fromGateway = read.statuses.get(agent.id);
+    if (!fromGateway) continue;
+    let entry = file.agents[agent.id];
+    const reason = passReason(entry, fromGateway, { stamp, now, everyMs: config.routesEvery, invalidatedAt });
+    if (reason) {
+      log.debug({ agent: scrubIdentifier(agent.id), reason }, 'openclaw: route pass through the CLI');
+      const pass = await modelsStatus(openclawArgv(config.command, env), agent, { timeoutMs: config.timeout, env, log });
+      if ('status' in pass) {
+        entry = routeEntry(pass.status, stamp, now);
+        file.agents[agent.id] = entry;
+        changed = true;
+      } else errors.push(pass.error);
+    }
+    if (entry) oldest = Math.max(oldest ?? 0, now - entry.at);
+    statuses.set(agent.id, entry ? withRouteFacts(fromGateway, entry.status, now) : fromGateway);
+  }
+  if (changed) await saveRoutes(path, file).catch((error) => log.warn({ reason: String(error) }, 'openclaw: cannot save the route facts'));
+  return { statuses, errors, ageMs: oldest };
+}
+
+/**
+ * Logs a change of transport once, at info, with the reason (the last one is kept beside the
+ * route facts, so a timer's runs do not repeat it); otherwise at debug.
+ */
+async function noteTransport(env: Env, log: Logger, via: 'gateway' | 'cli', reason: string | null): Promise<void> {
+  const { loadRoutes, routesPath, saveRoutes } = await import('./openclaw-routes.js');
+  const path = routesPath(env);
+  const file = await loadRoutes(path);
+  const message = via === 'gateway' ? 'openclaw: reading via the gateway' : 'openclaw: reading via the CLI';
+  if (file.via === via) {
+    log.debug({ reason }, message);
+    return;
+  }
+  log.info({ reason }, message);
+  await saveRoutes(path, { ...file, via }).catch(() => {});
 }
 
 export interface OpenclawOptions {
@@ -129,7 +242,7 @@ interface Agent {
  * `models status --json --agent ID` per agent, one after the other (each run costs ~285 MB,
  * which a phone may not have twice). Failures become `error` observations, never exceptions.
  */
-export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResult> {
+export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResult & { agents: number }> {
   const prefix = openclawArgv(options.command, options.env);
   // Scopes read in full: the alert lifecycle resolves a vanished credential only inside these.
   const covered: string[] = [];
@@ -139,11 +252,16 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
     agents = options.agents.map((id) => ({ id, isDefault: false }));
   } else {
     const listed = await runJson(prefix, ['agents', 'list', '--json'], options);
-    if (!listed.ok) return { observations: [sourceError('openclaw:agents', null, `openclaw agents list: ${listed.message}`, listed.kind)], covered: [] };
+    if (!listed.ok)
+      return { observations: [sourceError('openclaw:agents', null, `openclaw agents list: ${listed.message}`, listed.kind)], covered: [], agents: 0 };
     const parsed = agentsListSchema.safeParse(listed.value);
     if (!parsed.success) {
       const where = issuePath(parsed.error.issues[0]?.path ?? []);
-      return { observations: [sourceError('openclaw:agents', null, `openclaw agents list --json is not in the expected shape (at ${where})`)], covered: [] };
+      return {
+        observations: [sourceError('openclaw:agents', null, `openclaw agents list --json is not in the expected shape (at ${where})`)],
+        covered: [],
+        agents: 0,
+      };
     }
     agents = parsed.data.map((a) => ({ id: a.id, isDefault: a.isDefault === true }));
     covered.push('openclaw:*');
@@ -151,31 +269,34 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
 
   const observations: Observation[] = [];
   for (const agent of agents) {
-    const started = Date.now();
-    // `--agent=ID` in one argv item: an id that begins with "-" (`--help`) stays a value, not an option.
-    const out = await runJson(prefix, ['models', 'status', '--json', `--agent=${agent.id}`], options);
-    // Logged before collectObservations scrubs the records: the id is scrubbed here.
-    options.log.debug({ agent: scrubIdentifier(agent.id), ms: Date.now() - started, ok: out.ok }, 'openclaw models status');
-    if (!out.ok) {
-      observations.push(sourceError(`openclaw:${agent.id}:source`, agent, `openclaw models status (agent ${agent.id}): ${out.message}`, out.kind));
+    const read = await modelsStatus(prefix, agent, options);
+    if ('error' in read) {
+      observations.push(read.error);
       continue;
     }
-    const parsed = modelsStatusSchema.safeParse(out.value);
-    if (!parsed.success) {
-      const where = issuePath(parsed.error.issues[0]?.path ?? []);
-      observations.push(
-        sourceError(
-          `openclaw:${agent.id}:source`,
-          agent,
-          `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (at ${where})`,
-        ),
-      );
-      continue;
-    }
-    for (const o of normalizeModelsStatus(parsed.data, agent)) observations.push(o);
+    for (const o of normalizeModelsStatus(read.status, agent)) observations.push(o);
     covered.push(`openclaw:${agent.id}`);
   }
-  return { observations, covered };
+  return { observations, covered, agents: agents.length };
+}
+
+/** One agent's `openclaw models status --json`, parsed, or the `error` record saying why not. */
+async function modelsStatus(
+  prefix: string[],
+  agent: Agent,
+  options: Pick<OpenclawOptions, 'timeoutMs' | 'env' | 'log'>,
+): Promise<{ status: ModelsStatus } | { error: Observation }> {
+  const started = Date.now();
+  // `--agent=ID` in one argv item: an id that begins with "-" (`--help`) stays a value, not an option.
+  const out = await runJson(prefix, ['models', 'status', '--json', `--agent=${agent.id}`], options);
+  // Logged before collectObservations scrubs the records: the id is scrubbed here.
+  options.log.debug({ agent: scrubIdentifier(agent.id), ms: Date.now() - started, ok: out.ok }, 'openclaw models status');
+  const id = `openclaw:${agent.id}:source`;
+  if (!out.ok) return { error: sourceError(id, agent, `openclaw models status (agent ${agent.id}): ${out.message}`, out.kind) };
+  const parsed = modelsStatusSchema.safeParse(out.value);
+  if (parsed.success) return { status: parsed.data };
+  const where = issuePath(parsed.error.issues[0]?.path ?? []);
+  return { error: sourceError(id, agent, `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (at ${where})`) };
 }
 
 /** `OPENCLAW_BIN` > the configured command > `openclaw` on PATH. */
@@ -187,7 +308,7 @@ export function openclawArgv(command: string | string[], env: Record<string, str
 async function runJson(
   prefix: string[],
   args: string[],
-  options: OpenclawOptions,
+  options: Pick<OpenclawOptions, 'timeoutMs' | 'env'>,
 ): Promise<{ ok: true; value: unknown } | { ok: false; kind: FailureKind; message: string }> {
   const run = await runProgram([...prefix, ...args], { timeoutMs: options.timeoutMs, env: options.env });
   if (!run.ok) return run;

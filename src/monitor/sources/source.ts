@@ -9,6 +9,25 @@ export interface ReadContext {
   log: Logger;
   /** `--agent` on the command line (only the OpenClaw source has agents). */
   agents?: string[];
+  /** `watch` only: what outlives one check. */
+  session?: SourceSession;
+}
+
+/**
+ * What `watch` lends its sources between checks: a place to keep a connection open, and a way to
+ * ask for a check when the source hears of a change. A one-shot check has none.
+ */
+export interface SourceSession {
+  /** The resource kept under `key` by an earlier check, if any. */
+  get<T extends Closeable>(key: string): T | undefined;
+  /** Keeps `value` under `key` until `watch` stops, closing the one it replaces. */
+  set(key: string, value: Closeable): void;
+  /** Runs a check soon (queued behind a running one). */
+  trigger(reason: string): void;
+}
+
+export interface Closeable {
+  close(): Promise<void>;
 }
 
 /**

@@ -1,0 +1,146 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { stateDir } from '../../config/paths.js';
+import { writeFileAtomic } from '../../fs-atomic.js';
+import { readRegularFile } from '../../fs-read.js';
+import { modelsStatusSchema, type ModelsStatus } from './openclaw-schema.js';
+
+/**
+ * What only the CLI reports, kept between checks for the gateway path: the configured models
+ * (which profiles are in use), model route issues, runtime routes, missing providers and
+ * cooldowns. The gateway's `models.authStatus` has the profiles alone, so a gateway check takes
+ * the profiles fresh from the gateway and these facts from the last CLI pass ("route pass").
+ *
+ * A pass runs when an agent's facts are missing, older than `routesEvery`, or stale: OpenClaw's
+ * config file changed (models, fallbacks, plugins), the gateway lists other profiles than the pass
+ * saw (a login, paste-token or logout), or `watch` heard `config.changed`. The file is a cache:
+ * unreadable means "run a pass", never an error.
+ */
+
+const entrySchema = z.object({
+  /** When the pass ran (epoch ms). */
+  at: z.number(),
+  /** OpenClaw's config file as the pass saw it (see configStamp). */
+  stamp: z.string(),
+  /** The profile ids the pass saw, sorted. */
+  profiles: z.array(z.string()),
+  status: modelsStatusSchema,
+});
+
+const fileSchema = z.object({
+  version: z.literal(1),
+  /** How the last check read OpenClaw, to log a change of transport once. */
+  via: z.optional(z.enum(['gateway', 'cli'])),
+  agents: z._default(z.record(z.string(), entrySchema), {}),
+});
+
+export type RouteEntry = z.output<typeof entrySchema>;
+export type RoutesFile = z.output<typeof fileSchema>;
+
+export function routesPath(env: Record<string, string | undefined>): string {
+  return join(stateDir(env), 'openclaw-routes.json');
+}
+
+export async function loadRoutes(path: string): Promise<RoutesFile> {
+  try {
+    const parsed = fileSchema.safeParse(JSON.parse(await readRegularFile(path, 16 * 1024 * 1024)));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Missing or unreadable: a cache, rebuilt by the next pass.
+  }
+  return { version: 1, agents: {} };
+}
+
+export async function saveRoutes(path: string, file: RoutesFile): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(file)}\n`);
+}
+
+/** OpenClaw's config file, as `mtime:size` (or `none`): a change means the configured models may have changed. */
+export function configStamp(configPath: string): string {
+  try {
+    const st = statSync(configPath);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'none';
+  }
+}
+
+const profileIds = (status: ModelsStatus) => status.auth.oauth.profiles.map((p) => p.profileId).sort();
+
+/** Why this agent needs a CLI pass now, or null when its saved facts still hold. */
+export function passReason(
+  entry: RouteEntry | undefined,
+  gateway: ModelsStatus,
+  { stamp, now, everyMs, invalidatedAt }: { stamp: string; now: number; everyMs: number; invalidatedAt: number },
+): string | null {
+  if (!entry) return 'no route facts yet';
+  if (now - entry.at >= everyMs) return `route facts older than ${Math.round(everyMs / 60_000)} min`;
+  if (entry.at < invalidatedAt) return 'the gateway announced config.changed';
+  if (entry.stamp !== stamp) return "OpenClaw's config file changed";
+  if (JSON.stringify(entry.profiles) !== JSON.stringify(profileIds(gateway))) return 'the gateway lists other profiles';
+  return null;
+}
+
+/** The pass's facts to keep: everything but what is fresher from the gateway (and no account labels). */
+export function routeEntry(status: ModelsStatus, stamp: string, at: number): RouteEntry {
+  return {
+    at,
+    stamp,
+    profiles: profileIds(status),
+    status: {
+      defaultModel: status.defaultModel,
+      resolvedDefault: status.resolvedDefault,
+      fallbacks: status.fallbacks,
+      imageModel: status.imageModel,
+      imageFallbacks: status.imageFallbacks,
+      utilityModel: status.utilityModel ? { ref: status.utilityModel.ref } : status.utilityModel,
+      aliases: status.aliases,
+      auth: {
+        missingProvidersInUse: status.auth.missingProvidersInUse,
+        unusableProfiles: status.auth.unusableProfiles.map(({ profileId, provider, kind, reason, until }) => ({ profileId, provider, kind, reason, until })),
+        runtimeAuthRoutes: status.auth.runtimeAuthRoutes.map(({ provider, runtime, status, authStatus, runtimeDetail, runtimePluginIds }) => ({
+          provider,
+          runtime,
+          status,
+          authStatus,
+          runtimeDetail,
+          runtimePluginIds,
+        })),
+        modelRouteIssues: status.auth.modelRouteIssues.map(({ kind, provider, model, message }) => ({ kind, provider, model, message })),
+        oauth: {
+          profiles: status.auth.oauth.profiles.map(({ profileId, provider, type, status }) => ({ profileId, provider, type, status })),
+          providers: status.auth.oauth.providers?.map((p) => ({
+            provider: p.provider,
+            effectiveProfiles: p.effectiveProfiles?.map((e) => ({ profileId: e.profileId })),
+          })),
+        },
+      },
+    },
+  };
+}
+
+const USABLE = new Set(['ok', 'expiring', 'static']);
+
+/**
+ * The gateway's profiles with the pass's route facts, in the CLI's shape. Where the two disagree
+ * the gateway wins, since it is fresher and it is what serves requests: a cooldown that has ended
+ * is dropped, and a provider the pass found without a credential is no longer missing once the
+ * gateway has a usable profile for it (added since, or an API key in the gateway's environment).
+ */
+export function withRouteFacts(gateway: ModelsStatus, facts: ModelsStatus, now: number): ModelsStatus {
+  const usableNow = new Set(gateway.auth.oauth.profiles.filter((p) => USABLE.has(p.status)).map((p) => p.provider));
+  const usableThen = new Set(facts.auth.oauth.profiles.filter((p) => USABLE.has(p.status)).map((p) => p.provider));
+  const gained = (provider: string) => usableNow.has(provider) && !usableThen.has(provider);
+  const present = new Set(gateway.auth.oauth.profiles.map((p) => p.profileId));
+  return {
+    ...facts,
+    auth: {
+      missingProvidersInUse: facts.auth.missingProvidersInUse.filter((p) => !gained(p)),
+      unusableProfiles: facts.auth.unusableProfiles.filter((u) => present.has(u.profileId) && (u.until === undefined || u.until > now)),
+      runtimeAuthRoutes: facts.auth.runtimeAuthRoutes.filter((r) => !(r.authStatus === 'missing' && gained(r.provider))),
+      modelRouteIssues: facts.auth.modelRouteIssues.filter((i) => !(i.kind === 'indeterminate' && gained(i.provider))),
+      oauth: { profiles: gateway.auth.oauth.profiles, providers: facts.auth.oauth.providers },
+    },
+  };
+}

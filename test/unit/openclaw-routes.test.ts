@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLIENT_PACKAGE, CLIENT_PROTOCOL, classify, toModelsStatus } from '../../src/monitor/sources/openclaw-gateway.js';
+import { passReason, routeEntry, withRouteFacts } from '../../src/monitor/sources/openclaw-routes.js';
+import { modelsStatusSchema, type ModelsStatus } from '../../src/monitor/sources/openclaw-schema.js';
+import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw.js';
+import { FIXTURES } from '../helpers/cli.js';
+
+const main = { id: 'main', isDefault: true };
+const NOW = 1_795_000_000_000;
+
+function fixture(name: string): ModelsStatus {
+  return modelsStatusSchema.parse(JSON.parse(readFileSync(join(FIXTURES, 'openclaw', name), 'utf8')));
+}
+
+/** What models.authStatus says for the same state: the profiles alone, per provider. */
+type Profile = { provider: string; profileId: string; type: string; status: string; expiresAt?: number };
+
+function gatewayReply(status: ModelsStatus, extra: Profile[] = []) {
+  const profiles: Profile[] = [...status.auth.oauth.profiles, ...extra];
+  const providers = [...new Set(profiles.map((p) => p.provider))];
+  return toModelsStatus({
+    providers: providers.map((provider) => ({
+      provider,
+      profiles: profiles
+        .filter((p) => p.provider === provider)
+        .map((p) => ({ profileId: p.profileId, type: p.type, status: p.status, ...(p.expiresAt ? { expiry: { at: p.expiresAt } } : {}) })),
+    })),
+  });
+}
+
+const fields = ['id', 'condition', 'inUse', 'expiresAt', 'detail'] as const;
+const pick = (records: ReturnType<typeof normalizeModelsStatus>) => records.map((r) => Object.fromEntries(fields.map((f) => [f, r[f]])));
+
+describe('route facts from a CLI pass, joined to the gateway profiles', () => {
+  it('a fallback without credentials: the gateway alone misses it; with the saved facts the records equal the CLI', () => {
+    const cli = fixture('status-fallback-no-credential.json');
+    const gateway = gatewayReply(cli);
+    expect(normalizeModelsStatus(gateway, main).map((r) => r.id)).toEqual(['openclaw:main:anthropic:manual']);
+    const entry = routeEntry(cli, 'stamp', NOW);
+    expect(pick(normalizeModelsStatus(withRouteFacts(gateway, entry.status, NOW), main))).toEqual(pick(normalizeModelsStatus(cli, main)));
+    expect(pick(normalizeModelsStatus(cli, main)).map((r) => r.id)).toContain('openclaw:main:route:google/gemini-2.5-pro');
+  });
+
+  it('keeps only route facts, no account labels', () => {
+    const entry = routeEntry(fixture('status-fallback-no-credential.json'), 'stamp', NOW);
+    expect(JSON.stringify(entry)).not.toContain('"label"');
+    expect(entry.profiles).toEqual(['anthropic:manual']);
+  });
+
+  it('the gateway wins where it is fresher: a provider that gained a usable profile is no longer missing', () => {
+    const cli = fixture('status-fallback-no-credential.json');
+    const gateway = gatewayReply(cli, [{ provider: 'google', profileId: 'google:manual', type: 'api_key', status: 'static' }]);
+    const ids = normalizeModelsStatus(withRouteFacts(gateway, routeEntry(cli, 'stamp', NOW).status, NOW), main).map((r) => r.id);
+    expect(ids).toEqual(['openclaw:main:anthropic:manual', 'openclaw:main:google:manual']);
+  });
+
+  it('a cooldown that has ended is dropped; one still running makes the profile unusable', () => {
+    const cli = fixture('status-fallback-no-credential.json');
+    const cooling = {
+      ...cli,
+      auth: { ...cli.auth, unusableProfiles: [{ profileId: 'anthropic:manual', provider: 'anthropic', kind: 'cooldown', until: NOW + 60_000 }] },
+    };
+    const facts = routeEntry(cooling, 'stamp', NOW).status;
+    const gateway = gatewayReply(cli);
+    const condition = (at: number) =>
+      normalizeModelsStatus(withRouteFacts(gateway, facts, at), main).find((r) => r.profileId === 'anthropic:manual')?.condition;
+    expect(condition(NOW)).toBe('unusable');
+    expect(condition(NOW + 120_000)).toBe('valid');
+  });
+
+  it('asks for a new pass when the facts are missing, old, announced stale, from another config file, or for other profiles', () => {
+    const cli = fixture('status-fallback-no-credential.json');
+    const entry = routeEntry(cli, 'stamp-1', NOW);
+    const gateway = gatewayReply(cli);
+    const at = { stamp: 'stamp-1', now: NOW + 60_000, everyMs: 3_600_000, invalidatedAt: 0 };
+    expect(passReason(entry, gateway, at)).toBeNull();
+    expect(passReason(undefined, gateway, at)).toBe('no route facts yet');
+    expect(passReason(entry, gateway, { ...at, now: NOW + 3_600_000 })).toBe('route facts older than 60 min');
+    expect(passReason(entry, gateway, { ...at, invalidatedAt: NOW + 1 })).toBe('the gateway announced config.changed');
+    expect(passReason(entry, gateway, { ...at, stamp: 'stamp-2' })).toBe("OpenClaw's config file changed");
+    const added = gatewayReply(cli, [{ provider: 'anthropic', profileId: 'anthropic:work', type: 'token', status: 'ok' }]);
+    expect(passReason(entry, added, at)).toBe('the gateway lists other profiles');
+  });
+});
+
+describe('gateway failures', () => {
+  it('a protocol mismatch names both versions', () => {
+    const failure = classify(Object.assign(new Error('protocol mismatch'), { details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: 5 } }));
+    expect(failure).toEqual({
+      kind: 'protocol',
+      message: `protocol mismatch: the gateway speaks protocol 5, authwatch's client (@openclaw/gateway-client ${CLIENT_PACKAGE}) speaks protocol ${CLIENT_PROTOCOL}`,
+    });
+  });
+
+  it('the named client version and protocol are those installed', async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(pkg.dependencies['@openclaw/gateway-client']).toBe(CLIENT_PACKAGE);
+    const { PROTOCOL_VERSION } = await import('@openclaw/gateway-protocol/version');
+    expect(PROTOCOL_VERSION).toBe(CLIENT_PROTOCOL);
+  });
+});
