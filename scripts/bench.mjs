@@ -295,7 +295,51 @@ console.log(
       `  gateway   authwatch check via the running gateway ${fmt(m('gateway', 'wall'), 'ms')}, ${fmt(m('gateway', 'rss'), 'MB')}; openclaw models status --json ${fmt(m('cli', 'wall'), 'ms')}, ${fmt(m('cli', 'rss'), 'MB')}`,
     );
     console.log(
-      `            ratio wall ${((m('gateway', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}% (target <= 10%), peak RSS ${((m('gateway', 'rss') / m('cli', 'rss')) * 100).toFixed(1)}% (target <= 20%); node 24: ${fmt(m('gateway24', 'wall'), 'ms')} (${((m('gateway24', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}%), ${fmt(m('gateway24', 'rss'), 'MB')}; ${runs} interleaved runs`,
+      `            ratio wall ${((m('gateway', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}% (target <= 10%), peak RSS ${((m('gateway', 'rss') / m('cli', 'rss')) * 100).toFixed(1)}% (target <= 20%); node 24: ${fmt(m('gateway24', 'wall'), 'ms')} (${((m('gateway24', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}%), ${fmt(m('gateway24', 'rss'), 'MB')}; ${runs} interleaved runs (route facts from the warm-up's CLI pass)`,
+    );
+
+    // watch with the real gateway: a threshold crossing to the webhook delivery. The warn
+    // threshold is set so that the token crosses it ~25 s after watch starts (its first check runs a CLI
+    // pass: a fresh state dir, so that each run alerts anew).
+    const expiresAt = Date.parse(
+      JSON.parse(spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'check', '--json'], { env: ocEnv, encoding: 'utf8' }).stdout).credentials[0].expiresAt,
+    );
+    const crossingLatency = async (node) => {
+      const received = [];
+      const server = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          received.push(Date.now());
+          res.end();
+        });
+      });
+      await new Promise((r) => server.listen(0, '127.0.0.1', r));
+      const crossing = Date.now() + 25_000;
+      const warnS = Math.floor((expiresAt - crossing) / 1000);
+      const stateHome = mkdtempSync(join(tmpdir(), 'authwatch-bench-gw-state-'));
+      writeFileSync(
+        join(home, '.config', 'authwatch', 'watch.yaml'),
+        `schedule: "0 0 1 1 *"\nthresholds:\n  warn: ${warnS}s\n  critical: 1h\nnotifiers:\n  - type: webhook\n    url: http://127.0.0.1:${server.address().port}/\nsources:\n  openclaw:\n    via: gateway\n`,
+      );
+      const child = spawn(node, [join(ROOT, 'dist/cli.js'), 'watch', '--config', join(home, '.config', 'authwatch', 'watch.yaml')], {
+        env: { ...ocEnv, XDG_STATE_HOME: stateHome },
+        stdio: 'ignore',
+      });
+      const crossedAt = expiresAt - warnS * 1000;
+      const until = crossedAt + 30_000;
+      while (received.length === 0 && Date.now() < until) await sleep(5);
+      child.kill('SIGTERM');
+      server.close();
+      if (!received.length) throw new Error('watch with the real gateway sent nothing within 30 s of the crossing');
+      return received[0] - crossedAt;
+    };
+    const latency = { 20: [], 24: [] };
+    for (let i = 0; i < 2; i++) {
+      latency[20].push(await crossingLatency(process.execPath));
+      latency[24].push(await crossingLatency(node24));
+    }
+    console.log(
+      `  latency   watch with the real gateway, threshold crossing to webhook delivery: node 20 ${latency[20].map((l) => `${l} ms`).join(', ')}; node 24 ${latency[24].map((l) => `${l} ms`).join(', ')} (target < 1000 ms)`,
     );
   } finally {
     await gateway.stop();

@@ -58,8 +58,9 @@ export function readArgvLog(path: string): string[][] {
 }
 
 /** Runs the built CLI as a child process, as a timer or a user would. */
-export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliResult> {
-  const result = await execa(process.execPath, [CLI, ...args], {
+/** Runs the built CLI; `node`: another Node than the one running the tests (Node 24). */
+export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 120_000, node = process.execPath): Promise<CliResult> {
+  const result = await execa(node, [CLI, ...args], {
     env,
     extendEnv: false,
     reject: false,

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI } from './cli.js';
 
 /** A running `authwatch watch`, with its stderr log lines parsed as they arrive. */
-export function startWatch(args: string[], env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'watch', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startWatch(args: string[], env: Record<string, string>, node = process.execPath) {
+  const child: ChildProcess = spawn(node, [CLI, 'watch', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   let stderr = '';
   let buffered = '';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
 import { type RunningGateway, startGateway } from '../helpers/gateway.js';
 import { realOpenclaw } from '../helpers/openclaw.js';
@@ -70,8 +70,10 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
       ['openclaw:main:anthropic:short', 'critical'],
       ['openclaw:main:openai:manual', 'static'],
       [`openclaw:main:route:${FALLBACK}`, 'missing'],
+      // The new agent inherited main's profiles and key, and has a 30d token of its own.
       ['openclaw:work:anthropic:manual', 'ok'],
-      // The new agent inherited the key.
+      ['openclaw:work:anthropic:old', 'expired'],
+      ['openclaw:work:anthropic:short', 'critical'],
       ['openclaw:work:openai:manual', 'static'],
     ]);
     expect(g.sources[0]).toMatchObject({ source: 'openclaw', via: 'gateway', url: gateway!.url, agents: 2, fallbackReason: null, routesAgeMs: 0 });
@@ -89,8 +91,23 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
     expect(report.sources[0]!.routesAgeMs).toBeGreaterThan(0);
     expect(report.credentials.map((c) => c.id)).toContain(`openclaw:main:route:${FALLBACK}`);
 
+    // The gateway client on Node 24 (OpenClaw's own) gives the same.
+    const on24 = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env, 120_000, inject('node24'));
+    expect(on24.exitCode, on24.stderr).toBe(1);
+    expect(on24.stderr).not.toContain('openclaw models status');
+    expect(parseReport(on24).sources[0]).toMatchObject({ via: 'gateway', agents: 2 });
+    expect(comparable(parseReport(on24))).toEqual(comparable(report));
+
     const status = await runCli(['status', '--config', via('auto')], box.env);
     expect(status.stdout).toMatch(new RegExp(`\\nread via gateway ${gateway!.url} in \\d+ ms \\(route facts from the CLI, \\d+s old\\)\\n$`));
+
+    const doctor = await runCli(['doctor', '--config', via('auto')], box.env);
+    expect(doctor.stdout).toMatch(
+      new RegExp(
+        `^ok {4}openclaw transport: the gateway ${gateway!.url} \\(credential from .*openclaw\\.json \\(gateway\\.auth\\.token\\); it answered\\), route facts from a CLI pass at most every 1h$`,
+        'm',
+      ),
+    );
 
     const textfile = join(box.home, 'authwatch.prom');
     await runCli(['check', '--no-notify', '--config', via('auto'), '--metrics-textfile', textfile], box.env);
@@ -99,12 +116,16 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
 
   it("a profile added, or a change to OpenClaw's config, runs a new pass", async () => {
     const oc = realOpenclaw(box.home);
-    await oc.pasteToken('anthropic', fakeToken(), '30d', undefined, 'anthropic:extra');
+    await oc.pasteToken('anthropic', fakeToken(), '30d', 'main', 'anthropic:extra');
     const added = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env);
-    expect(added.stderr).toContain('"reason":"the gateway lists other profiles"');
+    // paste-token writes OpenClaw's config file too, and the gateway announces config.changed:
+    // whichever is noticed first names the pass.
+    expect(added.stderr).toMatch(
+      /"reason":"(the gateway lists other profiles|the gateway announced config\.changed|OpenClaw's config file changed)","msg":"openclaw: route pass through the CLI"/,
+    );
     expect(parseReport(added).credentials.map((c) => c.id)).toContain('openclaw:main:anthropic:extra');
 
-    await oc.run(['models', 'fallbacks', 'remove', FALLBACK]);
+    await oc.run(['models', '--agent', 'main', 'fallbacks', 'remove', FALLBACK]);
     const removed = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env);
     expect(removed.stderr).toContain(`"reason":"OpenClaw's config file changed"`);
     expect(parseReport(removed).credentials.map((c) => c.id)).not.toContain(`openclaw:main:route:${FALLBACK}`);
@@ -127,7 +148,8 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
     const result = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), '--log-level', 'info'], elsewhere);
     // A change of transport is logged once, at info.
     expect(result.stderr).toContain('"msg":"openclaw: reading via the CLI"');
-    expect(parseReport(result).sources[0]).toMatchObject({ via: 'cli', agents: 2, fallbackReason: expect.stringMatching(/^no gateway token in /) });
+    // (Pointed at no config, OpenClaw itself sees only its default agent.)
+    expect(parseReport(result).sources[0]).toMatchObject({ via: 'cli', agents: 1, fallbackReason: expect.stringMatching(/^no gateway token in /) });
   });
 
   it('auto with the gateway stopped uses the CLI (same records); gateway alone is an error', async () => {
@@ -143,11 +165,19 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
       'openclaw:main:anthropic:old',
       'openclaw:main:anthropic:short',
       'openclaw:main:openai:manual',
+      // (OpenClaw gives the other agent the pasted profile too.)
+      'openclaw:work:anthropic:extra',
       'openclaw:work:anthropic:manual',
+      'openclaw:work:anthropic:old',
+      'openclaw:work:anthropic:short',
       'openclaw:work:openai:manual',
     ]);
     const status = await runCli(['status', '--config', via('auto')], box.env);
     expect(status.stdout).toMatch(/\nread via the CLI in \d+\.\d s \(gateway not used: openclaw gateway ws:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED.*\)\n$/);
+    const doctor = await runCli(['doctor', '--config', via('auto')], box.env);
+    expect(doctor.stdout).toMatch(
+      /^warn {2}openclaw transport: the CLI for now: the gateway ws:\/\/127\.0\.0\.1:\d+ does not answer \(.*ECONNREFUSED.*\); checks use it once it runs$/m,
+    );
     const only = await runCli(['check', '--json', '--no-notify', '--config', via('gateway')], box.env);
     expect(only.exitCode).toBe(3);
     expect(parseReport(only).errors[0]!.message).toContain('ECONNREFUSED');

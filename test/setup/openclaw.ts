@@ -6,11 +6,14 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Path of a wrapper script that runs the real OpenClaw CLI under Node 24. */
     openclawBin: string;
+    /** Node 24 (OpenClaw's own), to run what is version-sensitive (the gateway client) on it too. */
+    node24: string;
   }
 }
 
 /** Only the `openclaw` project installs the real OpenClaw CLI (~30 s and ~830 MB the first time). */
 export default function setup(project: TestProject) {
-  const { wrapper } = ensureOpenclaw() as { wrapper: string };
+  const { wrapper, node } = ensureOpenclaw() as { wrapper: string; node: string };
   project.provide('openclawBin', wrapper);
+  project.provide('node24', node);
 }

@@ -6,7 +6,9 @@ import { stateDir } from '../../config/paths.js';
 import type { Config } from '../../config/schema.js';
 import { detectFacts, which } from '../../deploy/facts.js';
 import { everyVariant } from '../../deploy/index.js';
-import { openclawArgv } from '../../monitor/sources/openclaw.js';
+import { openclawArgv, type OpenclawConfig } from '../../monitor/sources/openclaw.js';
+import { deadline } from '../../abort.js';
+import { formatDuration } from '../../config/duration.js';
 import type { Notifier } from '../../notifiers/types.js';
 import { ConfigError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -22,6 +24,43 @@ function executable(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Which way a check would read OpenClaw, and why: the CLI by choice or for want of a gateway token,
+ * else the gateway, asked once here (connect and hello, no RPC).
+ */
+async function openclawTransport(config: OpenclawConfig, env: Record<string, string | undefined>): Promise<[Verdict, string]> {
+  if (config.via === 'cli') return ['ok', 'the CLI (sources.openclaw.via: cli)'];
+  const { GatewayLink, gatewayTarget } = await import('../../monitor/sources/openclaw-gateway.js');
+  const target = gatewayTarget(config.gateway, env);
+  const mustGateway = config.via === 'gateway';
+  if ('unavailable' in target) {
+    return mustGateway
+      ? ['FAIL', `the gateway, but ${target.unavailable}`]
+      : [
+          'warn',
+          `the CLI: ${target.unavailable}; set gateway.auth.token in OpenClaw's config (or OPENCLAW_GATEWAY_TOKEN) to read the gateway in a tenth of the time`,
+        ];
+  }
+  // A token from this shell's environment is not necessarily in the timer's.
+  const from = target.from.startsWith('OPENCLAW_GATEWAY_') ? `${target.from}, from this shell: the job needs it too` : target.from;
+  const link = new GatewayLink(target, 5_000);
+  const limit = deadline(5_000);
+  try {
+    await link.start();
+    const ready = await link.ready(limit.signal);
+    const routes =
+      config.routesEvery === 'off' ? 'no route pass (routesEvery: off)' : `route facts from a CLI pass at most every ${formatDuration(config.routesEvery)}`;
+    if (ready.ok) return ['ok', `the gateway ${target.url} (credential from ${from}; it answered), ${routes}`];
+    if (ready.kind === 'auth') return ['FAIL', `the gateway ${target.url} refuses the credential from ${from}: ${ready.message}`];
+    return mustGateway
+      ? ['FAIL', `the gateway ${target.url}, which does not answer: ${ready.message}`]
+      : ['warn', `the CLI for now: the gateway ${target.url} does not answer (${ready.message}); checks use it once it runs`];
+  } finally {
+    limit.clear();
+    await link.close();
   }
 }
 
@@ -69,6 +108,11 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
         ? `openclaw: ${found}`
         : `openclaw: "${command}" is not on the job's PATH; install OpenClaw there, or set sources.openclaw.command (or OPENCLAW_BIN) to its full path`,
     );
+  }
+
+  if (config && config.sources.openclaw.enabled !== false) {
+    const [verdict, text] = await openclawTransport(config.sources.openclaw, io.env);
+    add(verdict, `openclaw transport: ${text}`);
   }
 
   // Each channel says which program it runs (the desktop one as its backend is configured).

@@ -109,7 +109,7 @@ async function readGateway(
     const read = await readViaGateway(link, agents, config.timeout);
     if (!read.ok) {
       const message = `openclaw gateway ${target.url}: ${read.message}${read.kind === 'auth' ? ` (credential from ${target.from})` : ''}`;
-      if (read.kind === 'protocol' && !session) log.warn({}, `${message}; reading via the CLI until authwatch is updated`);
+      if (read.kind === 'protocol' && !session) log.warn({}, protocolWarning(target, read.message));
       if (config.via === 'gateway' || read.kind === 'auth') return fail(message, read.kind === 'unreachable' ? 'not-found' : 'failed');
       return { fallback: message };
     }
@@ -146,14 +146,17 @@ async function gatewayLink(target: GatewayTarget, timeoutMs: number, log: Logger
   if (kept?.serves(target)) return kept;
   const link = new GatewayLink(target, timeoutMs, {
     onEvent: (event) => {
-      if (event === 'config.changed') session?.trigger('openclaw config changed');
+      if (event !== 'config.changed' || !session) return;
+      log.info({ url: target.url }, 'openclaw gateway: config changed');
+      session.trigger('openclaw config changed');
     },
     onReconnect: () => {
       log.info({ url: target.url }, 'openclaw gateway: connected again');
       session?.trigger('gateway reconnected');
     },
+    // Under watch, said once per connection; a one-shot check says it itself (below the read).
     onPaused: (failure) => {
-      if (failure.kind === 'protocol') log.warn({}, `openclaw gateway ${target.url}: ${failure.message}; reading via the CLI until authwatch is updated`);
+      if (session && failure.kind === 'protocol') log.warn({}, protocolWarning(target, failure.message));
     },
   });
   session?.set(GATEWAY_LINK, link);
@@ -162,6 +165,9 @@ async function gatewayLink(target: GatewayTarget, timeoutMs: number, log: Logger
 }
 
 const GATEWAY_LINK = 'openclaw-gateway';
+
+const protocolWarning = (target: GatewayTarget, message: string) =>
+  `openclaw gateway ${target.url}: ${message}; reading via the CLI until authwatch and OpenClaw agree (update the older one)`;
 
 /**
  * Each agent's gateway status joined with the route facts from a CLI pass: saved ones while they
