@@ -6,13 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { FAKE_BIN, FIXTURE_NOW, FIXTURES, parseReport, runCli, sandbox } from '../helpers/cli.js';
 
-// A gateway of another protocol version cannot run here (OpenClaw ships one), so this one answers
-// the handshake as OpenClaw 2026.9.6's gateway answers a client it cannot speak with (its
-// message-handler: INVALID_REQUEST "protocol mismatch" with PROTOCOL_MISMATCH details, then close
-// 1002), claiming protocol 5.
+// What a real gateway cannot be made to do here, answered as OpenClaw 2026.9.6's gateway answers:
+// - another protocol version (OpenClaw ships one): its message-handler replies INVALID_REQUEST
+//   "protocol mismatch" with PROTOCOL_MISMATCH details, then closes 1002; this one claims protocol 5;
+// - `models.authStatus` still preparing (PREPARED_MODEL_AUTH_UNAVAILABLE), for longer than the
+//   ~1.5 s a real one takes, or once.
 let server: WebSocketServer;
 let port: number;
 const connects: unknown[] = [];
+let mode: 'mismatch' | 'preparing' | 'preparing-once' = 'mismatch';
+let authStatusCalls = 0;
 
 beforeAll(async () => {
   server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -22,8 +25,26 @@ beforeAll(async () => {
     socket.send(JSON.stringify({ type: 'event', event: 'connect.challenge', payload: { nonce: 'n0nce', ts: Date.now() } }));
     socket.on('message', (data) => {
       const frame = JSON.parse(String(data)) as { id: string; method: string; params: { minProtocol: number; maxProtocol: number } };
+      const reply = (payload: unknown) => socket.send(JSON.stringify({ type: 'res', id: frame.id, ok: true, payload }));
+      if (frame.method === 'agents.list') return reply({ defaultId: 'main', agents: [{ id: 'main' }] });
+      if (frame.method === 'models.authStatus') {
+        authStatusCalls++;
+        if (mode === 'preparing' || (mode === 'preparing-once' && authStatusCalls === 1))
+          return reply({ ts: Date.now(), providers: [], unavailable: { code: 'PREPARED_MODEL_AUTH_UNAVAILABLE' } });
+        return reply({
+          ts: Date.now(),
+          providers: [
+            {
+              provider: 'anthropic',
+              status: 'ok',
+              profiles: [{ profileId: 'anthropic:manual', type: 'token', status: 'ok', expiry: { at: Date.now() + 30 * 86_400_000 } }],
+            },
+          ],
+        });
+      }
       if (frame.method !== 'connect') return;
       connects.push(frame.params);
+      if (mode !== 'mismatch') return reply({ type: 'hello-ok', protocol: 4, policy: { tickIntervalMs: 30_000 } });
       const { minProtocol, maxProtocol } = frame.params;
       socket.send(
         JSON.stringify({
@@ -67,6 +88,7 @@ function box() {
 
 describe('a gateway that speaks another protocol', () => {
   it('auto: the CLI, with a warning naming both versions', async () => {
+    mode = 'mismatch';
     const b = box();
     const result = await runCli(['check', '--json', '--no-notify'], b.env);
     expect(result.exitCode, result.stderr).toBe(2);
@@ -84,9 +106,41 @@ describe('a gateway that speaks another protocol', () => {
   });
 
   it('via: gateway: an error record (exit 3) with the same words', async () => {
+    mode = 'mismatch';
     const b = box();
     const result = await runCli(['check', '--json', '--no-notify', '--config', b.writeConfig('sources:\n  openclaw:\n    via: gateway\n')], b.env);
     expect(result.exitCode, result.stderr).toBe(3);
     expect(parseReport(result).errors[0]!.message).toMatch(/^openclaw gateway ws:\/\/127\.0\.0\.1:\d+: protocol mismatch: the gateway speaks protocol 5/);
+  });
+});
+
+describe('a gateway still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)', () => {
+  it("once: asked again, and the answer is the gateway's", async () => {
+    mode = 'preparing-once';
+    authStatusCalls = 0;
+    const b = box();
+    const result = await runCli(
+      ['check', '--json', '--no-notify', '--config', b.writeConfig('sources:\n  openclaw:\n    via: auto\n    routesEvery: off\n')],
+      b.env,
+    );
+    expect(authStatusCalls).toBe(2);
+    const report = parseReport(result);
+    expect(report.sources[0]).toMatchObject({ via: 'gateway', fallbackReason: null });
+    expect(report.credentials.map((c) => [c.id, c.status])).toEqual([['openclaw:main:anthropic:manual', 'ok']]);
+  });
+
+  it('for longer: asked four times in all, then the CLI, saying why', async () => {
+    mode = 'preparing';
+    authStatusCalls = 0;
+    const b = box();
+    const result = await runCli(['check', '--json', '--no-notify'], b.env);
+    expect(authStatusCalls).toBe(4);
+    const report = parseReport(result);
+    expect(report.sources[0]).toMatchObject({
+      via: 'cli',
+      fallbackReason: expect.stringContaining('still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)'),
+    });
+    // The CLI's answer (the recorded fixture: a token expiring within a day).
+    expect(report.credentials.map((c) => [c.id, c.status])).toEqual([['openclaw:main:anthropic:manual', 'warn']]);
   });
 });
