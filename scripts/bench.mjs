@@ -217,8 +217,8 @@ if (process.platform === 'linux') {
 
 // --- 3. watch: threshold crossing to delivery ------------------------------------------------------
 
-const latencies = [];
-for (let i = 0; i < 3; i++) {
+/** A webhook receiver on 127.0.0.1 that notes when each delivery arrived. */
+async function startDeliveryReceiver() {
   const received = [];
   const server = createServer((req, res) => {
     req.resume();
@@ -228,6 +228,12 @@ for (let i = 0; i < 3; i++) {
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { received, server };
+}
+
+const latencies = [];
+for (let i = 0; i < 3; i++) {
+  const { received, server } = await startDeliveryReceiver();
   const home = sandbox();
   delete home.AUTHWATCH_NOW; // real time: the crossing is real
   const crossing = Date.now() + 3000;
@@ -305,15 +311,7 @@ console.log(
       JSON.parse(spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'check', '--json'], { env: ocEnv, encoding: 'utf8' }).stdout).credentials[0].expiresAt,
     );
     const crossingLatency = async (node) => {
-      const received = [];
-      const server = createServer((req, res) => {
-        req.resume();
-        req.on('end', () => {
-          received.push(Date.now());
-          res.end();
-        });
-      });
-      await new Promise((r) => server.listen(0, '127.0.0.1', r));
+      const { received, server } = await startDeliveryReceiver();
       const crossing = Date.now() + 25_000;
       const warnS = Math.floor((expiresAt - crossing) / 1000);
       const stateHome = mkdtempSync(join(tmpdir(), 'authwatch-bench-gw-state-'));
