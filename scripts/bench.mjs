@@ -267,7 +267,8 @@ console.log(
 {
   const { wrapper } = ensureOpenclaw();
   const home = mkdtempSync(join(tmpdir(), 'authwatch-bench-gw-'));
-  const ocEnv = { HOME: home, PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, TZ: 'UTC', NO_COLOR: '1' };
+  // OPENCLAW_BIN: authwatch's route pass runs this OpenClaw (it is not on PATH here).
+  const ocEnv = { HOME: home, PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, TZ: 'UTC', NO_COLOR: '1', OPENCLAW_BIN: wrapper };
   const oc = (args, input) => {
     const r = spawnSync(wrapper, args, { env: ocEnv, input, encoding: 'utf8', timeout: 240_000 });
     if (r.status !== 0) throw new Error(`openclaw ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-300)}`);

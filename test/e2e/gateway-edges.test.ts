@@ -111,6 +111,7 @@ describe('a gateway that speaks another protocol', () => {
     const result = await runCli(['check', '--json', '--no-notify', '--config', b.writeConfig('sources:\n  openclaw:\n    via: gateway\n')], b.env);
     expect(result.exitCode, result.stderr).toBe(3);
     expect(parseReport(result).errors[0]!.message).toMatch(/^openclaw gateway ws:\/\/127\.0\.0\.1:\d+: protocol mismatch: the gateway speaks protocol 5/);
+    expect(parseReport(result).credentials[0]!.remedy).toMatch(/^Update authwatch or OpenClaw, whichever is older/);
   });
 });
 

@@ -143,6 +143,9 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
       expect(result.exitCode, result.stderr).toBe(3);
       const [error] = parseReport(result).errors;
       expect(error!.message).toMatch(/^openclaw gateway ws:\/\/127\.0\.0\.1:\d+: .*token mismatch.* \(credential from sources\.openclaw\.gateway\.token\)$/);
+      expect(parseReport(result).credentials[0]!.remedy).toMatch(
+        /^The gateway refused the credential from sources\.openclaw\.gateway\.token\.\n.*openclaw gateway restart\n/,
+      );
       expectNoSecrets({ out: result.stdout, err: result.stderr }, ['not-the-token-0123456789', TOKEN]);
     }
     delete box.env.BAD_GATEWAY_TOKEN;
@@ -176,5 +179,6 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
     const only = await runCli(['check', '--json', '--no-notify', '--config', via('gateway')], box.env);
     expect(only.exitCode).toBe(3);
     expect(parseReport(only).errors[0]!.message).toContain('ECONNREFUSED');
+    expect(parseReport(only).credentials[0]!.remedy).toMatch(/^Start the gateway: openclaw gateway start/);
   });
 });

@@ -10,7 +10,15 @@ import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus
 import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
-import { GatewayLink, type GatewayRead, type GatewayTarget, gatewayTarget, openclawConfigPath, readViaGateway } from './openclaw-gateway.js';
+import {
+  type GatewayFailure,
+  GatewayLink,
+  type GatewayRead,
+  type GatewayTarget,
+  gatewayTarget,
+  openclawConfigPath,
+  readViaGateway,
+} from './openclaw-gateway.js';
 import { openclawRemedy } from './openclaw-remedy.js';
 import type { Source, SourceSession } from './source.js';
 
@@ -96,21 +104,22 @@ async function readGateway(
   { env, log, session }: { env: Env; log: Logger; session?: SourceSession | undefined },
 ): Promise<{ result: SourceResult } | { fallback: string }> {
   const target = gatewayTarget(config.gateway, env);
-  const fail = (message: string, failure: FailureKind = 'failed') => ({
+  const fail = (message: string, remedy: string) => ({
     result: {
-      observations: [sourceError('openclaw:agents', null, message, failure)],
+      observations: [{ ...sourceError('openclaw:agents', null, message), remedy }],
       covered: [],
       transport: { via: 'gateway', ...('url' in target ? { url: target.url } : {}) },
     },
   });
-  if ('unavailable' in target) return config.via === 'gateway' ? fail(`openclaw gateway: ${target.unavailable}`) : { fallback: target.unavailable };
+  if ('unavailable' in target)
+    return config.via === 'gateway' ? fail(`openclaw gateway: ${target.unavailable}`, gatewayRemedy('unavailable')) : { fallback: target.unavailable };
   const link = await gatewayLink(target, config.timeout, log, session);
   try {
     const read = await readViaGateway(link, agents, config.timeout);
     if (!read.ok) {
       const message = `openclaw gateway ${target.url}: ${read.message}${read.kind === 'auth' ? ` (credential from ${target.from})` : ''}`;
       if (read.kind === 'protocol' && !session) log.warn({}, protocolWarning(target, read.message));
-      if (config.via === 'gateway' || read.kind === 'auth') return fail(message, read.kind === 'unreachable' ? 'not-found' : 'failed');
+      if (config.via === 'gateway' || read.kind === 'auth') return fail(message, gatewayRemedy(read.kind, target));
       return { fallback: message };
     }
     const routes = await routeFacts(config, read.value, link.configChangedAt, { env, log });
@@ -132,6 +141,30 @@ async function readGateway(
     };
   } finally {
     if (!session) await link.close();
+  }
+}
+
+/** What to do when the gateway path fails where the CLI would not help (a wrong token) or is not wanted (`via: gateway`). */
+function gatewayRemedy(kind: GatewayFailure['kind'] | 'unavailable', target?: GatewayTarget): string {
+  const orAuto = 'Or let authwatch use the CLI when the gateway cannot answer: sources.openclaw.via: auto';
+  switch (kind) {
+    case 'auth':
+      return [
+        `The gateway refused the credential from ${target?.from ?? 'the config'}.`,
+        "If OpenClaw's config changed since the gateway started, restart it: openclaw gateway restart",
+        'Otherwise give authwatch the token the gateway uses: sources.openclaw.gateway.token (env: or file:)',
+        'Or read OpenClaw through its CLI instead: sources.openclaw.via: cli',
+      ].join('\n');
+    case 'unavailable':
+      return [
+        'Give the gateway a token authwatch can read: openclaw config set gateway.auth.token <token>, then openclaw gateway restart',
+        'Or name one for authwatch: sources.openclaw.gateway.token (env: or file:), or OPENCLAW_GATEWAY_TOKEN',
+        orAuto,
+      ].join('\n');
+    case 'protocol':
+      return ['Update authwatch or OpenClaw, whichever is older, so that their gateway protocols match.', orAuto].join('\n');
+    default:
+      return ['Start the gateway: openclaw gateway start (its state: openclaw gateway status)', orAuto].join('\n');
   }
 }
 
