@@ -17,7 +17,7 @@ function itIf(present: boolean, missing: string): typeof it {
 }
 
 /** An executable regular file on PATH (a /dev/null bind-mounted over the tool counts as missing). */
-function onPath(name: string): boolean {
+export function onPath(name: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => {
     if (!dir) return false;
     try {

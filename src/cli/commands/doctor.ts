@@ -8,6 +8,7 @@ import { detectFacts, which } from '../../deploy/facts.js';
 import { everyVariant } from '../../deploy/index.js';
 import { openclawArgv, type OpenclawConfig } from '../../monitor/sources/openclaw.js';
 import { deadline } from '../../abort.js';
+import type { Tunnel } from '../../monitor/sources/ssh-tunnel.js';
 import { formatDuration } from '../../config/duration.js';
 import type { Notifier } from '../../notifiers/types.js';
 import { ConfigError } from '../../errors.js';
@@ -46,18 +47,29 @@ async function openclawTransport(config: OpenclawConfig, env: Record<string, str
   }
   // A token from this shell's environment is not necessarily in the timer's.
   const from = target.from.startsWith('OPENCLAW_GATEWAY_') ? `${target.from}, from this shell: the job needs it too` : target.from;
-  const link = new GatewayLink(target, 5_000);
+  let tunnel: Tunnel | undefined;
+  if (target.ssh) {
+    const { openTunnel } = await import('../../monitor/sources/ssh-tunnel.js');
+    const opened = await openTunnel({ ...target.ssh, timeoutMs: 10_000, env });
+    if (!opened.ok) return ['FAIL', `the gateway ${target.url} via ssh, which fails: ${opened.message}`];
+    tunnel = opened.tunnel;
+  }
+  const where = target.ssh ? `${target.url} via ssh ${target.ssh.destination}` : target.url;
+  const link = new GatewayLink(target, 5_000, {}, tunnel);
   const limit = deadline(5_000);
   try {
     await link.start();
     const ready = await link.ready(limit.signal);
-    const routes =
-      config.routesEvery === 'off' ? 'no route pass (routesEvery: off)' : `route facts from a CLI pass at most every ${formatDuration(config.routesEvery)}`;
-    if (ready.ok) return ['ok', `the gateway ${target.url} (credential from ${from}; it answered), ${routes}`];
-    if (ready.kind === 'auth') return ['FAIL', `the gateway ${target.url} refuses the credential from ${from}: ${ready.message}`];
-    return mustGateway
-      ? ['FAIL', `the gateway ${target.url}, which does not answer: ${ready.message}`]
-      : ['warn', `the CLI for now: the gateway ${target.url} does not answer (${ready.message}); checks use it once it runs`];
+    const routes = target.ssh
+      ? 'no route facts (they need the CLI on that host)'
+      : config.routesEvery === 'off'
+        ? 'no route pass (routesEvery: off)'
+        : `route facts from a CLI pass at most every ${formatDuration(config.routesEvery)}`;
+    if (ready.ok) return ['ok', `the gateway ${where} (credential from ${from}; it answered), ${routes}`];
+    if (ready.kind === 'auth') return ['FAIL', `the gateway ${where} refuses the credential from ${from}: ${ready.message}`];
+    return mustGateway || target.ssh
+      ? ['FAIL', `the gateway ${where}, which does not answer: ${ready.message}`]
+      : ['warn', `the CLI for now: the gateway ${where} does not answer (${ready.message}); checks use it once it runs`];
   } finally {
     limit.clear();
     await link.close();

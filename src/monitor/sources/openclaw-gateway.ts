@@ -7,20 +7,28 @@ import { quoteForeign } from '../../redact.js';
 import { VERSION } from '../../version.js';
 import { deadline, sleep } from '../../abort.js';
 import type { ModelsStatus } from './openclaw-schema.js';
+import type { Tunnel } from './ssh-tunnel.js';
 
 type Env = Record<string, string | undefined>;
 
 /** Where the gateway listens and how to authenticate, and where that was read (for remedies). */
 export interface GatewayTarget {
+  /** The WebSocket URL; through SSH, the gateway's address on its own host (the hop is in `ssh`). */
   url: string;
   auth: { token: string } | { password: string };
   /** `sources.openclaw.gateway.token`, `~/.openclaw/openclaw.json (gateway.auth.token)`, `OPENCLAW_GATEWAY_TOKEN`, … */
   from: string;
+  /** A gateway on another host, reached through an SSH local forward. */
+  ssh?: { destination: string; remotePort: number; sshArgs: string[] };
 }
 
 export interface GatewayOverrides {
   url?: string | undefined;
   token?: string | undefined;
+  /** `user@host[:port]`: reach the gateway through an SSH tunnel. */
+  ssh?: string | undefined;
+  remotePort?: number | undefined;
+  sshArgs?: string[] | undefined;
 }
 
 /** OpenClaw's config file: `$OPENCLAW_CONFIG_PATH`, else `<state dir>/openclaw.json`. */
@@ -28,39 +36,72 @@ export function openclawConfigPath(env: Env): string {
   return env.OPENCLAW_CONFIG_PATH || join(openclawStateDir(env), 'openclaw.json');
 }
 
+type Secretish = { token?: unknown; password?: unknown };
+interface OpenclawGatewayConfig {
+  mode?: unknown;
+  port?: unknown;
+  auth?: Secretish;
+  remote?: Secretish & { url?: unknown; sshTarget?: unknown; remotePort?: unknown };
+}
+
 /**
- * The local gateway and a credential for it, as OpenClaw's own CLI finds them: the token (or
- * password) in OpenClaw's config, then OPENCLAW_GATEWAY_TOKEN / _PASSWORD; the port from the config,
- * then OPENCLAW_GATEWAY_PORT, then 18789. Our config's `gateway.url` / `gateway.token` win. Returns
- * why not when there is no credential to use (a SecretRef, or the gateway's runtime-only token).
+ * The gateway and a credential for it, as OpenClaw's own CLI finds them.
+ * - Local (the default): the token (or password) in OpenClaw's config, then OPENCLAW_GATEWAY_TOKEN
+ *   / _PASSWORD; the port from the config, then OPENCLAW_GATEWAY_PORT, then 18789.
+ * - Remote over SSH (`gateway.ssh` here, or OpenClaw's own remote mode: `gateway.mode: remote` with
+ *   `gateway.remote.sshTarget`): OpenClaw's remote precedence, `gateway.remote.token`, then the
+ *   environment, then `gateway.auth.token`; the remote port from `remotePort`, then
+ *   `gateway.remote.remotePort`, then the port of `gateway.remote.url`, then 18789.
+ * Our config's `gateway.url` / `gateway.token` win. Returns why not when there is no credential to
+ * use (a SecretRef, or the gateway's runtime-only token).
  */
 export function gatewayTarget(overrides: GatewayOverrides, env: Env): GatewayTarget | { unavailable: string } {
   const path = openclawConfigPath(env);
-  let gateway: { port?: unknown; auth?: { token?: unknown; password?: unknown } } = {};
+  let gateway: OpenclawGatewayConfig = {};
   try {
-    const parsed = JSON.parse(readRegularFileSync(path, 1024 * 1024)) as { gateway?: typeof gateway };
+    const parsed = JSON.parse(readRegularFileSync(path, 1024 * 1024)) as { gateway?: OpenclawGatewayConfig };
     gateway = parsed.gateway ?? {};
   } catch (error) {
     // No file: the environment may still name a token. A file we cannot parse (JSON5 comments) is
     // not guessed at.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return { unavailable: `cannot read ${path} as JSON` };
   }
-  const port = typeof gateway.port === 'number' ? gateway.port : Number(env.OPENCLAW_GATEWAY_PORT) || 18789;
-  const url = overrides.url ?? `ws://127.0.0.1:${port}`;
-  if (overrides.token !== undefined) {
-    return { url, auth: { token: resolveSecretAt('gateway.token', overrides.token, env).reveal() }, from: 'sources.openclaw.gateway.token' };
+  const remote = gateway.remote ?? {};
+  const openclawRemote = overrides.url === undefined && gateway.mode === 'remote' && typeof remote.sshTarget === 'string' && remote.sshTarget !== '';
+  const destination = overrides.ssh ?? (openclawRemote ? (remote.sshTarget as string) : undefined);
+  let url: string;
+  let ssh: GatewayTarget['ssh'];
+  if (destination !== undefined) {
+    const urlPort = typeof remote.url === 'string' ? Number(/:(\d+)(?:\/|$)/.exec(remote.url)?.[1]) || undefined : undefined;
+    const remotePort = overrides.remotePort ?? (typeof remote.remotePort === 'number' ? remote.remotePort : undefined) ?? urlPort ?? 18789;
+    ssh = { destination, remotePort, sshArgs: overrides.sshArgs ?? [] };
+    url = `ws://127.0.0.1:${remotePort}`;
+  } else {
+    const port = typeof gateway.port === 'number' ? gateway.port : Number(env.OPENCLAW_GATEWAY_PORT) || 18789;
+    url = overrides.url ?? `ws://127.0.0.1:${port}`;
   }
-  for (const kind of ['token', 'password'] as const) {
-    const value = gateway.auth?.[kind];
-    if (typeof value === 'string' && value)
-      return { url, auth: kind === 'token' ? { token: value } : { password: value }, from: `${path} (gateway.auth.${kind})` };
-    if (value !== undefined && typeof value !== 'string')
-      return { unavailable: `gateway.auth.${kind} in ${path} is a secret reference, which only OpenClaw resolves` };
-  }
-  if (env.OPENCLAW_GATEWAY_TOKEN) return { url, auth: { token: env.OPENCLAW_GATEWAY_TOKEN }, from: 'OPENCLAW_GATEWAY_TOKEN' };
-  if (env.OPENCLAW_GATEWAY_PASSWORD) return { url, auth: { password: env.OPENCLAW_GATEWAY_PASSWORD }, from: 'OPENCLAW_GATEWAY_PASSWORD' };
+  const at = (auth: GatewayTarget['auth'], from: string): GatewayTarget => ({ url, auth, from, ...(ssh ? { ssh } : {}) });
+  if (overrides.token !== undefined) return at({ token: resolveSecretAt('gateway.token', overrides.token, env).reveal() }, 'sources.openclaw.gateway.token');
+
+  const fromConfig = (section: Secretish | undefined, key: string): GatewayTarget | { unavailable: string } | undefined => {
+    for (const kind of ['token', 'password'] as const) {
+      const value = section?.[kind];
+      if (typeof value === 'string' && value) return at(kind === 'token' ? { token: value } : { password: value }, `${path} (${key}.${kind})`);
+      if (value !== undefined && typeof value !== 'string')
+        return { unavailable: `${key}.${kind} in ${path} is a secret reference, which only OpenClaw resolves` };
+    }
+    return undefined;
+  };
+  const fromEnv = (): GatewayTarget | undefined => {
+    if (env.OPENCLAW_GATEWAY_TOKEN) return at({ token: env.OPENCLAW_GATEWAY_TOKEN }, 'OPENCLAW_GATEWAY_TOKEN');
+    if (env.OPENCLAW_GATEWAY_PASSWORD) return at({ password: env.OPENCLAW_GATEWAY_PASSWORD }, 'OPENCLAW_GATEWAY_PASSWORD');
+    return undefined;
+  };
+  const found = ssh
+    ? (fromConfig(remote, 'gateway.remote') ?? fromEnv() ?? fromConfig(gateway.auth, 'gateway.auth'))
+    : (fromConfig(gateway.auth, 'gateway.auth') ?? fromEnv());
   // A gateway without a configured token uses a runtime-only one that no other process can read.
-  return { unavailable: `no gateway token in ${path} or OPENCLAW_GATEWAY_TOKEN` };
+  return found ?? { unavailable: `no gateway token in ${path} or OPENCLAW_GATEWAY_TOKEN` };
 }
 
 /** Why the gateway could not answer; `auto` falls back to the CLI on all but `auth`. */
@@ -106,6 +147,8 @@ export class GatewayLink {
     readonly target: GatewayTarget,
     private readonly timeoutMs: number,
     private readonly events: LinkEvents = {},
+    /** The SSH forward it talks through, for a gateway on another host (closed with the link). */
+    private readonly tunnel?: Tunnel,
   ) {}
 
   /**
@@ -114,14 +157,20 @@ export class GatewayLink {
    */
   serves(target: GatewayTarget, now = Date.now()): boolean {
     if (this.#pausedAt !== undefined && now - this.#pausedAt > 60_000) return false;
-    return target.url === this.target.url && JSON.stringify(target.auth) === JSON.stringify(this.target.auth);
+    // A tunnel whose ssh exited is reopened (with a new link) by the next check.
+    if (this.tunnel && !this.tunnel.alive()) return false;
+    return (
+      target.url === this.target.url &&
+      target.ssh?.destination === this.target.ssh?.destination &&
+      JSON.stringify(target.auth) === JSON.stringify(this.target.auth)
+    );
   }
 
   async start(): Promise<void> {
     // ws and the protocol package load only when the gateway is used.
     const { GatewayClient } = await import('@openclaw/gateway-client');
     this.#client = new GatewayClient({
-      url: this.target.url,
+      url: this.tunnel ? `ws://127.0.0.1:${this.tunnel.localPort}` : this.target.url,
       ...this.target.auth,
       clientName: 'cli',
       mode: 'cli',
@@ -196,6 +245,7 @@ export class GatewayLink {
   async close(): Promise<void> {
     this.#settle();
     await this.#client?.stopAndWait({ timeoutMs: 500 }).catch(() => {});
+    await this.tunnel?.close();
   }
 }
 

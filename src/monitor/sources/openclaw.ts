@@ -20,6 +20,8 @@ import {
   readViaGateway,
 } from './openclaw-gateway.js';
 import { openclawRemedy } from './openclaw-remedy.js';
+import { splitDestination, type Tunnel, type TunnelFailure } from './ssh-tunnel.js';
+import { shWord } from '../../shell.js';
 import type { Source, SourceSession } from './source.js';
 
 export const SOURCE = 'openclaw';
@@ -40,8 +42,21 @@ const configSchema = z.prefault(
      * runs the OpenClaw CLI.
      */
     via: z._default(z.enum(['cli', 'gateway', 'auto']), 'auto'),
-    /** Overrides for the gateway: its URL (default ws://127.0.0.1:<OpenClaw's port>) and token (`env:`/`file:`). */
-    gateway: z._default(z.strictObject({ url: z.optional(nonEmpty()), token: z.optional(nonEmpty()) }), {}),
+    /**
+     * Overrides for the gateway: its URL (default ws://127.0.0.1:<OpenClaw's port>) and token
+     * (`env:`/`file:`); or, for a gateway on another host, `ssh: user@host[:port]` (an SSH tunnel to
+     * its `remotePort`, default 18789) with extra `sshArgs` (`-i key`, `-F config`).
+     */
+    gateway: z._default(
+      z.strictObject({
+        url: z.optional(nonEmpty()),
+        token: z.optional(nonEmpty()),
+        ssh: z.optional(nonEmpty()),
+        remotePort: z.optional(z.int().check(z.minimum(1), z.maximum(65_535))),
+        sshArgs: z.optional(z.array(nonEmpty())),
+      }),
+      {},
+    ),
     /**
      * Through the gateway, how often at most a CLI pass refreshes what only the CLI reports
      * (configured models, route issues, cooldowns); `off` never runs one. See openclaw-routes.ts.
@@ -111,18 +126,27 @@ async function readGateway(
       transport: { via: 'gateway', ...('url' in target ? { url: target.url } : {}) },
     },
   });
+  // A gateway on another host: the local CLI would describe this host instead, so never fall back to it.
+  const mayFallBack = config.via === 'auto' && !('ssh' in target && target.ssh);
   if ('unavailable' in target)
-    return config.via === 'gateway' ? fail(`openclaw gateway: ${target.unavailable}`, gatewayRemedy('unavailable')) : { fallback: target.unavailable };
-  const link = await gatewayLink(target, config.timeout, log, session);
+    return mayFallBack ? { fallback: target.unavailable } : fail(`openclaw gateway: ${target.unavailable}`, gatewayRemedy('unavailable'));
+  const where = target.ssh ? `${target.url} via ssh ${target.ssh.destination}` : target.url;
+  const opened = await gatewayLink(target, { env, log, session, timeoutMs: config.timeout });
+  if ('kind' in opened) return fail(opened.message, sshRemedy(opened.kind, target.ssh?.destination ?? ''));
+  const link = opened;
   try {
     const read = await readViaGateway(link, agents, config.timeout);
     if (!read.ok) {
-      const message = `openclaw gateway ${target.url}: ${read.message}${read.kind === 'auth' ? ` (credential from ${target.from})` : ''}`;
+      const message = `openclaw gateway ${where}: ${read.message}${read.kind === 'auth' ? ` (credential from ${target.from})` : ''}`;
       if (read.kind === 'protocol' && !session) log.warn({}, protocolWarning(target, read.message));
-      if (config.via === 'gateway' || read.kind === 'auth') return fail(message, gatewayRemedy(read.kind, target));
+      if (!mayFallBack || read.kind === 'auth') return fail(message, gatewayRemedy(read.kind, target));
       return { fallback: message };
     }
-    const routes = await routeFacts(config, read.value, link.configChangedAt, { env, log });
+    // Route facts come from the CLI on the gateway's host; for a remote gateway that needs the CLI
+    // over SSH (not built yet), so its checks go without them.
+    const routes = target.ssh
+      ? { statuses: read.value.statuses, errors: [], ageMs: null }
+      : await routeFacts(config, read.value, link.configChangedAt, { env, log });
     const observations: Observation[] = [...routes.errors];
     for (const agent of read.value.agents) {
       const status = routes.statuses.get(agent.id);
@@ -136,7 +160,7 @@ async function readGateway(
           agents.length === 0,
           read.value.agents.map((a) => a.id),
         ),
-        transport: { via: 'gateway', url: target.url, agents: read.value.agents.length, fallbackReason: null, routesAgeMs: routes.ageMs },
+        transport: { via: 'gateway', url: where, agents: read.value.agents.length, fallbackReason: null, routesAgeMs: routes.ageMs },
       },
     };
   } finally {
@@ -173,28 +197,70 @@ function coveredScopes(listed: boolean, agents: readonly string[]): string[] {
   return [...(listed ? ['openclaw:*'] : []), ...agents.map((id) => `openclaw:${id}`)];
 }
 
-/** A connection for this check: `watch` keeps one per gateway and credential; a one-shot check opens its own. */
-async function gatewayLink(target: GatewayTarget, timeoutMs: number, log: Logger, session: SourceSession | undefined): Promise<GatewayLink> {
+/**
+ * A connection for this check: `watch` keeps one per gateway and credential (and SSH tunnel); a
+ * one-shot check opens its own. For a gateway on another host the SSH forward is opened first.
+ */
+async function gatewayLink(
+  target: GatewayTarget,
+  { env, log, session, timeoutMs }: { env: Env; log: Logger; session: SourceSession | undefined; timeoutMs: number },
+): Promise<GatewayLink | TunnelFailure> {
   const kept = session?.get<GatewayLink>(GATEWAY_LINK);
   if (kept?.serves(target)) return kept;
-  const link = new GatewayLink(target, timeoutMs, {
-    onEvent: (event) => {
-      if (event !== 'config.changed' || !session) return;
-      log.info({ url: target.url }, 'openclaw gateway: config changed');
-      session.trigger('openclaw config changed');
+  let tunnel: Tunnel | undefined;
+  if (target.ssh) {
+    const { openTunnel } = await import('./ssh-tunnel.js');
+    const opened = await openTunnel({ ...target.ssh, timeoutMs, env });
+    if (!opened.ok) return opened;
+    tunnel = opened.tunnel;
+    log.debug({ destination: target.ssh.destination, localPort: tunnel.localPort }, 'openclaw gateway: ssh tunnel open');
+  }
+  const link = new GatewayLink(
+    target,
+    timeoutMs,
+    {
+      onEvent: (event) => {
+        if (event !== 'config.changed' || !session) return;
+        log.info({ url: target.url }, 'openclaw gateway: config changed');
+        session.trigger('openclaw config changed');
+      },
+      onReconnect: () => {
+        log.info({ url: target.url }, 'openclaw gateway: connected again');
+        session?.trigger('gateway reconnected');
+      },
+      // Under watch, said once per connection; a one-shot check says it itself (below the read).
+      onPaused: (failure) => {
+        if (session && failure.kind === 'protocol') log.warn({}, protocolWarning(target, failure.message));
+      },
     },
-    onReconnect: () => {
-      log.info({ url: target.url }, 'openclaw gateway: connected again');
-      session?.trigger('gateway reconnected');
-    },
-    // Under watch, said once per connection; a one-shot check says it itself (below the read).
-    onPaused: (failure) => {
-      if (session && failure.kind === 'protocol') log.warn({}, protocolWarning(target, failure.message));
-    },
-  });
+    tunnel,
+  );
   session?.set(GATEWAY_LINK, link);
   await link.start();
   return link;
+}
+
+/** What to do when the SSH hop to a remote gateway fails, as commands to paste (`-p` for a port). */
+function sshRemedy(kind: TunnelFailure['kind'], destination: string): string {
+  const { host: login, port } = splitDestination(destination);
+  const to = `${port ? `-p ${port} ` : ''}${shWord(login)}`;
+  const host = login.replace(/^[^@]*@/, '');
+  switch (kind) {
+    case 'hostkey':
+      return [
+        `The host key of ${host} is unknown or has changed. Check it with the host's owner, then record it by logging in once: ssh ${to}`,
+        `(for a changed key, first: ssh-keygen -R ${shWord(port ? `[${host}]:${port}` : host)})`,
+      ].join('\n');
+    case 'auth':
+      return [
+        `ssh was refused a login without a password (authwatch runs it with BatchMode=yes). Copy your public key to the host with ssh-copy-id ${to}`,
+        'Or name one: sources.openclaw.gateway.sshArgs: [-i, ~/.ssh/id_ed25519]',
+      ].join('\n');
+    case 'unreachable':
+      return `Check that ${host} is up and its sshd answers: ssh ${to} true`;
+    default:
+      return `Run ssh ${to} true by hand to see what fails.`;
+  }
 }
 
 const GATEWAY_LINK = 'openclaw-gateway';
