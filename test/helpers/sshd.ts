@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { accepts, freePort } from '../../src/monitor/sources/ssh-tunnel.js';
 
 /** A key pair made with ssh-keygen (no passphrase). */
 export function keyPair(dir: string, name: string): { key: string; pub: string } {
@@ -10,25 +10,6 @@ export function keyPair(dir: string, name: string): { key: string; pub: string }
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
   return { key, pub: readFileSync(`${key}.pub`, 'utf8').trim() };
 }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 /**
  * A real OpenSSH server on 127.0.0.1 (a free port), for the current user, that accepts only

@@ -8,7 +8,6 @@ import { detectFacts, which } from '../../deploy/facts.js';
 import { everyVariant } from '../../deploy/index.js';
 import { openclawArgv, type OpenclawConfig } from '../../monitor/sources/openclaw.js';
 import { deadline } from '../../abort.js';
-import type { Tunnel } from '../../monitor/sources/ssh-tunnel.js';
 import { formatDuration } from '../../config/duration.js';
 import type { Notifier } from '../../notifiers/types.js';
 import { ConfigError } from '../../errors.js';
@@ -34,7 +33,7 @@ function executable(path: string): boolean {
  */
 async function openclawTransport(config: OpenclawConfig, env: Record<string, string | undefined>): Promise<[Verdict, string]> {
   if (config.via === 'cli') return ['ok', 'the CLI (sources.openclaw.via: cli)'];
-  const { GatewayLink, gatewayTarget } = await import('../../monitor/sources/openclaw-gateway.js');
+  const { describeTarget, gatewayTarget, openGatewayLink } = await import('../../monitor/sources/openclaw-gateway.js');
   const target = gatewayTarget(config.gateway, env);
   const mustGateway = config.via === 'gateway';
   if ('unavailable' in target) {
@@ -47,18 +46,12 @@ async function openclawTransport(config: OpenclawConfig, env: Record<string, str
   }
   // A token from this shell's environment is not necessarily in the timer's.
   const from = target.from.startsWith('OPENCLAW_GATEWAY_') ? `${target.from}, from this shell: the job needs it too` : target.from;
-  let tunnel: Tunnel | undefined;
-  if (target.ssh) {
-    const { openTunnel } = await import('../../monitor/sources/ssh-tunnel.js');
-    const opened = await openTunnel({ ...target.ssh, timeoutMs: 10_000, env });
-    if (!opened.ok) return ['FAIL', `the gateway ${target.url} via ssh, which fails: ${opened.message}`];
-    tunnel = opened.tunnel;
-  }
-  const where = target.ssh ? `${target.url} via ssh ${target.ssh.destination}` : target.url;
-  const link = new GatewayLink(target, 5_000, {}, tunnel);
+  const where = describeTarget(target);
+  // The SSH hop gets 10 s; the gateway's hello 5 s (below).
+  const link = await openGatewayLink(target, 10_000, env);
+  if ('kind' in link) return ['FAIL', `the gateway ${target.url} via ssh, which fails: ${link.message}`];
   const limit = deadline(5_000);
   try {
-    await link.start();
     const ready = await link.ready(limit.signal);
     const routes = target.ssh
       ? 'no route facts (they need the CLI on that host)'

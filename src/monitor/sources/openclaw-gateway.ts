@@ -7,7 +7,7 @@ import { quoteForeign } from '../../redact.js';
 import { VERSION } from '../../version.js';
 import { deadline, sleep } from '../../abort.js';
 import type { ModelsStatus } from './openclaw-schema.js';
-import type { Tunnel } from './ssh-tunnel.js';
+import type { Tunnel, TunnelFailure } from './ssh-tunnel.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -247,6 +247,35 @@ export class GatewayLink {
     await this.#client?.stopAndWait({ timeoutMs: 500 }).catch(() => {});
     await this.tunnel?.close();
   }
+}
+
+/** The gateway as people read it: its URL, and the SSH hop when there is one. */
+export function describeTarget(target: GatewayTarget): string {
+  return target.ssh ? `${target.url} via ssh ${target.ssh.destination}` : target.url;
+}
+
+/**
+ * A started link to `target`: for a gateway on another host the SSH forward is opened first (and
+ * closed with the link), or why it could not be.
+ */
+export async function openGatewayLink(
+  target: GatewayTarget,
+  timeoutMs: number,
+  env: Env,
+  events: LinkEvents = {},
+  onLink?: (link: GatewayLink) => void,
+): Promise<GatewayLink | TunnelFailure> {
+  let tunnel: Tunnel | undefined;
+  if (target.ssh) {
+    const { openTunnel } = await import('./ssh-tunnel.js');
+    const opened = await openTunnel({ ...target.ssh, timeoutMs, env });
+    if (!opened.ok) return opened;
+    tunnel = opened.tunnel;
+  }
+  const link = new GatewayLink(target, timeoutMs, events, tunnel);
+  onLink?.(link);
+  await link.start();
+  return link;
 }
 
 /**

@@ -11,16 +11,20 @@ import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
 import {
+  describeTarget,
   type GatewayFailure,
-  GatewayLink,
+  type GatewayLink,
   type GatewayRead,
+  type LinkEvents,
+  openGatewayLink,
   type GatewayTarget,
   gatewayTarget,
   openclawConfigPath,
   readViaGateway,
 } from './openclaw-gateway.js';
 import { openclawRemedy } from './openclaw-remedy.js';
-import { splitDestination, type Tunnel, type TunnelFailure } from './ssh-tunnel.js';
+import { splitDestination, type TunnelFailure } from './ssh-tunnel.js';
+import type { RoutesFile } from './openclaw-routes.js';
 import { shWord } from '../../shell.js';
 import type { Source, SourceSession } from './source.js';
 
@@ -130,7 +134,7 @@ async function readGateway(
   const mayFallBack = config.via === 'auto' && !('ssh' in target && target.ssh);
   if ('unavailable' in target)
     return mayFallBack ? { fallback: target.unavailable } : fail(`openclaw gateway: ${target.unavailable}`, gatewayRemedy('unavailable'));
-  const where = target.ssh ? `${target.url} via ssh ${target.ssh.destination}` : target.url;
+  const where = describeTarget(target);
   const opened = await gatewayLink(target, { env, log, session, timeoutMs: config.timeout });
   if ('kind' in opened) return fail(opened.message, sshRemedy(opened.kind, target.ssh?.destination ?? ''));
   const link = opened;
@@ -152,7 +156,7 @@ async function readGateway(
       const status = routes.statuses.get(agent.id);
       if (status) for (const o of normalizeModelsStatus(status, agent)) observations.push(o);
     }
-    await noteTransport(env, log, 'gateway', null);
+    await noteTransport(env, log, 'gateway', null, routes.file);
     return {
       result: {
         observations,
@@ -207,37 +211,25 @@ async function gatewayLink(
 ): Promise<GatewayLink | TunnelFailure> {
   const kept = session?.get<GatewayLink>(GATEWAY_LINK);
   if (kept?.serves(target)) return kept;
-  let tunnel: Tunnel | undefined;
-  if (target.ssh) {
-    const { openTunnel } = await import('./ssh-tunnel.js');
-    const opened = await openTunnel({ ...target.ssh, timeoutMs, env });
-    if (!opened.ok) return opened;
-    tunnel = opened.tunnel;
-    log.debug({ destination: target.ssh.destination, localPort: tunnel.localPort }, 'openclaw gateway: ssh tunnel open');
-  }
-  const link = new GatewayLink(
-    target,
-    timeoutMs,
-    {
-      onEvent: (event) => {
-        if (event !== 'config.changed' || !session) return;
-        log.info({ url: target.url }, 'openclaw gateway: config changed');
-        session.trigger('openclaw config changed');
-      },
-      onReconnect: () => {
-        log.info({ url: target.url }, 'openclaw gateway: connected again');
-        session?.trigger('gateway reconnected');
-      },
-      // Under watch, said once per connection; a one-shot check says it itself (below the read).
-      onPaused: (failure) => {
-        if (session && failure.kind === 'protocol') log.warn({}, protocolWarning(target, failure.message));
-      },
+  const events: LinkEvents = {
+    onEvent: (event) => {
+      if (event !== 'config.changed' || !session) return;
+      log.info({ url: target.url }, 'openclaw gateway: config changed');
+      session.trigger('openclaw config changed');
     },
-    tunnel,
-  );
-  session?.set(GATEWAY_LINK, link);
-  await link.start();
-  return link;
+    onReconnect: () => {
+      log.info({ url: target.url }, 'openclaw gateway: connected again');
+      session?.trigger('gateway reconnected');
+    },
+    // Under watch, said once per connection; a one-shot check says it itself (below the read).
+    onPaused: (failure) => {
+      if (session && failure.kind === 'protocol') log.warn({}, protocolWarning(target, failure.message));
+    },
+  };
+  // Kept before it starts, so that the session closes it whatever happens next.
+  const opened = await openGatewayLink(target, timeoutMs, env, events, (link) => session?.set(GATEWAY_LINK, link));
+  if (!('kind' in opened) && target.ssh) log.debug({ destination: target.ssh.destination }, 'openclaw gateway: ssh tunnel open');
+  return opened;
 }
 
 /** What to do when the SSH hop to a remote gateway fails, as commands to paste (`-p` for a port). */
@@ -278,7 +270,7 @@ async function routeFacts(
   read: GatewayRead,
   invalidatedAt: number,
   { env, log }: { env: Env; log: Logger },
-): Promise<{ statuses: Map<string, ModelsStatus>; errors: Observation[]; ageMs: number | null }> {
+): Promise<{ statuses: Map<string, ModelsStatus>; errors: Observation[]; ageMs: number | null; file?: RoutesFile }> {
   if (config.routesEvery === 'off') return { statuses: read.statuses, errors: [], ageMs: null };
   const { configStamp, loadRoutes, passReason, routeEntry, routesPath, saveRoutes, withRouteFacts } = await import('./openclaw-routes.js');
   const path = routesPath(env);
@@ -307,17 +299,18 @@ async function routeFacts(
     statuses.set(agent.id, entry ? withRouteFacts(fromGateway, entry.status, now) : fromGateway);
   }
   if (changed) await saveRoutes(path, file).catch((error) => log.warn({ reason: String(error) }, 'openclaw: cannot save the route facts'));
-  return { statuses, errors, ageMs: oldest };
+  return { statuses, errors, ageMs: oldest, file };
 }
 
 /**
  * Logs a change of transport once, at info, with the reason (the last one is kept beside the
  * route facts, so a timer's runs do not repeat it); otherwise at debug.
  */
-async function noteTransport(env: Env, log: Logger, via: 'gateway' | 'cli', reason: string | null): Promise<void> {
+async function noteTransport(env: Env, log: Logger, via: 'gateway' | 'cli', reason: string | null, loaded?: RoutesFile): Promise<void> {
   const { loadRoutes, routesPath, saveRoutes } = await import('./openclaw-routes.js');
   const path = routesPath(env);
-  const file = await loadRoutes(path);
+  // The route pass of this check has just read (and perhaps written) it: not read again.
+  const file = loaded ?? (await loadRoutes(path));
   const message = via === 'gateway' ? 'openclaw: reading via the gateway' : 'openclaw: reading via the CLI';
   if (file.via === via) {
     log.debug({ reason }, message);
