@@ -7,6 +7,8 @@
 //  2. `authwatch watch` RSS after 100 and after 1,000 checks (driven by SIGUSR1) - a leak check - and
 //     vs an idle `node -e "setInterval(()=>{},1e9)"`;
 //  3. watch's latency from a threshold crossing to the webhook delivery.
+//  4. the real OpenClaw: a check through its gateway vs its CLI;
+//  5. a gateway on another host (a real sshd): through an SSH tunnel and through the CLI over SSH.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureOpenclaw } from './ensure-openclaw.mjs';
 import { startGateway } from './openclaw-gateway.mjs';
+import { findSshd, keyPair, startSshd } from './sshd.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -304,6 +307,48 @@ console.log(
     console.log(
       `            ratio wall ${((m('gateway', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}% (target <= 10%), peak RSS ${((m('gateway', 'rss') / m('cli', 'rss')) * 100).toFixed(1)}% (target <= 20%); node 24: ${fmt(m('gateway24', 'wall'), 'ms')} (${((m('gateway24', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}%), ${fmt(m('gateway24', 'rss'), 'MB')}; ${runs} interleaved runs (route facts from the warm-up's CLI pass)`,
     );
+
+    // 5. A gateway on "another host" (a real sshd on 127.0.0.1 in front of the same state): through
+    // an SSH tunnel (route facts by the CLI over SSH, after the warm-up's pass) and through the CLI
+    // over SSH, against the local CLI. Skipped without sshd (Debian: openssh-server).
+    if (findSshd()) {
+      const keys = mkdtempSync(join(tmpdir(), 'authwatch-bench-ssh-'));
+      const client = keyPair(keys, 'client');
+      const sshd = await startSshd(client.pub);
+      try {
+        const base = [
+          'sources:',
+          '  openclaw:',
+          `    ssh: ${sshd.destination}`,
+          `    sshArgs: ${JSON.stringify(sshd.clientArgs(client.key))}`,
+          `    remoteCommand: ${JSON.stringify(`HOME=${home} TZ=UTC ${wrapper}`)}`,
+        ];
+        const sshConfig = join(home, '.config', 'authwatch', 'ssh-cli.yaml');
+        writeFileSync(sshConfig, [...base, '    via: cli', ''].join('\n'));
+        const tunnelConfig = join(home, '.config', 'authwatch', 'ssh-tunnel.yaml');
+        writeFileSync(tunnelConfig, [...base, '    gateway:', `      remotePort: ${gateway.port}`, '      token: env:BENCH_GATEWAY_TOKEN', ''].join('\n'));
+        const sshCases = {
+          tunnel: [process.execPath, join(ROOT, 'dist/cli.js'), 'check', '--json', '--config', tunnelConfig],
+          sshCli: [process.execPath, join(ROOT, 'dist/cli.js'), 'check', '--json', '--config', sshConfig],
+        };
+        const ssh = { tunnel: [], sshCli: [] };
+        for (let i = 0; i < runs + 1; i++) {
+          for (const [name, argv] of Object.entries(sshCases)) {
+            const { ms, status } = wallMs(argv, { ...ocEnv, XDG_STATE_HOME: join(home, 'ssh-state'), BENCH_GATEWAY_TOKEN: gateway.token });
+            if (status !== 2) throw new Error(`authwatch check (${name}) exited ${status}, expected 2`);
+            if (i > 0) ssh[name].push(ms);
+          }
+        }
+        const pct = (ms) => `${((ms / m('cli', 'wall')) * 100).toFixed(1)}%`;
+        console.log(
+          `  remote    a gateway on another host (sshd on 127.0.0.1): through an SSH tunnel ${fmt(median(ssh.tunnel), 'ms')} (${pct(median(ssh.tunnel))} of the local CLI), the CLI over SSH ${fmt(median(ssh.sshCli), 'ms')} (${pct(median(ssh.sshCli))}); ${runs} runs each`,
+        );
+      } finally {
+        await sshd.stop();
+      }
+    } else {
+      console.log('  remote    skipped: no sshd (Debian: openssh-server)');
+    }
 
     // watch with the real gateway: a threshold crossing to the webhook delivery. The warn
     // threshold is set so that the token crosses it ~25 s after watch starts (its first check runs a CLI

@@ -55,6 +55,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       )
       .addOption(configOption())
       .option('--json', 'print the result as one JSON document (schema: README, "JSON output")')
+      .option('--summary', 'print only the summary: one line per gateway (for a phone widget)')
       .addOption(agentOption())
       .addOption(logLevelOption());
     if (view === 'check') {
@@ -64,7 +65,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     command
       .addHelpText('after', EXIT_CODES_HELP)
-      .action(async (options: CommonOptions & { json?: boolean; agent?: string[]; notify?: boolean; metricsTextfile?: string }) => {
+      .action(async (options: CommonOptions & { json?: boolean; summary?: boolean; agent?: string[]; notify?: boolean; metricsTextfile?: string }) => {
         const { checkCommand } = await import('./commands/check.js');
         exitCode = await checkCommand({ ...options, agent: options.agent ?? [], view }, io);
       });
@@ -113,6 +114,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       exitCode = await commands[run](platform, options, io);
     });
   }
+
+  program
+    .command('reauth')
+    .description("renew a credential where its gateway runs (over ssh -t for a remote one), step by step as OpenClaw's docs give it, then check")
+    .addOption(configOption())
+    .option('-g, --gateway <name>', 'the gateway (its name in sources.openclaw; default: the only one)')
+    .option('-p, --provider <id>', 'the provider to renew', 'anthropic')
+    .option('-a, --agent <id>', 'the OpenClaw agent (default: the default agent)')
+    .option('--paste', 'paste a token made on another machine (paste-token) instead of making one there (setup-token)')
+    .option('-n, --dry-run', 'print the commands; run nothing')
+    .option('--list', "print the gateways' names, one per line")
+    .action(async (options: CommonOptions & { gateway?: string; provider: string; agent?: string; paste?: boolean; dryRun?: boolean; list?: boolean }) => {
+      const { reauthCommand } = await import('./commands/reauth.js');
+      exitCode = await reauthCommand(options, io);
+    });
 
   program
     .command('doctor')

@@ -41,7 +41,8 @@ function routeName(c: Credential): string | null {
 /** What the credential is, in a few words: `anthropic:manual (agent work)`. */
 export function describe(c: Credential): string {
   const what = c.profileId ?? routeName(c) ?? (c.provider ? `${c.provider} (no credential)` : c.source);
-  return printable(c.agent ? `${what} (agent ${c.agent})` : what);
+  const where = [...(c.agent ? [`agent ${c.agent}`] : []), ...(c.gateway?.name ? [`gateway ${c.gateway.name}`] : [])].join(', ');
+  return printable(where ? `${what} (${where})` : what);
 }
 
 /** `expired`, or `expired (unused)` for a credential its holder would not use. */
@@ -51,8 +52,11 @@ function statusLabel(c: Credential): string {
 
 /** The table `authwatch status` prints. */
 export function renderTable(report: CheckReport, color: boolean): string {
+  // A GATEWAY column once there is more than the one unnamed gateway.
+  const gateways = report.credentials.some((c) => c.gateway?.name);
   const rows = report.credentials.map((c) => [
     statusLabel(c),
+    ...(gateways ? [printable(c.gateway?.name ?? '-')] : []),
     printable(c.agent ?? '-'),
     printable(c.provider ?? '-'),
     printable(c.status === 'error' ? `(${c.source} failed)` : (c.profileId ?? (c.route ? `(${routeName(c)})` : '(none)'))),
@@ -60,7 +64,7 @@ export function renderTable(report: CheckReport, color: boolean): string {
     c.expiresAt === null ? '-' : localTime(c.expiresAt),
     c.status === 'error' ? '-' : timeLeft(c),
   ]);
-  const header = ['STATUS', 'AGENT', 'PROVIDER', 'PROFILE', 'TYPE', 'EXPIRES', 'LEFT'];
+  const header = ['STATUS', ...(gateways ? ['GATEWAY'] : []), 'AGENT', 'PROVIDER', 'PROFILE', 'TYPE', 'EXPIRES', 'LEFT'];
   // reduce, not Math.max(...): spreading one argument per row overflows the stack at ~100,000 rows.
   const widths = header.map((h, i) => rows.reduce((width, r) => Math.max(width, r[i]!.length), h.length));
   const line = (cells: string[], status?: Status) =>
@@ -112,6 +116,27 @@ export function renderSummary(report: CheckReport): string {
   return `${n} credential${n === 1 ? '' : 's'}: ${parts}${sources ? `; ${sources}` : ''} (worst: ${worstStatus(report.credentials)}, exit ${exit})\n`;
 }
 
+/**
+ * One summary line per gateway (`server: 1 credential: 1 expired (worst: expired, exit 1)`), for a
+ * phone widget's toasts, worst first (the records' order); records of no named gateway (other
+ * sources, an unnamed gateway) come first, as `this host`. With no named gateway: the one line.
+ */
+export function renderSummaries(report: CheckReport): string {
+  const groups = new Map<string | null, CheckReport['credentials']>([[null, []]]);
+  for (const c of report.credentials) {
+    const key = c.gateway?.name ?? null;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  if (groups.size === 1) return renderSummary(report);
+  return [...groups]
+    .filter(([key, credentials]) => key !== null || credentials.length > 0)
+    .map(([key, credentials]) => {
+      const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? '' }));
+      return `${key === null ? 'this host' : printable(key)}: ${renderSummary({ ...report, credentials, errors })}`;
+    })
+    .join('');
+}
+
 /** One line per delivery that failed, and a count of those that worked. Empty when nothing was sent. */
 export function renderNotifications(report: CheckReport): string {
   if (report.notifications.length === 0) return '';
@@ -132,6 +157,7 @@ const elapsed = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1
 export function renderTransport(report: CheckReport): string {
   const lines: string[] = [];
   for (const s of report.sources) {
+    const gateway = s.gateway ? `gateway ${printable(s.gateway)}: ` : '';
     if (s.via === 'gateway') {
       const routes =
         s.routesAgeMs === undefined || s.routesAgeMs === null
@@ -139,9 +165,10 @@ export function renderTransport(report: CheckReport): string {
           : s.routesAgeMs < 1000
             ? ' (route facts from a CLI pass in this check)'
             : ` (route facts from the CLI, ${formatDuration(s.routesAgeMs)} old)`;
-      lines.push(`read via gateway ${printable(s.url ?? '')} in ${elapsed(s.durationMs)}${routes}`);
+      lines.push(`${gateway}read via gateway ${printable(s.url ?? '')} in ${elapsed(s.durationMs)}${routes}`);
     } else if (s.via === 'cli') {
-      lines.push(`read via the CLI in ${elapsed(s.durationMs)}${s.fallbackReason ? ` (gateway not used: ${printable(s.fallbackReason)})` : ''}`);
+      const on = s.ssh ? ` on ${printable(s.ssh)}` : '';
+      lines.push(`${gateway}read via the CLI${on} in ${elapsed(s.durationMs)}${s.fallbackReason ? ` (gateway not used: ${printable(s.fallbackReason)})` : ''}`);
     }
   }
   return lines.length ? `${lines.join('\n')}\n` : '';

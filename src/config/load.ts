@@ -159,6 +159,12 @@ type Locate = (path: readonly PropertyKey[], wantKey: boolean) => number;
 type NodeTests = Pick<typeof import('yaml'), 'isMap' | 'isScalar'>;
 
 function describeIssue(issue: z.core.$ZodIssue, locate: Locate, file: string, max: number): string[] {
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // One value, several accepted shapes (`sources.openclaw`: a mapping or a list): explain it by
+    // the shape it has, the branch that did not fail on its type outright.
+    const branch = issue.errors.find((issues) => !issues.some((i) => i.path.length === 0 && i.code === 'invalid_type')) ?? issue.errors[0]!;
+    return branch.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue, locate, file, max)).slice(0, max);
+  }
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.slice(0, max).map((key) => {
       const path = [...issue.path, key];

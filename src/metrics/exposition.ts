@@ -21,6 +21,11 @@ function profileOf(c: Credential): string {
   return c.profileId ?? c.id;
 }
 
+/** `gateway` label, for a credential of a named OpenClaw gateway only: the series of one unnamed gateway stay as they were. */
+function gatewayOf(c: Credential): { gateway?: string } {
+  return c.gateway?.name ? { gateway: c.gateway.name } : {};
+}
+
 /** `in_use` label: "false" for a credential its holder would not use, so rules can leave it out. */
 function inUse(c: Credential): string {
   return c.inUse === false ? 'false' : 'true';
@@ -47,7 +52,7 @@ export function renderMetrics(input: MetricsInput): string {
       .filter((c) => c.expiresAt !== null && c.status !== 'error')
       .map(
         (c) =>
-          `authwatch_credential_expiry_timestamp_seconds${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), type: c.type ?? '', in_use: inUse(c) })} ${seconds(c.expiresAt!)}`,
+          `authwatch_credential_expiry_timestamp_seconds${labels({ ...gatewayOf(c), agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), type: c.type ?? '', in_use: inUse(c) })} ${seconds(c.expiresAt!)}`,
       ),
   );
   family(
@@ -57,7 +62,7 @@ export function renderMetrics(input: MetricsInput): string {
     input.credentials.flatMap((c) =>
       STATUSES.map(
         (status) =>
-          `authwatch_credential_status${labels({ agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), in_use: inUse(c), status })} ${c.status === status ? 1 : 0}`,
+          `authwatch_credential_status${labels({ ...gatewayOf(c), agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), in_use: inUse(c), status })} ${c.status === status ? 1 : 0}`,
       ),
     ),
   );
@@ -68,8 +73,11 @@ export function renderMetrics(input: MetricsInput): string {
   family(
     'authwatch_source_duration_seconds',
     'gauge',
-    'How long the last check took to read each source, by source and transport (OpenClaw: gateway or cli).',
-    (input.sources ?? []).map((s) => `authwatch_source_duration_seconds${labels({ source: s.source, via: s.via })} ${seconds(s.durationMs)}`),
+    'How long the last check took to read each source, by source, gateway (OpenClaw, when named) and transport (gateway or cli).',
+    (input.sources ?? []).map(
+      (s) =>
+        `authwatch_source_duration_seconds${labels({ source: s.source, ...(s.gateway ? { gateway: s.gateway } : {}), via: s.via })} ${seconds(s.durationMs)}`,
+    ),
   );
   family('authwatch_last_check_timestamp_seconds', 'gauge', 'When the last check finished, as a Unix timestamp.', [
     `authwatch_last_check_timestamp_seconds ${seconds(input.checkedAt)}`,

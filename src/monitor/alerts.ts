@@ -50,7 +50,7 @@ export interface Decision {
 }
 
 /** The scope a record belongs to, as its source defines it (for resolving vanished credentials). */
-export function scopeOf(c: Pick<Credential, 'source' | 'agent'>): string {
+export function scopeOf(c: Pick<Credential, 'source' | 'agent' | 'gateway'>): string {
   return sourceFor(c.source)?.scopeOf(c) ?? c.source;
 }
 
@@ -114,7 +114,15 @@ export function decide(
 
 /** The credential fields every alert carries. */
 export function describeCredential(c: Credential): Alert['credential'] {
-  return { id: c.id, source: c.source, agent: c.agent, provider: c.provider, profileId: c.profileId, type: c.type };
+  return {
+    id: c.id,
+    source: c.source,
+    agent: c.agent,
+    provider: c.provider,
+    profileId: c.profileId,
+    type: c.type,
+    ...(c.gateway?.name ? { gateway: c.gateway.name } : {}),
+  };
 }
 
 /** An event's id: stable for (stream, sequence), so retries and the outbox reuse it. */

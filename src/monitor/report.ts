@@ -78,6 +78,8 @@ export function toJson(report: CheckReport) {
       provider: c.provider,
       profileId: c.profileId,
       type: c.type,
+      // Not the remote command: it is the user's shell text and may carry an environment.
+      ...(c.gateway ? { gateway: { name: c.gateway.name, ssh: c.gateway.ssh } } : {}),
       status: c.status,
       inUse: c.inUse !== false,
       expiresAt: c.expiresAt === null ? null : new Date(c.expiresAt).toISOString(),
@@ -90,8 +92,10 @@ export function toJson(report: CheckReport) {
     warnings: report.warnings,
     sources: report.sources.map((s) => ({
       source: s.source,
+      ...(s.gateway === undefined ? {} : { gateway: s.gateway }),
       via: s.via,
       ...(s.url === undefined ? {} : { url: s.url }),
+      ...(s.ssh === undefined ? {} : { ssh: s.ssh }),
       agents: s.agents ?? null,
       durationMs: Math.round(s.durationMs),
       fallbackReason: s.fallbackReason ?? null,

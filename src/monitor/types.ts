@@ -39,6 +39,12 @@ export interface Observation {
   inUse?: boolean;
   /** A configured model OpenClaw cannot serve (a route record, not a profile), to pick the remedy. */
   route?: ModelRoute;
+  /**
+   * OpenClaw: the gateway it belongs to, when it is not the one unnamed local gateway. `ssh` is
+   * where that gateway's CLI runs (`user@host[:port]`), so remedies run there; `command` is the
+   * CLI's command on that host.
+   */
+  gateway?: { name: string | null; ssh: string | null; command?: string };
 }
 
 /** Why a configured model cannot be served, as OpenClaw's `models status` reports it. */
@@ -72,15 +78,21 @@ export interface SourceError {
 export interface SourceResult {
   observations: Observation[];
   covered: string[];
-  /** How it was read, when there is a choice (OpenClaw: the gateway or the CLI). */
-  transport?: Transport;
+  /** How it was read, when there is a choice (OpenClaw: the gateway or the CLI), one per gateway. */
+  transports?: Transport[];
 }
 
 export interface Transport {
   /** `gateway` or `cli` for OpenClaw; `file` or `command` for the others. */
   via: string;
+  /** OpenClaw: the gateway's name, when it has one. */
+  gateway?: string;
   /** The gateway's URL, when read through it. */
   url?: string;
+  /** Where the CLI ran, when over SSH (`user@host[:port]`). */
+  ssh?: string;
+  /** How long this part took (OpenClaw: one gateway); else the whole source's read. */
+  durationMs?: number;
   /** How many agents were read (OpenClaw). */
   agents?: number;
   /** Why the preferred transport was not used (`auto` fell back to the CLI). */

@@ -9,7 +9,9 @@ export const VANISHED = 'no longer reported by its source (replaced or removed)'
 function subject(alert: Alert): string {
   const c = alert.credential;
   const what = c.profileId ?? (c.provider ? `${c.provider} credential` : `${c.source} source`);
-  return printable(c.agent ? `${what} (agent ${c.agent})` : what);
+  const gateway = c.gateway;
+  const where = [...(c.agent ? [`agent ${c.agent}`] : []), ...(gateway ? [`gateway ${gateway}`] : [])].join(', ');
+  return printable(where ? `${what} (${where})` : what);
 }
 
 /** A one-line title, free of control characters (names come from outside). */

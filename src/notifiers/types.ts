@@ -38,6 +38,8 @@ export interface Alert {
     provider: string | null;
     profileId: string | null;
     type: CredentialType | null;
+    /** OpenClaw: the gateway's name, when the config names gateways. */
+    gateway?: string;
   };
   expiresAt: number | null;
   remainingMs: number | null;

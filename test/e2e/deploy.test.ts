@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { generateDefaults } from '../../scripts/generate-deploy.mjs';
 import { termuxPeriodMs } from '../../src/deploy/termux.js';
-import { CLI, readArgvLog, ROOT, runCli, sandbox } from '../helpers/cli.js';
+import { CLI, FIXTURE_NOW, readArgvLog, ROOT, runCli, sandbox } from '../helpers/cli.js';
 import { itWithTool } from '../helpers/tools.js';
 
 const RECORDING_BIN = join(ROOT, 'test', 'fixtures', 'recording-bin');
@@ -140,6 +140,51 @@ describe('termux', () => {
     // The script ends in `exec node cli.js check`: `check` runs and reports (no openclaw here: exit 3).
     expect(result.status).toBe(3);
     expect(result.stdout).toContain('openclaw not found');
+  });
+
+  it('the status widget toasts one summary per gateway (executed here with sh; termux-toast records)', () => {
+    const where = awkwardHome();
+    const { out } = generateInto('termux', ['--path', `${join(ROOT, 'test', 'fixtures', 'bin')}:${RECORDING_BIN}:/usr/bin:/bin`], where);
+    mkdirSync(join(where.home, '.config', 'authwatch'), { recursive: true });
+    writeFileSync(
+      join(where.home, '.config', 'authwatch', 'config.yaml'),
+      'sources:\n  openclaw:\n    - name: home\n      via: cli\n    - name: server\n      via: cli\n      agents: [nobody]\n',
+    );
+    const fixtures = mkdtempSync(join(tmpdir(), 'aw-widget-'));
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'openclaw', 'status-token-expiring.json'), join(fixtures, 'status-main.json'));
+    const log = join(fixtures, 'argv.jsonl');
+    const env = { HOME: where.home, RECORD_ARGV_LOG: log, FAKE_OPENCLAW_DIR: fixtures, AUTHWATCH_NOW: String(FIXTURE_NOW) };
+    const result = spawnSync('sh', [join(out, 'shortcut-authwatch-status')], { encoding: 'utf8', env });
+    expect(result.status, result.stderr).toBe(0);
+    expect(readArgvLog(log)).toEqual([
+      // Worst first, as the records are.
+      ['termux-toast', '-g', 'top', 'server: Could not determine the status: 1 source failed (exit 3).'],
+      ['termux-toast', '-g', 'top', 'home: 1 credential: 1 warn (worst: warn, exit 2)'],
+    ]);
+  });
+
+  it('the re-auth shortcut asks which gateway among several, then runs the walk-through there (ssh records)', () => {
+    const where = awkwardHome();
+    const fakes = mkdtempSync(join(tmpdir(), 'aw-reauth-fakes-'));
+    copyFileSync(join(RECORDING_BIN, 'record-argv.mjs'), join(fakes, 'record-argv.mjs'));
+    copyFileSync(join(RECORDING_BIN, 'termux-toast'), join(fakes, 'ssh'));
+    const { out } = generateInto('termux', ['--path', `${fakes}:${join(ROOT, 'test', 'fixtures', 'bin')}:/usr/bin:/bin`], where);
+    mkdirSync(join(where.home, '.config', 'authwatch'), { recursive: true });
+    writeFileSync(
+      join(where.home, '.config', 'authwatch', 'config.yaml'),
+      'sources:\n  openclaw:\n    - name: home\n      via: cli\n    - name: server\n      ssh: me@server.lan\n      via: cli\n',
+    );
+    const log = join(fakes, 'argv.jsonl');
+    const result = spawnSync('sh', [join(out, 'shortcut-authwatch-reauth')], {
+      encoding: 'utf8',
+      env: { HOME: where.home, RECORD_ARGV_LOG: log },
+      input: 'server\n\n',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Which gateway? (home server) ');
+    const [first] = readArgvLog(log);
+    expect(first!.slice(0, 4)).toEqual(['ssh', '-t', '--', 'me@server.lan']);
+    expect(first![4]).toMatch(/^echo 'Step 1 of 4: create a token \(needs a Claude Pro\/Max login\)\.' && claude setup-token && /);
   });
 
   it.each([
@@ -392,6 +437,21 @@ describe('doctor', () => {
     expect(result.stdout).toContain('ok    systemd timer: active\n');
     expect(result.stdout).toMatch(/ok {4}next scheduled check: \d{4}-\d\d-\d\d 06:00 \(0 6 \* \* \*\)\n/);
     expect(result.stdout).toMatch(/\nAll good\.\n$/);
+  });
+
+  it("termux: the Re-auth button's allow-external-apps = true is checked in termux.properties", async () => {
+    const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin')]);
+    box.writeConfig('notifiers:\n  - type: termux\n');
+    const missing = await runCli(['doctor'], box.env);
+    expect(missing.stdout).toContain(
+      "warn  termux: the notification's Re-auth button needs allow-external-apps = true in ~/.termux/termux.properties; add it, then run termux-reload-settings\n",
+    );
+    mkdirSync(join(box.home, '.termux'), { recursive: true });
+    writeFileSync(join(box.home, '.termux', 'termux.properties'), '# extra-keys = []\nallow-external-apps = true\n');
+    const set = await runCli(['doctor'], box.env);
+    expect(set.stdout).toContain(
+      `ok    termux: allow-external-apps = true in ${join(box.home, '.termux', 'termux.properties')} (the Re-auth button can open a terminal)\n`,
+    );
   });
 
   it('reads the desktop backend from the config, not from the OS', async () => {

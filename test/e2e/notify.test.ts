@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, readArgvLog, ROOT, runCli, sandbox } from '../helpers/cli.js';
+import { CLI, FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, readArgvLog, ROOT, runCli, sandbox } from '../helpers/cli.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
@@ -360,6 +360,13 @@ describe('other channels', () => {
     expect(first).toEqual(
       expect.arrayContaining(['--priority', 'high', '--group', 'authwatch', '--button1', 'Re-check', '--button1-action', 'authwatch check']),
     );
+    // The expired token: a Re-auth button that opens a terminal with the walk-through, and a vibration.
+    const reauth = first!.indexOf('--button2-action');
+    expect(first![reauth - 1]).toBe('Re-auth');
+    expect(first![reauth + 1]).toBe(
+      `am startservice --user 0 -n com.termux/com.termux.app.RunCommandService -a com.termux.RUN_COMMAND --es com.termux.RUN_COMMAND_PATH ${process.execPath} --esa com.termux.RUN_COMMAND_ARGUMENTS ${CLI},reauth,--provider,anthropic,--agent,main --ez com.termux.RUN_COMMAND_BACKGROUND false`,
+    );
+    expect(t.recorded().filter((c) => c[0] === 'termux-vibrate')).toEqual([['termux-vibrate', '-d', '800']]);
     t.serveProfile({ profileId: 'anthropic:manual', expiresAt: FIXTURE_NOW + 30 * 86_400_000 });
     await t.check();
     expect(t.recorded().at(-1)).toEqual(['termux-notification-remove', first![2]]);

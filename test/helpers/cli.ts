@@ -98,14 +98,17 @@ export interface JsonReport {
     remainingMs: number | null;
     detail: string | null;
     remedy: string | null;
+    gateway?: { name: string | null; ssh: string | null };
   }>;
   errors: Array<{ source: string; message: string }>;
   notifications: Array<{ notifier: string; alertId: string; event: string; credentialId: string; ok: boolean; queued: boolean; message?: string }>;
   warnings: string[];
   sources: Array<{
     source: string;
+    gateway?: string;
     via: string;
     url?: string;
+    ssh?: string;
     agents: number | null;
     durationMs: number;
     fallbackReason: string | null;

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -7,7 +8,9 @@ import { type RunningGateway, startGateway } from '../helpers/gateway.js';
 import { realOpenclaw } from '../helpers/openclaw.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import { keyPair, processesWith, startSshd } from '../helpers/sshd.js';
+import { startWatch } from '../helpers/watch.js';
 import { itWithTool, onPath } from '../helpers/tools.js';
+import { shWord } from '../../src/shell.js';
 
 // A gateway on "another host" reached through an SSH tunnel: a real sshd on 127.0.0.1 (its own
 // host key, one authorized key) in front of a real gateway bound to loopback. authwatch opens
@@ -66,10 +69,11 @@ describe('a gateway on another host, through an SSH tunnel', { timeout: 120_000 
       via: 'gateway',
       url: `ws://127.0.0.1:${gateway!.port} via ssh ${sshd!.destination}`,
       agents: 1,
-      // The route facts need the CLI on that host (not built yet): none, and no local CLI run.
+      // The route facts need the CLI on that host (sources.openclaw.ssh): none, and no local CLI run.
       routesAgeMs: null,
     });
-    expect(report.credentials.map((c) => [c.id, c.status])).toEqual([['openclaw:main:anthropic:manual', 'warn']]);
+    // Unnamed but on another host: named after it, so its ids never mix with a local gateway's.
+    expect(report.credentials.map((c) => [c.id, c.status])).toEqual([['openclaw@127.0.0.1:main:anthropic:manual', 'warn']]);
     expect(result.stderr).toContain('"msg":"openclaw gateway: ssh tunnel open"');
     expect(result.stderr).not.toContain('openclaw models status');
     // The tunnel is gone with the check.
@@ -78,7 +82,7 @@ describe('a gateway on another host, through an SSH tunnel', { timeout: 120_000 
 
     const doctor = await runCli(['doctor', '--config', config(sshd!.clientArgs(client.key))], laptop());
     expect(doctor.stdout).toContain(
-      `ok    openclaw transport: the gateway ws://127.0.0.1:${gateway!.port} via ssh ${sshd!.destination} (credential from sources.openclaw.gateway.token; it answered), no route facts (they need the CLI on that host)\n`,
+      `ok    openclaw transport (gateway 127.0.0.1): the gateway ws://127.0.0.1:${gateway!.port} via ssh ${sshd!.destination} (credential from sources.openclaw.gateway.token; it answered), no route facts (they need the CLI on that host: sources.openclaw.ssh)\n`,
     );
   });
 
@@ -102,5 +106,219 @@ describe('a gateway on another host, through an SSH tunnel', { timeout: 120_000 
     expect(record!.detail).toMatch(/Permission denied/);
     expect(record!.remedy).toContain(`Copy your public key to the host with ssh-copy-id -p ${sshd!.port} ${sshd!.destination.replace(/:\d+$/, '')}\n`);
     expect(parseReport(result).sources[0]).toMatchObject({ via: 'gateway' });
+  });
+});
+
+/**
+ * `sources.openclaw.ssh`: the CLI on the gateway's host, over SSH. sshd gives the session a clean
+ * environment, so the remote command carries what the "server" needs (its HOME), as a user whose
+ * OpenClaw is not on a non-login PATH would.
+ */
+const remoteCommand = () => `HOME=${shWord(box.home)} TZ=UTC NO_COLOR=1 ${shWord(realOpenclaw(box.home).bin)}`;
+const sshConfig = (lines: string[], sshArgs = sshd!.clientArgs(client.key), command = remoteCommand()) =>
+  box.writeConfig(
+    [
+      'sources:',
+      '  openclaw:',
+      '    name: server',
+      `    ssh: ${sshd!.destination}`,
+      `    sshArgs: ${JSON.stringify(sshArgs)}`,
+      `    remoteCommand: ${JSON.stringify(command)}`,
+      ...lines.map((l) => `    ${l}`),
+      '',
+    ].join('\n'),
+  );
+
+describe('the OpenClaw CLI on another host, over SSH (sources.openclaw.ssh)', { timeout: 180_000 }, () => {
+  it('reads every agent there; ids, output, metrics and remedies name the gateway, and remedies run over ssh', async () => {
+    const result = await runCli(['check', '--json', '--no-notify', '--config', sshConfig(['via: cli'])], laptop());
+    expect(result.exitCode, result.stderr).toBe(2);
+    const report = parseReport(result);
+    expect(report.sources.filter((s) => s.source === 'openclaw')).toEqual([
+      expect.objectContaining({ gateway: 'server', via: 'cli', ssh: sshd!.destination, agents: 1 }),
+    ]);
+    const [record] = report.credentials;
+    expect(record).toMatchObject({ id: 'openclaw@server:main:anthropic:manual', status: 'warn' });
+    // The remote command (the user's shell text, which may carry an environment) stays out of the output.
+    expect(record!.gateway).toEqual({ name: 'server', ssh: sshd!.destination });
+    const login = sshd!.destination.replace(/:\d+$/, '');
+    expect(record!.remedy).toContain(`On the gateway host run: ssh -t -p ${sshd!.port} ${login} 'claude setup-token'\n`);
+    expect(record!.remedy).toContain(`Then: ssh -t -p ${sshd!.port} ${login} ${shWord(`${remoteCommand()} models auth setup-token --provider anthropic`)}\n`);
+
+    const status = await runCli(['status', '--config', sshConfig(['via: cli'])], laptop());
+    expect(status.stdout).toMatch(/^STATUS +GATEWAY +AGENT +PROVIDER/m);
+    expect(status.stdout).toMatch(/^warn +server +main +anthropic +anthropic:manual/m);
+    expect(status.stdout).toContain(`read via the CLI on ${sshd!.destination}`);
+    expectNoSecrets({ out: result.stdout, err: result.stderr }, [TOKEN]);
+  });
+
+  it('agent ids are quoted for the remote shell: hostile ids run nothing there, and each is an error record', async () => {
+    const marker = join(box.home, 'pwned');
+    const hostile = [`x'; touch ${marker}; '`, `$(touch ${marker})`, `\`touch ${marker}\``, `--help; touch ${marker}`];
+    const result = await runCli(['check', '--json', '--no-notify', '--config', sshConfig(['via: cli']), ...hostile.flatMap((a) => ['--agent', a])], laptop());
+    expect(result.exitCode, result.stderr).toBe(3);
+    const records = parseReport(result).credentials;
+    expect(records).toHaveLength(hostile.length);
+    for (const r of records) {
+      expect(r.status).toBe('error');
+      // OpenClaw itself got the literal id (and refused it as unknown): nothing ran in a shell.
+      expect(r.detail).toMatch(/^openclaw models status \(agent .*\): (failed|printed)/);
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('with a gateway token: the gateway through a tunnel to the same host, and route facts from the CLI there', async () => {
+    const lines = ['gateway:', `  remotePort: ${gateway!.port}`, '  token: env:REMOTE_GATEWAY_TOKEN'];
+    const first = await runCli(['check', '--json', '--no-notify', '--config', sshConfig(lines), '--log-level', 'debug'], laptop());
+    expect(first.exitCode, first.stderr).toBe(2);
+    expect(parseReport(first).sources[0]).toMatchObject({
+      via: 'gateway',
+      gateway: 'server',
+      url: `ws://127.0.0.1:${gateway!.port} via ssh ${sshd!.destination}`,
+      routesAgeMs: 0,
+    });
+    expect(first.stderr).toContain(`"ssh":"${sshd!.destination}"`);
+    // The next check needs no CLI run: the route facts hold.
+    const second = await runCli(['check', '--json', '--no-notify', '--config', sshConfig(lines), '--log-level', 'debug'], laptop());
+    expect(parseReport(second).sources[0]!.routesAgeMs).toBeGreaterThan(0);
+    expect(second.stderr).not.toContain('"msg":"openclaw models status"');
+    expect(parseReport(second).credentials.map((c) => [c.id, c.status])).toEqual(parseReport(first).credentials.map((c) => [c.id, c.status]));
+
+    const doctor = await runCli(['doctor', '--config', sshConfig(lines)], laptop());
+    expect(doctor.stdout).toMatch(new RegExp(`^ok    openclaw on ${sshd!.destination}: .*2026\\.9\\.6.* \\(gateway server\\)$`, 'm'));
+    expect(doctor.stdout).toContain(
+      `ok    openclaw transport (gateway server): the gateway ws://127.0.0.1:${gateway!.port} via ssh ${sshd!.destination} (credential from sources.openclaw.gateway.token; it answered), route facts from a CLI pass on ${sshd!.destination} at most every 1h\n`,
+    );
+  });
+
+  it('a wrong host key, a refused key and a host that never answers are error records, each with its own remedy', async () => {
+    const strangers = join(keys, 'known_hosts_cli');
+    writeFileSync(strangers, `[127.0.0.1]:${sshd!.port} ${keyPair(keys, `other-cli-${Date.now()}`).pub}\n`);
+    const hostkey = await runCli(['check', '--json', '--no-notify', '--config', sshConfig(['via: cli'], sshd!.clientArgs(client.key, strangers))], laptop());
+    expect(hostkey.exitCode, hostkey.stderr).toBe(3);
+    expect(parseReport(hostkey).credentials[0]!.remedy).toMatch(/^The host key of 127\.0\.0\.1 is unknown or has changed/);
+
+    const refused = await runCli(
+      ['check', '--json', '--no-notify', '--config', sshConfig(['via: cli'], sshd!.clientArgs(keyPair(keys, `x-${Date.now()}`).key))],
+      laptop(),
+    );
+    expect(parseReport(refused).credentials[0]!.remedy).toContain('Or name one: sources.openclaw.sshArgs: [-i, ~/.ssh/id_ed25519]');
+
+    // A "host" that accepts the connection and never says a word: ssh's own timeout (half the budget), not a hang.
+    const silent: Server = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const dead = box.writeConfig(`sources:\n  openclaw:\n    ssh: nobody@127.0.0.1:${port}\n    via: cli\n    timeout: 4s\n`);
+      const result = await runCli(['check', '--json', '--no-notify', '--config', dead], laptop());
+      expect(result.exitCode, result.stderr).toBe(3);
+      const [record] = parseReport(result).credentials;
+      expect(record!.id).toBe('openclaw@127.0.0.1:agents');
+      expect(record!.detail).toMatch(/timed out/);
+      expect(record!.remedy).toBe(`Check that 127.0.0.1 is up and its sshd answers: ssh -p ${port} nobody@127.0.0.1 true`);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('a remote shell that does not find openclaw says how to find it and name its path', async () => {
+    const result = await runCli(
+      ['check', '--json', '--no-notify', '--config', sshConfig(['via: cli'], sshd!.clientArgs(client.key), 'openclaw-not-here')],
+      laptop(),
+    );
+    expect(result.exitCode, result.stderr).toBe(3);
+    const [record] = parseReport(result).credentials;
+    expect(record!.detail).toContain('the remote shell did not find openclaw-not-here (exit 127)');
+    expect(record!.remedy).toContain('then set sources.openclaw.remoteCommand to that full path');
+  });
+});
+
+describe('two gateways in one config', { timeout: 180_000 }, () => {
+  it("reads both at once; ids, scopes, output and metrics carry each gateway's name", async () => {
+    const config = box.writeConfig(
+      [
+        'sources:',
+        '  openclaw:',
+        '    - name: home',
+        // Its route pass runs this host's CLI (not on the test's PATH).
+        `      command: ${JSON.stringify(realOpenclaw(box.home).bin)}`,
+        '    - name: server',
+        `      ssh: ${sshd!.destination}`,
+        `      sshArgs: ${JSON.stringify(sshd!.clientArgs(client.key))}`,
+        `      remoteCommand: ${JSON.stringify(remoteCommand())}`,
+        '      via: cli',
+        '',
+      ].join('\n'),
+    );
+    const textfile = join(box.home, 'two.prom');
+    // The "home" gateway is this host's (the sandbox's OpenClaw, through its gateway); "server" is the same state over SSH.
+    const result = await runCli(['check', '--json', '--no-notify', '--config', config, '--metrics-textfile', textfile], box.env);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(2);
+    const report = parseReport(result);
+    expect(report.credentials.map((c) => [c.id, c.status, c.gateway?.name, c.gateway?.ssh ?? null])).toEqual([
+      ['openclaw@home:main:anthropic:manual', 'warn', 'home', null],
+      ['openclaw@server:main:anthropic:manual', 'warn', 'server', sshd!.destination],
+    ]);
+    expect(report.sources.filter((s) => s.source === 'openclaw').map((s) => [s.gateway, s.via, s.ssh ?? null])).toEqual([
+      ['home', 'gateway', null],
+      ['server', 'cli', sshd!.destination],
+    ]);
+    // Only the remote one's remedies go over ssh.
+    expect(report.credentials[0]!.remedy).toContain('\nThen: openclaw models auth setup-token --provider anthropic\n');
+    expect(report.credentials[1]!.remedy).toContain(`\nThen: ssh -t -p ${sshd!.port} `);
+    const metrics = readFileSync(textfile, 'utf8');
+    expect(metrics).toContain(
+      'authwatch_credential_status{gateway="home",agent="main",provider="anthropic",profile="anthropic:manual",in_use="true",status="warn"} 1',
+    );
+    expect(metrics).toContain(
+      'authwatch_credential_status{gateway="server",agent="main",provider="anthropic",profile="anthropic:manual",in_use="true",status="warn"} 1',
+    );
+    expect(metrics).toMatch(/^authwatch_source_duration_seconds\{source="openclaw",gateway="server",via="cli"\} [\d.]+$/m);
+
+    const status = await runCli(['status', '--config', config], box.env);
+    expect(status.stdout).toMatch(/^warn +home +main +anthropic/m);
+    expect(status.stdout).toMatch(/^warn +server +main +anthropic/m);
+    expect(status.stdout).toMatch(/^gateway home: read via gateway ws:\/\/127\.0\.0\.1:\d+ in /m);
+    expect(status.stdout).toMatch(new RegExp(`^gateway server: read via the CLI on ${sshd!.destination} in `, 'm'));
+    expect(status.stdout).toContain('(agent main, gateway server)');
+  });
+});
+
+describe('watch through an SSH tunnel', { timeout: 240_000 }, () => {
+  it('keeps one tunnel across checks, opens a new one when ssh died, and closes it at exit', async () => {
+    const tunnels = () => processesWith(`127.0.0.1:${gateway!.port}`).filter((pid) => pid !== process.pid);
+    const file = config(sshd!.clientArgs(client.key));
+    writeFileSync(file, `schedule: "0 0 1 1 *"\n${readFileSync(file, 'utf8')}`);
+    const w = startWatch(['--config', file, '--log-level', 'info'], { ...laptop(), XDG_STATE_HOME: join(box.home, 'state-watch-ssh') } as Record<
+      string,
+      string
+    >);
+    try {
+      await w.waitFor(() => w.checks().length >= 1, 120_000, 'the first check');
+      expect(w.checks()[0]!.via).toBe('gateway');
+      const [first] = tunnels();
+      expect(tunnels()).toEqual([first]);
+
+      w.child.kill('SIGUSR1');
+      await w.waitFor(() => w.checks().length >= 2, 60_000, 'a second check');
+      expect(w.checks()[1]!.via).toBe('gateway');
+      expect(tunnels()).toEqual([first]);
+
+      // The link dies (a dropped network, a killed ssh): the next check opens a new tunnel.
+      process.kill(first!, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 300));
+      w.child.kill('SIGUSR1');
+      await w.waitFor(() => w.checks().length >= 3, 60_000, 'a check after ssh died');
+      expect(w.checks()[2]!.via).toBe('gateway');
+      const after = tunnels();
+      expect(after).toHaveLength(1);
+      expect(after[0]).not.toBe(first);
+
+      w.child.kill('SIGTERM');
+      expect((await w.exited).code).toBe(0);
+      expect(tunnels()).toEqual([]);
+    } finally {
+      await w.stop();
+    }
   });
 });

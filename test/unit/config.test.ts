@@ -23,15 +23,21 @@ describe('config', () => {
     const config = defaultConfig();
     expect(config.thresholds).toEqual({ warn: 86_400_000, critical: 7_200_000 });
     // The gateway when it answers, with a CLI pass for the route facts at most hourly (issue 11).
-    expect(config.sources.openclaw).toEqual({
-      enabled: true,
-      command: 'openclaw',
-      agents: [],
-      timeout: 60_000,
-      via: 'auto',
-      gateway: {},
-      routesEvery: 3_600_000,
-    });
+    // One unnamed local gateway (a list of one, inside): its ids stay as they always were (issue 12).
+    expect(config.sources.openclaw).toEqual([
+      {
+        name: null,
+        enabled: true,
+        command: 'openclaw',
+        agents: [],
+        timeout: 60_000,
+        via: 'auto',
+        gateway: {},
+        sshArgs: [],
+        remoteCommand: 'openclaw',
+        routesEvery: 3_600_000,
+      },
+    ]);
     expect(config.alertOnUnused).toBe(false);
     // No path: each file source finds its file itself ($CODEX_HOME for Codex).
     expect(config.sources.claudeCode).toEqual({ enabled: 'auto' });
@@ -55,8 +61,32 @@ describe('config', () => {
       'x.yaml',
     );
     expect(config.thresholds).toEqual({ warn: 2 * 86_400_000, critical: 90 * 60_000 });
-    expect(config.sources.openclaw.command).toEqual(['node', '/opt/oc/openclaw.mjs']);
-    expect(config.sources.openclaw.timeout).toBe(5_400_000);
+    expect(config.sources.openclaw[0]!.command).toEqual(['node', '/opt/oc/openclaw.mjs']);
+    expect(config.sources.openclaw[0]!.timeout).toBe(5_400_000);
+  });
+
+  it('sources.openclaw: a mapping as always, or a list of named gateways; a remote one without a name is named after its host', async () => {
+    const list = await parseConfig('sources:\n  openclaw:\n    - name: lab\n      ssh: me@lab.lan:2222\n    - name: home\n      via: cli\n', 'x.yaml');
+    expect(list.sources.openclaw.map((g) => [g.name, g.ssh, g.via])).toEqual([
+      ['lab', 'me@lab.lan:2222', 'auto'],
+      ['home', undefined, 'cli'],
+    ]);
+    const remote = await parseConfig('sources:\n  openclaw:\n    gateway:\n      ssh: me@gw.example:22\n', 'x.yaml');
+    expect(remote.sources.openclaw[0]!.name).toBe('gw.example');
+    expect((await parseConfig('sources:\n  openclaw:\n    name: home\n', 'x.yaml')).sources.openclaw[0]!.name).toBe('home');
+    // Errors are explained by the shape given, with the line and the path inside the list.
+    expect(await errorLines('sources:\n  openclaw:\n    via: nope\n')).toEqual([
+      '/etc/aw.yaml:3: sources.openclaw.via: Invalid option: expected one of "cli"|"gateway"|"auto"',
+    ]);
+    expect(await errorLines('sources:\n  openclaw:\n    - name: a\n    - via: cli\n')).toEqual([
+      '/etc/aw.yaml:4: sources.openclaw[1].name: each gateway of a list needs a name',
+    ]);
+    expect(await errorLines('sources:\n  openclaw:\n    - name: a\n    - name: a\n')).toEqual([
+      '/etc/aw.yaml:3: sources.openclaw: each gateway needs its own name',
+    ]);
+    expect(await errorLines('sources:\n  openclaw:\n    - name: "a b"\n')).toEqual([
+      '/etc/aw.yaml:3: sources.openclaw[0].name: a name of letters, digits, "_", "." and "-" (at most 40)',
+    ]);
   });
 
   it('a bad duration names the file, line and key path', async () => {

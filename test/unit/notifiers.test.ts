@@ -14,7 +14,7 @@ import { ntfyPriority } from '../../src/notifiers/ntfy.js';
 import { buildNotifiers } from '../../src/notifiers/registry.js';
 import { deliverWithRetry } from '../../src/notifiers/retry.js';
 import { resolveSecret, Secret } from '../../src/notifiers/secret.js';
-import { termuxArgv, termuxId } from '../../src/notifiers/termux.js';
+import { termuxCommands, termuxId } from '../../src/notifiers/termux.js';
 import type { Alert, DeliveryResult, Notifier } from '../../src/notifiers/types.js';
 import { signatureHeaders } from '../../src/notifiers/webhook.js';
 
@@ -119,7 +119,9 @@ describe('channel messages', () => {
 
   it('termux: a stable id per credential, priority by severity, a group and a button; resolved removes it', () => {
     const config = { type: 'termux' as const, group: 'authwatch', timeout: 15_000 };
-    const firing = termuxArgv(alert({ status: 'critical' }), config);
+    const self = { node: '/data/data/com.termux/files/usr/bin/node', entry: '/data/data/com.termux/files/usr/lib/node_modules/authwatch/dist/cli.js' };
+    const termuxArgv = (a: Alert) => termuxCommands(a, config, self)[0]!;
+    const firing = termuxArgv(alert({ status: 'critical' }));
     const id = termuxId('authwatch:test');
     expect(firing).toEqual([
       'termux-notification',
@@ -138,9 +140,43 @@ describe('channel messages', () => {
       '--button1-action',
       'authwatch check',
     ]);
-    expect(termuxArgv(alert({ status: 'warn' }), config)).toContain('default');
-    expect(termuxArgv(alert({ event: 'resolved', status: 'ok' }), config)).toEqual(['termux-notification-remove', id]);
+    expect(termuxArgv(alert({ status: 'warn' }))).toContain('default');
+    expect(termuxArgv(alert({ event: 'resolved', status: 'ok' }))).toEqual(['termux-notification-remove', id]);
     expect(termuxId('a')).not.toBe(termuxId('b'));
+  });
+
+  it('termux: a Re-auth button opens a terminal (RUN_COMMAND) running the walk-through for that gateway; critical and worse vibrate', () => {
+    const config = { type: 'termux' as const, group: 'authwatch', timeout: 15_000 };
+    const self = { node: '/data/data/com.termux/files/usr/bin/node', entry: '/data/data/com.termux/files/usr/lib/node_modules/authwatch/dist/cli.js' };
+    const credential = {
+      id: 'openclaw@server:main:anthropic:manual',
+      source: 'openclaw',
+      agent: 'main',
+      provider: 'anthropic',
+      profileId: 'anthropic:manual',
+      type: 'token' as const,
+      gateway: 'server',
+    };
+    const [notification, vibrate] = termuxCommands(alert({ status: 'expired', credential }), config, self);
+    expect(notification!.slice(-8)).toEqual([
+      '--button1',
+      'Re-check',
+      '--button1-action',
+      'authwatch check',
+      '--button2',
+      'Re-auth',
+      '--button2-action',
+      `am startservice --user 0 -n com.termux/com.termux.app.RunCommandService -a com.termux.RUN_COMMAND --es com.termux.RUN_COMMAND_PATH ${self.node} --esa com.termux.RUN_COMMAND_ARGUMENTS ${self.entry},reauth,--gateway,server,--provider,anthropic,--agent,main --ez com.termux.RUN_COMMAND_BACKGROUND false`,
+    ]);
+    expect(vibrate).toEqual(['termux-vibrate', '-d', '800']);
+    // A comma inside an argument travels as U+201A, with the flag that makes Termux restore it.
+    const comma = termuxCommands(alert({ status: 'warn', credential: { ...credential, agent: 'a,b' } }), config, self);
+    expect(comma[0]!.at(-1)).toContain(",--agent,a\u201ab' --ez com.termux.RUN_COMMAND_REPLACE_COMMA_ALTERNATIVE_CHARS_IN_ARGUMENTS true --ez");
+    // warn does not vibrate; an API key or a failed read gets no Re-auth; an unused one neither.
+    expect(comma).toHaveLength(1);
+    expect(termuxCommands(alert({ status: 'expired', credential: { ...credential, type: 'api_key' } }), config, self)[0]).not.toContain('Re-auth');
+    expect(termuxCommands(alert({ status: 'error', credential }), config, self)[0]).not.toContain('Re-auth');
+    expect(termuxCommands(alert({ status: 'expired', credential, inUse: false }), config, self)).toHaveLength(1);
   });
 
   it('desktop: notify-send urgency by severity; osascript escaping', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelsStatusSchema } from '../../src/monitor/sources/openclaw-schema.js';
-import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw.js';
+import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw-normalize.js';
 import { toModelsStatus } from '../../src/monitor/sources/openclaw-gateway.js';
 import { FIXTURES } from '../helpers/cli.js';
 

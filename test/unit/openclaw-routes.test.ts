@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CLIENT_PACKAGE, CLIENT_PROTOCOL, classify, toModelsStatus } from '../../src/monitor/sources/openclaw-gateway.js';
 import { passReason, routeEntry, withRouteFacts } from '../../src/monitor/sources/openclaw-routes.js';
 import { modelsStatusSchema, type ModelsStatus } from '../../src/monitor/sources/openclaw-schema.js';
-import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw.js';
+import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw-normalize.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 const main = { id: 'main', isDefault: true };

@@ -5,7 +5,7 @@ import { exitCodeFor, toJson } from '../../monitor/report.js';
 import type { Io } from '../io.js';
 import { loadRuntime, logLevelFor } from '../runtime.js';
 import { useColor } from '../io.js';
-import { renderNotifications, renderProblems, renderSummary, renderTable, renderTransport } from '../render.js';
+import { renderNotifications, renderProblems, renderSummaries, renderSummary, renderTable, renderTransport } from '../render.js';
 
 export interface CheckCommandOptions {
   config?: string;
@@ -16,6 +16,8 @@ export interface CheckCommandOptions {
   view: 'check' | 'status';
   /** `check` notifies unless `--no-notify`; `status` never does. */
   notify?: boolean;
+  /** Only the summary: one line per gateway (the phone widget toasts each). */
+  summary?: boolean;
   /** Also write the metrics for node_exporter's textfile collector here. */
   metricsTextfile?: string;
 }
@@ -36,7 +38,9 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
     await writeMetricsTextfile(options.metricsTextfile, renderMetrics(report));
   }
 
-  if (options.json) {
+  if (options.summary) {
+    io.stdout.write(renderSummaries(report));
+  } else if (options.json) {
     io.stdout.write(`${JSON.stringify(toJson(report), null, 2)}\n`);
   } else {
     const color = useColor(io);

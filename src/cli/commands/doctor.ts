@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { Cron } from 'croner';
 import { loadConfig } from '../../config/load.js';
@@ -6,13 +6,14 @@ import { stateDir } from '../../config/paths.js';
 import type { Config } from '../../config/schema.js';
 import { detectFacts, which } from '../../deploy/facts.js';
 import { everyVariant } from '../../deploy/index.js';
-import { openclawArgv, type OpenclawConfig } from '../../monitor/sources/openclaw.js';
+import { openclawArgv, type OpenclawGateway } from '../../monitor/sources/openclaw.js';
 import { deadline } from '../../abort.js';
 import { formatDuration } from '../../config/duration.js';
 import type { Notifier } from '../../notifiers/types.js';
 import { ConfigError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { runProgram } from '../../process/run.js';
+import { describeStderr, runProgram } from '../../process/run.js';
+import { printable } from '../../text.js';
 import { localTime } from '../render.js';
 import type { Io } from '../io.js';
 
@@ -28,20 +29,21 @@ function executable(path: string): boolean {
 }
 
 /**
- * Which way a check would read OpenClaw, and why: the CLI by choice or for want of a gateway token,
- * else the gateway, asked once here (connect and hello, no RPC).
+ * Which way a check would read one OpenClaw gateway, and why: the CLI by choice or for want of a
+ * gateway token, else the gateway, asked once here (connect and hello, no RPC).
  */
-async function openclawTransport(config: OpenclawConfig, env: Record<string, string | undefined>): Promise<[Verdict, string]> {
-  if (config.via === 'cli') return ['ok', 'the CLI (sources.openclaw.via: cli)'];
-  const { describeTarget, gatewayTarget, openGatewayLink } = await import('../../monitor/sources/openclaw-gateway.js');
-  const target = gatewayTarget(config.gateway, env);
-  const mustGateway = config.via === 'gateway';
+async function openclawTransport(gateway: OpenclawGateway, env: Record<string, string | undefined>): Promise<[Verdict, string]> {
+  const cliHere = gateway.ssh ? `the CLI on ${gateway.ssh} over SSH` : 'the CLI';
+  if (gateway.via === 'cli') return ['ok', `${cliHere} (via: cli)`];
+  const { describeTarget, gatewayTargetFor, openGatewayLink } = await import('../../monitor/sources/openclaw-gateway.js');
+  const { target } = gatewayTargetFor(gateway, env);
+  const mustGateway = gateway.via === 'gateway';
   if ('unavailable' in target) {
     return mustGateway
       ? ['FAIL', `the gateway, but ${target.unavailable}`]
       : [
           'warn',
-          `the CLI: ${target.unavailable}; set gateway.auth.token in OpenClaw's config (or OPENCLAW_GATEWAY_TOKEN) to read the gateway in a tenth of the time`,
+          `${cliHere}: ${target.unavailable}; name the gateway's token (gateway.auth.token in OpenClaw's config, OPENCLAW_GATEWAY_TOKEN or sources.openclaw.gateway.token) to read it in a tenth of the time`,
         ];
   }
   // A token from this shell's environment is not necessarily in the timer's.
@@ -53,20 +55,58 @@ async function openclawTransport(config: OpenclawConfig, env: Record<string, str
   const limit = deadline(5_000);
   try {
     const ready = await link.ready(limit.signal);
-    const routes = target.ssh
-      ? 'no route facts (they need the CLI on that host)'
-      : config.routesEvery === 'off'
-        ? 'no route pass (routesEvery: off)'
-        : `route facts from a CLI pass at most every ${formatDuration(config.routesEvery)}`;
+    const routes =
+      target.ssh && !gateway.ssh
+        ? 'no route facts (they need the CLI on that host: sources.openclaw.ssh)'
+        : gateway.routesEvery === 'off'
+          ? 'no route pass (routesEvery: off)'
+          : `route facts from a CLI pass${gateway.ssh ? ` on ${gateway.ssh}` : ''} at most every ${formatDuration(gateway.routesEvery)}`;
     if (ready.ok) return ['ok', `the gateway ${where} (credential from ${from}; it answered), ${routes}`];
     if (ready.kind === 'auth') return ['FAIL', `the gateway ${where} refuses the credential from ${from}: ${ready.message}`];
-    return mustGateway || target.ssh
+    return mustGateway || (target.ssh && !gateway.ssh)
       ? ['FAIL', `the gateway ${where}, which does not answer: ${ready.message}`]
-      : ['warn', `the CLI for now: the gateway ${where} does not answer (${ready.message}); checks use it once it runs`];
+      : ['warn', `${cliHere} for now: the gateway ${where} does not answer (${ready.message}); checks use it once it runs`];
   } finally {
     limit.clear();
     await link.close();
   }
+}
+
+/** Whether OpenClaw's CLI starts on a gateway's host over SSH (`<remoteCommand> --version`, 20 s at most). */
+async function remoteOpenclaw(gateway: OpenclawGateway & { ssh: string }, env: Record<string, string | undefined>): Promise<[Verdict, string]> {
+  const { sshCli } = await import('../../monitor/sources/openclaw-cli.js');
+  const run = await runProgram(sshCli(gateway.ssh, gateway.sshArgs, gateway.remoteCommand, 20_000).argv(['--version']), { timeoutMs: 20_000, env });
+  if (run.ok && run.exitCode === 0) return ['ok', `openclaw on ${gateway.ssh}: ${printable(run.stdout.trim().split('\n')[0] ?? '')}`];
+  const why = !run.ok
+    ? run.message
+    : run.exitCode === 255
+      ? `ssh failed: ${describeStderr(run.stderr)}`
+      : run.exitCode === 127
+        ? `the remote shell did not find "${gateway.remoteCommand}": set sources.openclaw.remoteCommand to its full path`
+        : `exit ${run.exitCode}: ${describeStderr(run.stderr)}`;
+  return ['FAIL', `openclaw on ${gateway.ssh}: ${why}`];
+}
+
+/**
+ * The Termux notification's Re-auth button opens a terminal through Termux's RUN_COMMAND intent,
+ * which Termux refuses unless `allow-external-apps = true` is in its properties (either place).
+ */
+function termuxExternalApps(home: string): [Verdict, string] {
+  const files = [join(home, '.termux', 'termux.properties'), join(home, '.config', 'termux', 'termux.properties')];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (/^\s*allow-external-apps\s*[=:]\s*true\s*$/m.test(text))
+      return ['ok', `termux: allow-external-apps = true in ${file} (the Re-auth button can open a terminal)`];
+  }
+  return [
+    'warn',
+    "termux: the notification's Re-auth button needs allow-external-apps = true in ~/.termux/termux.properties; add it, then run termux-reload-settings",
+  ];
 }
 
 /**
@@ -103,9 +143,11 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
     for (const line of error.lines) add('FAIL', `config: ${line}`);
   }
 
-  if (config?.sources.openclaw.enabled !== false) {
+  // Without a config, the default: one local gateway.
+  const gateways = (config?.sources.openclaw ?? [{ name: null, command: 'openclaw', ssh: undefined, enabled: true }]).filter((g) => g.enabled);
+  if (gateways.some((g) => !g.ssh)) {
     // The same resolution the check uses (an empty OPENCLAW_BIN counts as unset there too).
-    const command = openclawArgv(config?.sources.openclaw.command ?? 'openclaw', io.env)[0]!;
+    const command = openclawArgv(gateways.find((g) => !g.ssh)!.command, io.env)[0]!;
     const found = isAbsolute(command) ? (executable(command) ? command : undefined) : which(command, jobEnv);
     add(
       found ? 'ok' : 'FAIL',
@@ -114,10 +156,14 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
         : `openclaw: "${command}" is not on the job's PATH; install OpenClaw there, or set sources.openclaw.command (or OPENCLAW_BIN) to its full path`,
     );
   }
-
-  if (config && config.sources.openclaw.enabled !== false) {
-    const [verdict, text] = await openclawTransport(config.sources.openclaw, io.env);
-    add(verdict, `openclaw transport: ${text}`);
+  for (const gateway of config ? config.sources.openclaw.filter((g) => g.enabled) : []) {
+    const label = gateway.name ? ` (gateway ${gateway.name})` : '';
+    if (gateway.ssh) {
+      const [verdict, text] = await remoteOpenclaw({ ...gateway, ssh: gateway.ssh }, io.env);
+      add(verdict, `${text}${label}`);
+    }
+    const [verdict, text] = await openclawTransport(gateway, io.env);
+    add(verdict, `openclaw transport${label}: ${text}`);
   }
 
   // Each channel says which program it runs (the desktop one as its backend is configured).
@@ -131,6 +177,8 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
       add('ok', `${name}: configured (not contacted; \`authwatch notify test\` sends a test alert)`);
     }
   }
+
+  if (notifiers.some((n) => n.type === 'termux')) add(...termuxExternalApps(facts.home));
 
   const schedule = config?.schedule ?? '*/15 * * * *';
   const unitDir = join(facts.home, '.config', 'systemd', 'user');

@@ -36,7 +36,7 @@ export const commandSources: Source<CommandSourceConfig[]> = {
     return {
       observations: results.flat(),
       covered: sources.filter((_, i) => !results[i]!.some((o) => o.condition === 'error')).map((s) => `command:${s.name}`),
-      transport: { via: 'command' },
+      transports: [{ via: 'command' }],
     };
   },
   owns: (source) => source.startsWith('command:'),

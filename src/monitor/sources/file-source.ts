@@ -49,7 +49,7 @@ export function fileSource(spec: FileSourceSpec): Source<FileSourceConfig> {
     async read(config, { env }) {
       if (config.enabled === false) return { observations: [], covered: [] };
       const observations = await readLoginFile(spec, pathOf(config, env), config.enabled === true);
-      return { observations, covered: observations.some((o) => o.condition === 'error') ? [] : [spec.name], transport: { via: 'file' } };
+      return { observations, covered: observations.some((o) => o.condition === 'error') ? [] : [spec.name], transports: [{ via: 'file' }] };
     },
     owns: (source) => source === spec.name,
     scopeOf: () => spec.name,

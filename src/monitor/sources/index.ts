@@ -30,13 +30,15 @@ export async function collectObservations({ config, env, log, agents, session }:
       const started = process.hrtime.bigint();
       const result: SourceResult = await source.read(own, { env, log, agents, ...(session ? { session } : {}) });
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      return { result, report: { source: key, via: 'file', ...result.transport, durationMs } satisfies SourceReport };
+      // One line per way it was read (OpenClaw: per gateway), or one for the source as a whole.
+      const transports = result.transports?.length ? result.transports : [{ via: 'file' }];
+      return { result, reports: transports.map((t): SourceReport => ({ source: key, ...t, durationMs: t.durationMs ?? durationMs })) };
     }),
   );
   return {
     observations: results.flatMap(({ result }) => result.observations.map(scrubObservation)),
     covered: results.flatMap(({ result }) => result.covered),
-    sources: results.map(({ report }) => ({ ...report, ...(report.fallbackReason ? { fallbackReason: scrubSecrets(report.fallbackReason) } : {}) })),
+    sources: results.flatMap(({ reports }) => reports.map((r) => ({ ...r, ...(r.fallbackReason ? { fallbackReason: scrubSecrets(r.fallbackReason) } : {}) }))),
   };
 }
 

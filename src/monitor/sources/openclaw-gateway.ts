@@ -6,6 +6,7 @@ import { resolveSecretAt } from '../../notifiers/secret.js';
 import { quoteForeign } from '../../redact.js';
 import { VERSION } from '../../version.js';
 import { deadline, sleep } from '../../abort.js';
+import type { OpenclawGateway } from './openclaw-config.js';
 import type { ModelsStatus } from './openclaw-schema.js';
 import type { Tunnel, TunnelFailure } from './ssh-tunnel.js';
 
@@ -29,6 +30,11 @@ export interface GatewayOverrides {
   ssh?: string | undefined;
   remotePort?: number | undefined;
   sshArgs?: string[] | undefined;
+  /**
+   * false: for a gateway on another host, do not try this host's own `gateway.auth` token (the
+   * host was named by `sources.openclaw.ssh`, not by OpenClaw's remote mode).
+   */
+  localAuth?: boolean | undefined;
 }
 
 /** OpenClaw's config file: `$OPENCLAW_CONFIG_PATH`, else `<state dir>/openclaw.json`. */
@@ -98,10 +104,26 @@ export function gatewayTarget(overrides: GatewayOverrides, env: Env): GatewayTar
     return undefined;
   };
   const found = ssh
-    ? (fromConfig(remote, 'gateway.remote') ?? fromEnv() ?? fromConfig(gateway.auth, 'gateway.auth'))
+    ? (fromConfig(remote, 'gateway.remote') ?? fromEnv() ?? (overrides.localAuth === false ? undefined : fromConfig(gateway.auth, 'gateway.auth')))
     : (fromConfig(gateway.auth, 'gateway.auth') ?? fromEnv());
   // A gateway without a configured token uses a runtime-only one that no other process can read.
   return found ?? { unavailable: `no gateway token in ${path} or OPENCLAW_GATEWAY_TOKEN` };
+}
+
+/**
+ * The gateway one configured OpenClaw gateway names: `gateway.*` as given, or with `ssh: host`
+ * alone, the gateway on that host through a tunnel there (`viaCliHost`), whose token must be
+ * named for it (this host's own `gateway.auth` token is not tried).
+ */
+export function gatewayTargetFor(gateway: OpenclawGateway, env: Env): { target: GatewayTarget | { unavailable: string }; viaCliHost: boolean } {
+  const overrides = gateway.gateway;
+  const viaCliHost = gateway.ssh !== undefined && overrides.ssh === undefined && overrides.url === undefined;
+  if (!viaCliHost) return { target: gatewayTarget(overrides, env), viaCliHost };
+  const target = gatewayTarget({ ...overrides, ssh: gateway.ssh, sshArgs: overrides.sshArgs ?? gateway.sshArgs, localAuth: false }, env);
+  return {
+    target: 'unavailable' in target ? { unavailable: `no token for the gateway on ${gateway.ssh} (sources.openclaw.gateway.token)` } : target,
+    viaCliHost,
+  };
 }
 
 /** Why the gateway could not answer; `auto` falls back to the CLI on all but `auth`. */

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openclawStateDir } from '../../config/paths.js';
 import { shWord } from '../../shell.js';
+import { sshTo } from './openclaw-cli.js';
 import type { Credential, ModelRoute } from '../types.js';
 
 type Env = Record<string, string | undefined>;
@@ -22,10 +23,49 @@ const API_KEY_VARS: Record<string, string> = {
  * authentication docs.
  */
 export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: Env): string | null {
+  const ssh = credential.gateway?.ssh;
+  const steps = localRemedy(credential, env);
+  return steps && ssh ? onHost(steps, ssh, credential.gateway?.command ?? 'openclaw') : steps;
+}
+
+/**
+ * The steps for a gateway on another host: each command (`openclaw …`, `claude setup-token`)
+ * becomes `ssh -t host '…'`, quoted once more for the local shell, so it pastes as is. A command
+ * starts a line or follows ": " or a backtick, and ends at the line's end, a backtick, ")" or
+ * ", then" outside quotes.
+ */
+export function onHost(steps: string, destination: string, command: string): string {
+  const start = /(^|: |`)(openclaw |claude setup-token)/g;
+  return steps
+    .split('\n')
+    .map((line) => {
+      let out = '';
+      let from = 0;
+      for (const match of line.matchAll(start)) {
+        const begin = match.index + match[1]!.length;
+        if (begin < from) continue;
+        let end = begin;
+        let quoted = false;
+        for (; end < line.length; end++) {
+          const c = line[end]!;
+          if (c === "'") quoted = !quoted;
+          else if (!quoted && (c === '`' || c === ')' || line.startsWith(', then', end))) break;
+        }
+        const text = line.slice(begin, end);
+        const remote = text.startsWith('openclaw ') ? `${command} ${text.slice('openclaw '.length)}` : text;
+        out += `${line.slice(from, begin)}${sshTo(destination, true)} ${shWord(remote)}`;
+        from = end;
+      }
+      return out + line.slice(from);
+    })
+    .join('\n');
+}
+
+function localRemedy(credential: Omit<Credential, 'remedyText'>, env: Env): string | null {
   const agent = credential.agent && !credential.agentIsDefault ? ` --agent ${shWord(credential.agent)}` : '';
   const provider = credential.provider ? shWord(credential.provider) : '<provider>';
   const verify = `Verify: openclaw models status${agent}`;
-  const envFile = displayPath(join(openclawStateDir(env), '.env'), env);
+  const envFile = credential.gateway?.ssh ? `~/.openclaw/.env on ${credential.gateway.ssh}` : displayPath(join(openclawStateDir(env), '.env'), env);
 
   if (credential.status === 'error') return errorRemedy(credential, agent);
   if (credential.inUse === false && credential.profileId) {

@@ -38,8 +38,9 @@ const fileSchema = z.object({
 export type RouteEntry = z.output<typeof entrySchema>;
 export type RoutesFile = z.output<typeof fileSchema>;
 
-export function routesPath(env: Record<string, string | undefined>): string {
-  return join(stateDir(env), 'openclaw-routes.json');
+/** One file per gateway: `openclaw-routes.json` for the unnamed one, `openclaw-routes@<name>.json` for a named one. */
+export function routesPath(env: Record<string, string | undefined>, gateway: string | null = null): string {
+  return join(stateDir(env), gateway ? `openclaw-routes@${gateway}.json` : 'openclaw-routes.json');
 }
 
 export async function loadRoutes(path: string): Promise<RoutesFile> {

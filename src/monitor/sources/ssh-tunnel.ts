@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { sleep } from '../../abort.js';
 import { quoteForeign } from '../../redact.js';
+import { shWord } from '../../shell.js';
 
 /**
  * An SSH local forward to a gateway on another host, OpenClaw's "universal fallback" for remote
@@ -36,29 +37,37 @@ export function splitDestination(destination: string): { host: string; port?: st
   return match ? { host: match[1]!, port: match[2]! } : { host: destination };
 }
 
+/** What every ssh run of authwatch's has: never a prompt, a bounded connect, keep-alives. */
+function commonOptions(timeoutMs: number): string[] {
+  // Half the budget, so that a host that never answers is ssh's own timeout (with its reason), not ours.
+  const connectTimeout = Math.max(1, Math.min(30, Math.ceil(timeoutMs / 2000)));
+  return ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${connectTimeout}`, '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=3'];
+}
+
+/** `-p port`, the extra options, then `--` and the host: the destination is never read as an option. */
+function target(destination: string, sshArgs: string[]): string[] {
+  const { host, port } = splitDestination(destination);
+  return [...(port ? ['-p', port] : []), ...sshArgs, '--', host];
+}
+
 export function sshArgv(spec: TunnelSpec, localPort: number): string[] {
-  const { host, port } = splitDestination(spec.destination);
-  const connectTimeout = Math.max(1, Math.min(30, Math.ceil(spec.timeoutMs / 1000)));
   return [
     '-N',
-    '-o',
-    'BatchMode=yes',
+    ...commonOptions(spec.timeoutMs),
     '-o',
     'ExitOnForwardFailure=yes',
-    '-o',
-    `ConnectTimeout=${connectTimeout}`,
-    '-o',
-    'ServerAliveInterval=15',
-    '-o',
-    'ServerAliveCountMax=3',
     '-L',
     `127.0.0.1:${localPort}:127.0.0.1:${spec.remotePort}`,
-    ...(port ? ['-p', port] : []),
-    ...spec.sshArgs,
-    // The destination is never read as an option, whatever it begins with.
-    '--',
-    host,
+    ...target(spec.destination, spec.sshArgs),
   ];
+}
+
+/**
+ * The argv that runs `remote` (shell text, already quoted for the remote shell) on the host: no
+ * tty, stdin closed by the caller, ssh's exit 255 for its own failures.
+ */
+export function sshRunArgv(spec: Pick<TunnelSpec, 'destination' | 'sshArgs' | 'timeoutMs'>, remote: string): string[] {
+  return ['ssh', '-T', ...commonOptions(spec.timeoutMs), ...target(spec.destination, spec.sshArgs), remote];
 }
 
 /** Opens the forward and waits until it accepts connections, or says why ssh gave up. */
@@ -149,4 +158,27 @@ export function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** What to do when an SSH hop fails, as commands to paste (`-p` for a port); `argsKey` names where extra ssh options go. */
+export function sshRemedy(kind: TunnelFailure['kind'], destination: string, argsKey: string): string {
+  const { host: login, port } = splitDestination(destination);
+  const to = `${port ? `-p ${port} ` : ''}${shWord(login)}`;
+  const host = login.replace(/^[^@]*@/, '');
+  switch (kind) {
+    case 'hostkey':
+      return [
+        `The host key of ${host} is unknown or has changed. Check it with the host's owner, then record it by logging in once: ssh ${to}`,
+        `(for a changed key, first: ssh-keygen -R ${shWord(port ? `[${host}]:${port}` : host)})`,
+      ].join('\n');
+    case 'auth':
+      return [
+        `ssh was refused a login without a password (authwatch runs it with BatchMode=yes). Copy your public key to the host with ssh-copy-id ${to}`,
+        `Or name one: ${argsKey}: [-i, ~/.ssh/id_ed25519]`,
+      ].join('\n');
+    case 'unreachable':
+      return `Check that ${host} is up and its sshd answers: ssh ${to} true`;
+    default:
+      return `Run ssh ${to} true by hand to see what fails.`;
+  }
 }

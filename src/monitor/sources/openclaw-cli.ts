@@ -1,0 +1,198 @@
+import type { Logger } from '../../log.js';
+import { issuePath } from '../../issue-path.js';
+import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
+import { quoteForeign, scrubIdentifier } from '../../redact.js';
+import { shWord } from '../../shell.js';
+import type { Observation, SourceResult } from '../types.js';
+import { type Agent, normalizeModelsStatus } from './openclaw-normalize.js';
+import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './openclaw-schema.js';
+import { parseJsonOutput } from './parse-json.js';
+import { classifySsh, sshRemedy, sshRunArgv } from './ssh-tunnel.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Where OpenClaw's CLI runs: here, or on the gateway's host over SSH. */
+export interface OpenclawCli {
+  /** The argv that runs `openclaw <args>`. */
+  argv(args: string[]): string[];
+  /** `user@host[:port]` when it runs over SSH. */
+  ssh: string | null;
+  /** With `ssh`: the remote command, for remedies. */
+  remoteCommand?: string;
+}
+
+/** `OPENCLAW_BIN` > the configured command > `openclaw` on PATH. */
+export function openclawArgv(command: string | string[], env: Env): string[] {
+  if (env.OPENCLAW_BIN) return [env.OPENCLAW_BIN];
+  return Array.isArray(command) ? [...command] : [command];
+}
+
+export function localCli(command: string | string[], env: Env): OpenclawCli {
+  const prefix = openclawArgv(command, env);
+  return { argv: (args) => [...prefix, ...args], ssh: null };
+}
+
+/**
+ * The CLI on another host: `ssh … -- host '<remoteCommand> <args>'`. ssh hands the remote shell
+ * one string, so every argument is quoted for it here: an agent id is untrusted input (an id like
+ * `x; rm -rf ~` or `$(…)` stays one literal word). `remoteCommand` is the user's own shell text.
+ */
+export function sshCli(destination: string, sshArgs: string[], remoteCommand: string, timeoutMs: number): OpenclawCli {
+  return {
+    argv: (args) => sshRunArgv({ destination, sshArgs, timeoutMs }, `${remoteCommand} ${args.map(shWord).join(' ')}`),
+    ssh: destination,
+    remoteCommand,
+  };
+}
+
+export interface OpenclawOptions {
+  cli: OpenclawCli;
+  /** Agents to check; empty means every agent OpenClaw lists. */
+  agents: string[];
+  timeoutMs: number;
+  env: Env;
+  log: Logger;
+}
+
+/**
+ * Reads credential health from the OpenClaw CLI: `agents list --json`, then
+ * `models status --json --agent ID` per agent, one after the other (each run costs ~285 MB,
+ * which a phone may not have twice). Failures become `error` observations, never exceptions.
+ */
+export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResult & { agents: number }> {
+  // Scopes read in full: the alert lifecycle resolves a vanished credential only inside these.
+  const covered: string[] = [];
+  let agents: Agent[];
+  if (options.agents.length > 0) {
+    // Named agents: skip the extra run. Not knowing the default, remedies always carry --agent.
+    agents = options.agents.map((id) => ({ id, isDefault: false }));
+  } else {
+    const listed = await runJson(options.cli, ['agents', 'list', '--json'], options);
+    if (!listed.ok) return { observations: [sourceError('openclaw:agents', null, `openclaw agents list: ${listed.message}`, listed)], covered: [], agents: 0 };
+    const parsed = agentsListSchema.safeParse(listed.value);
+    if (!parsed.success) {
+      const where = issuePath(parsed.error.issues[0]?.path ?? []);
+      return {
+        observations: [sourceError('openclaw:agents', null, `openclaw agents list --json is not in the expected shape (at ${where})`)],
+        covered: [],
+        agents: 0,
+      };
+    }
+    agents = parsed.data.map((a) => ({ id: a.id, isDefault: a.isDefault === true }));
+    covered.push('openclaw:*');
+  }
+
+  const observations: Observation[] = [];
+  for (const agent of agents) {
+    const read = await modelsStatus(options.cli, agent, options);
+    if ('error' in read) {
+      observations.push(read.error);
+      continue;
+    }
+    for (const o of normalizeModelsStatus(read.status, agent)) observations.push(o);
+    covered.push(`openclaw:${agent.id}`);
+  }
+  return { observations, covered, agents: agents.length };
+}
+
+/** One agent's `openclaw models status --json`, parsed, or the `error` record saying why not. */
+export async function modelsStatus(
+  cli: OpenclawCli,
+  agent: Agent,
+  options: Pick<OpenclawOptions, 'timeoutMs' | 'env' | 'log'>,
+): Promise<{ status: ModelsStatus } | { error: Observation }> {
+  const started = Date.now();
+  // `--agent=ID` in one argv item: an id that begins with "-" (`--help`) stays a value, not an option.
+  const out = await runJson(cli, ['models', 'status', '--json', `--agent=${agent.id}`], options);
+  // Logged before collectObservations scrubs the records: the id is scrubbed here.
+  options.log.debug({ agent: scrubIdentifier(agent.id), ms: Date.now() - started, ok: out.ok, ...(cli.ssh ? { ssh: cli.ssh } : {}) }, 'openclaw models status');
+  const id = `openclaw:${agent.id}:source`;
+  if (!out.ok) return { error: sourceError(id, agent, `openclaw models status (agent ${agent.id}): ${out.message}`, out) };
+  const parsed = modelsStatusSchema.safeParse(out.value);
+  if (parsed.success) return { status: parsed.data };
+  const where = issuePath(parsed.error.issues[0]?.path ?? []);
+  return { error: sourceError(id, agent, `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (at ${where})`) };
+}
+
+type CliFailure = { ok: false; kind: FailureKind; message: string; remedy?: string };
+
+async function runJson(
+  cli: OpenclawCli,
+  args: string[],
+  options: Pick<OpenclawOptions, 'timeoutMs' | 'env'>,
+): Promise<{ ok: true; value: unknown } | CliFailure> {
+  const run = await runProgram(cli.argv(args), { timeoutMs: options.timeoutMs, env: options.env });
+  if (!run.ok) return cli.ssh && run.kind === 'timeout' ? { ...run, message: `ssh ${cli.ssh}: ${run.message}`, remedy: remoteTimeoutRemedy(cli) } : run;
+  const json = parseJsonOutput(run.stdout);
+  if (!json.ok) {
+    if (cli.ssh) {
+      const remote = remoteFailure(cli, run.exitCode, run.stderr);
+      if (remote) return remote;
+    }
+    const why = describeStderr(run.stderr);
+    return { ok: false, kind: 'failed', message: `printed output that is not JSON (exit ${run.exitCode})${why ? `: ${why}` : ''}` };
+  }
+  // With --json, OpenClaw reports its own failures (unknown agent, bad config) as {ok:false,error}.
+  const cliError = cliErrorSchema.safeParse(json.value);
+  if (cliError.success) return { ok: false, kind: 'failed', message: `failed (exit ${run.exitCode}): ${quoteForeign(cliError.data.error.message)}` };
+  return json;
+}
+
+/**
+ * Over SSH: exit 255 is ssh's own failure (host key, login, network), 127 the remote shell not
+ * finding the command (a non-login shell's PATH). Each gets a remedy that names the fix.
+ */
+function remoteFailure(cli: OpenclawCli, exitCode: number, stderr: string): CliFailure | undefined {
+  const destination = cli.ssh!;
+  if (exitCode === 255) {
+    const failure = classifySsh(destination, stderr, exitCode);
+    return { ok: false, kind: 'failed', message: failure.message, remedy: sshRemedy(failure.kind, destination, 'sources.openclaw.sshArgs') };
+  }
+  if (exitCode === 127) {
+    const command = cli.remoteCommand ?? 'openclaw';
+    return {
+      ok: false,
+      kind: 'not-found',
+      message: `ssh ${destination}: the remote shell did not find ${quoteForeign(command, 80)} (exit 127)`,
+      remedy: [
+        `ssh runs a non-login shell on ${destination}, whose PATH often lacks npm's global bin.`,
+        `Find OpenClaw there with ${sshTo(destination)} ${shWord('bash -lc "command -v openclaw"')}`,
+        'then set sources.openclaw.remoteCommand to that full path (or install OpenClaw on that host: npm install -g openclaw).',
+      ].join('\n'),
+    };
+  }
+  return undefined;
+}
+
+function remoteTimeoutRemedy(cli: OpenclawCli): string {
+  return `Check that ${sshTo(cli.ssh!)} ${shWord(`${cli.remoteCommand ?? 'openclaw'} models status`)} finishes; if it is just slow, raise sources.openclaw.timeout.`;
+}
+
+/** `ssh [-p port] user@host`, to paste. */
+export function sshTo(destination: string, tty = false): string {
+  const match = /^([^:]+):(\d+)$/.exec(destination);
+  return `ssh ${tty ? '-t ' : ''}${match ? `-p ${match[2]} ${shWord(match[1]!)}` : shWord(destination)}`;
+}
+
+export function sourceError(
+  id: string,
+  agent: Agent | null,
+  message: string,
+  failure: { kind: FailureKind; remedy?: string } = { kind: 'failed' },
+): Observation {
+  return {
+    id,
+    source: 'openclaw',
+    agent: agent?.id ?? null,
+    agentIsDefault: agent?.isDefault ?? false,
+    provider: null,
+    profileId: null,
+    type: null,
+    condition: 'error',
+    expiresAt: null,
+    refreshable: false,
+    detail: message,
+    failure: failure.kind,
+    ...(failure.remedy ? { remedy: failure.remedy } : {}),
+  };
+}

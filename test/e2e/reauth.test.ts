@@ -1,0 +1,81 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, FIXTURES, readArgvLog, runCli, sandbox } from '../helpers/cli.js';
+
+// `authwatch reauth`: the walk-through behind the Termux:Widget shortcut and the notification's
+// Re-auth button. Locally each step runs on this terminal; `claude` and `openclaw` are recording
+// fakes here (a real `claude setup-token` needs a browser login).
+function recordingPrograms() {
+  const bin = mkdtempSync(join(tmpdir(), 'aw-reauth-bin-'));
+  for (const name of ['claude', 'openclaw']) copyFileSync(join(FIXTURES, 'recording-bin', 'termux-notification'), join(bin, name));
+  copyFileSync(join(FIXTURES, 'recording-bin', 'record-argv.mjs'), join(bin, 'record-argv.mjs'));
+  return bin;
+}
+
+describe('authwatch reauth', () => {
+  it('runs the steps of OpenClaw docs in order on this host, then checks again', async () => {
+    const bin = recordingPrograms();
+    const box = sandbox([bin]);
+    const log = join(box.home, 'argv.jsonl');
+    const config = box.writeConfig('sources:\n  openclaw:\n    command: openclaw\n');
+    const result = await runCli(['reauth', '--agent', 'work', '--config', config], { ...box.env, RECORD_ARGV_LOG: log });
+    expect(result.stdout).toContain('Step 1 of 4: create a token (needs a Claude Pro/Max login).\n');
+    expect(result.stdout).toContain('Checking again, so that the alert resolves now:\n');
+    expect(readArgvLog(log)).toEqual([
+      ['claude', 'setup-token'],
+      ['openclaw', 'models', 'auth', 'setup-token', '--provider', 'anthropic', '--agent', 'work'],
+      ['openclaw', 'models', 'status', '--agent', 'work'],
+      ['openclaw', 'gateway', 'restart'],
+      // The check that follows (the fake prints no JSON: the check's own business).
+      ['openclaw', 'agents', 'list', '--json'],
+    ]);
+  });
+
+  it('stops at the first step that fails, saying so', async () => {
+    const bin = recordingPrograms();
+    const box = sandbox([bin]);
+    const log = join(box.home, 'argv.jsonl');
+    const result = await runCli(['reauth', '--provider', 'openai-codex', '--config', box.writeConfig('')], {
+      ...box.env,
+      RECORD_ARGV_LOG: log,
+      RECORD_ARGV_EXIT: '5',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe('authwatch: reauth: that step failed (exit 5); nothing after it ran.\n');
+    expect(readArgvLog(log)).toEqual([['openclaw', 'models', 'auth', 'login', '--provider', 'openai-codex']]);
+  });
+
+  it('for a remote gateway: one ssh -t session runs every step there, quoted for its shell; names the gateway among several', async () => {
+    const box = sandbox();
+    const config = box.writeConfig(
+      [
+        'sources:',
+        '  openclaw:',
+        '    - name: home',
+        '    - name: server',
+        '      ssh: me@server.lan:2222',
+        '      sshArgs: [-i, /keys/id]',
+        '      remoteCommand: ~/.npm-global/bin/openclaw',
+        '',
+      ].join('\n'),
+    );
+    const ambiguous = await runCli(['reauth', '--config', config], box.env);
+    expect(ambiguous.exitCode).toBe(64);
+    expect(ambiguous.stderr).toBe('authwatch: several gateways in sources.openclaw: name one with --gateway (home, server)\n');
+    const unknown = await runCli(['reauth', '--gateway', 'lab', '--config', config], box.env);
+    expect(unknown.stderr).toBe('authwatch: no gateway named "lab" in sources.openclaw (there: home, server)\n');
+
+    const result = await runCli(['reauth', '--gateway', 'server', '--agent', "it's", '--dry-run', '--config', config], box.env);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const script = [
+      "echo 'Step 1 of 4: create a token (needs a Claude Pro/Max login).' && claude setup-token",
+      `echo 'Step 2 of 4: give it to OpenClaw.' && ~/.npm-global/bin/openclaw models auth setup-token --provider anthropic --agent 'it'\\''s'`,
+      `echo 'Step 3 of 4: check what OpenClaw sees now.' && ~/.npm-global/bin/openclaw models status --agent 'it'\\''s'`,
+      "echo 'Step 4 of 4: restart the gateway so that it uses the new credential.' && ~/.npm-global/bin/openclaw gateway restart",
+    ].join(' && ');
+    const quoted = `'${script.replace(/'/g, `'\\''`)}'`;
+    expect(result.stdout).toBe(`ssh -t -p 2222 -i /keys/id -- me@server.lan ${quoted}\n${process.execPath} ${CLI} check --config ${config}\n`);
+  });
+});
