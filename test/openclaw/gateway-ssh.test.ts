@@ -228,7 +228,7 @@ describe('the OpenClaw CLI on another host, over SSH (sources.openclaw.ssh)', { 
     );
     expect(result.exitCode, result.stderr).toBe(3);
     const [record] = parseReport(result).credentials;
-    expect(record!.detail).toContain('the remote shell did not find openclaw-not-here (exit 127)');
+    expect(record!.detail).toContain('the remote shell did not find the program of sources.openclaw.remoteCommand (exit 127)');
     expect(record!.remedy).toContain('then set sources.openclaw.remoteCommand to that full path');
   });
 });

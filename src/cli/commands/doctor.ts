@@ -82,7 +82,7 @@ async function remoteOpenclaw(gateway: OpenclawGateway & { ssh: string }, env: R
     : run.exitCode === 255
       ? `ssh failed: ${describeStderr(run.stderr)}`
       : run.exitCode === 127
-        ? `the remote shell did not find "${gateway.remoteCommand}": set sources.openclaw.remoteCommand to its full path`
+        ? 'the remote shell did not find the program of sources.openclaw.remoteCommand: set it to the full path'
         : `exit ${run.exitCode}: ${describeStderr(run.stderr)}`;
   return ['FAIL', `openclaw on ${gateway.ssh}: ${why}`];
 }
@@ -144,10 +144,14 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
   }
 
   // Without a config, the default: one local gateway.
-  const gateways = (config?.sources.openclaw ?? [{ name: null, command: 'openclaw', ssh: undefined, enabled: true }]).filter((g) => g.enabled);
-  if (gateways.some((g) => !g.ssh)) {
+  const gateways = (config?.sources.openclaw ?? [{ name: null, command: 'openclaw', ssh: undefined, gateway: { ssh: undefined }, enabled: true }]).filter(
+    (g) => g.enabled,
+  );
+  // This host's CLI is needed by a local gateway only (a remote one never falls back to it).
+  const local = gateways.find((g) => !g.ssh && !g.gateway.ssh);
+  if (local) {
     // The same resolution the check uses (an empty OPENCLAW_BIN counts as unset there too).
-    const command = openclawArgv(gateways.find((g) => !g.ssh)!.command, io.env)[0]!;
+    const command = openclawArgv(local.command, io.env)[0]!;
     const found = isAbsolute(command) ? (executable(command) ? command : undefined) : which(command, jobEnv);
     add(
       found ? 'ok' : 'FAIL',

@@ -149,11 +149,11 @@ function remoteFailure(cli: OpenclawCli, exitCode: number, stderr: string): CliF
     return { ok: false, kind: 'failed', message: failure.message, remedy: sshRemedy(failure.kind, destination, 'sources.openclaw.sshArgs') };
   }
   if (exitCode === 127) {
-    const command = cli.remoteCommand ?? 'openclaw';
+    // The command itself is not quoted: it is the user's shell text and may carry an environment.
     return {
       ok: false,
       kind: 'not-found',
-      message: `ssh ${destination}: the remote shell did not find ${quoteForeign(command, 80)} (exit 127)`,
+      message: `ssh ${destination}: the remote shell did not find the program of sources.openclaw.remoteCommand (exit 127)`,
       remedy: [
         `ssh runs a non-login shell on ${destination}, whose PATH often lacks npm's global bin.`,
         `Find OpenClaw there with ${sshTo(destination)} ${shWord('bash -lc "command -v openclaw"')}`,

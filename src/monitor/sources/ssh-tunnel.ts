@@ -105,7 +105,10 @@ export async function openTunnel(spec: TunnelSpec): Promise<{ ok: true; tunnel: 
           alive: () => exited === undefined,
           close: async () => {
             if (exited === undefined) child.kill('SIGTERM');
-            await Promise.race([gone, sleep(2_000)]);
+            // The grace timer ends with ssh: left running, it alone kept a one-shot check alive 2 s longer.
+            const grace = new AbortController();
+            await Promise.race([gone, sleep(2_000, grace.signal)]);
+            grace.abort();
             if (exited === undefined) child.kill('SIGKILL');
           },
         },
