@@ -4,6 +4,7 @@ import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { localCli, sshTo } from '../../monitor/sources/openclaw-cli.js';
 import type { OpenclawGateway } from '../../monitor/sources/openclaw-config.js';
+import { splitDestination } from '../../monitor/sources/ssh-tunnel.js';
 import { shCommand, shWord } from '../../shell.js';
 import type { Io } from '../io.js';
 
@@ -79,8 +80,8 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
   const where = ssh ? ` on ${ssh}` : '';
 
   if (ssh) {
-    const { host, port } = /^(?<host>[^:]+):(?<port>\d+)$/.exec(ssh)?.groups ?? { host: ssh, port: undefined };
-    const argv = ['ssh', '-t', ...(port ? ['-p', port] : []), ...sshArgs, '--', host!, remoteScript(steps, gateway.remoteCommand)];
+    const { host, port } = splitDestination(ssh);
+    const argv = ['ssh', '-t', ...(port ? ['-p', port] : []), ...sshArgs, '--', host, remoteScript(steps, gateway.remoteCommand)];
     if (options.dryRun) {
       io.stdout.write(`${shCommand(argv)}\n${shCommand(self)}\n`);
       return ExitCode.Ok;
