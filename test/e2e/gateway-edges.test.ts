@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,5 +143,22 @@ describe('a gateway still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)
     });
     // The CLI's answer (the recorded fixture: a token expiring within a day).
     expect(report.credentials.map((c) => [c.id, c.status])).toEqual([['openclaw:main:anthropic:manual', 'warn']]);
+  });
+});
+
+describe('a gateway on another host with via: cli', () => {
+  it("is an error naming the fix, never this host's CLI describing this host", async () => {
+    const b = sandbox([FAKE_BIN]);
+    const log = join(b.home, 'openclaw.log');
+    const config = b.writeConfig('sources:\n  openclaw:\n    via: cli\n    gateway:\n      ssh: me@server.lan\n');
+    const result = await runCli(['check', '--json', '--no-notify', '--config', config], { ...b.env, FAKE_OPENCLAW_LOG: log });
+    expect(result.exitCode, result.stderr).toBe(3);
+    const [record] = parseReport(result).credentials;
+    expect(record).toMatchObject({
+      id: 'openclaw@server.lan:agents',
+      detail: "sources.openclaw.via is cli, but the gateway is on me@server.lan (gateway.ssh) and this host's CLI cannot read it",
+      remedy: 'Run the CLI there instead: sources.openclaw.ssh: me@server.lan\nOr read its gateway through the tunnel: sources.openclaw.via: auto',
+    });
+    expect(existsSync(log)).toBe(false);
   });
 });

@@ -109,6 +109,17 @@ function labelled(gateway: OpenclawGateway, result: SourceResult & { ssh?: strin
  */
 async function readGatewayOrCli(gateway: OpenclawGateway, agents: string[], ctx: Context): Promise<SourceResult & { ssh?: string | null }> {
   const cli = gateway.ssh ? sshCli(gateway.ssh, gateway.sshArgs, gateway.remoteCommand, gateway.timeout) : localCli(gateway.command, ctx.env);
+  if (gateway.via === 'cli' && gateway.gateway.ssh && !gateway.ssh) {
+    // This host's CLI would describe this host, not the one gateway.ssh names.
+    const remedy = `Run the CLI there instead: sources.openclaw.ssh: ${gateway.gateway.ssh}\nOr read its gateway through the tunnel: sources.openclaw.via: auto`;
+    const message = `sources.openclaw.via is cli, but the gateway is on ${gateway.gateway.ssh} (gateway.ssh) and this host's CLI cannot read it`;
+    return {
+      observations: [{ ...sourceError('openclaw:agents', null, message), remedy }],
+      covered: [],
+      transports: [{ via: 'cli' }],
+      ssh: gateway.gateway.ssh,
+    };
+  }
   let fallbackReason: string | null = null;
   if (gateway.via !== 'cli') {
     const viaGateway = await readGateway(gateway, agents, cli, ctx);
