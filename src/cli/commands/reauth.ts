@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { localCli, sshTo } from '../../monitor/sources/openclaw-cli.js';
+import { localCli } from '../../monitor/sources/openclaw-cli.js';
 import type { OpenclawGateway } from '../../monitor/sources/openclaw-config.js';
-import { splitDestination } from '../../monitor/sources/ssh-tunnel.js';
+import { splitDestination, sshTo } from '../../monitor/sources/ssh-tunnel.js';
 import { shCommand, shWord } from '../../shell.js';
 import type { Io } from '../io.js';
 

@@ -7,7 +7,7 @@ import type { Observation, SourceResult } from '../types.js';
 import { type Agent, normalizeModelsStatus } from './openclaw-normalize.js';
 import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './openclaw-schema.js';
 import { parseJsonOutput } from './parse-json.js';
-import { classifySsh, sshRemedy, sshRunArgv } from './ssh-tunnel.js';
+import { classifySsh, sshRemedy, sshRunArgv, sshTo } from './ssh-tunnel.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -166,12 +166,6 @@ function remoteFailure(cli: OpenclawCli, exitCode: number, stderr: string): CliF
 
 function remoteTimeoutRemedy(cli: OpenclawCli): string {
   return `Check that ${sshTo(cli.ssh!)} ${shWord(`${cli.remoteCommand ?? 'openclaw'} models status`)} finishes; if it is just slow, raise sources.openclaw.timeout.`;
-}
-
-/** `ssh [-p port] user@host`, to paste. */
-export function sshTo(destination: string, tty = false): string {
-  const match = /^([^:]+):(\d+)$/.exec(destination);
-  return `ssh ${tty ? '-t ' : ''}${match ? `-p ${match[2]} ${shWord(match[1]!)}` : shWord(destination)}`;
 }
 
 export function sourceError(

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openclawStateDir } from '../../config/paths.js';
 import { shWord } from '../../shell.js';
-import { sshTo } from './openclaw-cli.js';
+import { sshTo } from './ssh-tunnel.js';
 import type { Credential, ModelRoute } from '../types.js';
 
 type Env = Record<string, string | undefined>;

@@ -163,25 +163,36 @@ export function accepts(port: number): Promise<boolean> {
   });
 }
 
+/** `[-p port] user@host`, as ssh and ssh-copy-id take it on a command line to paste. */
+function loginWords(destination: string): string {
+  const { host, port } = splitDestination(destination);
+  return `${port ? `-p ${port} ` : ''}${shWord(host)}`;
+}
+
+/** `ssh [-t] [-p port] user@host`, to paste. */
+export function sshTo(destination: string, tty = false): string {
+  return `ssh ${tty ? '-t ' : ''}${loginWords(destination)}`;
+}
+
 /** What to do when an SSH hop fails, as commands to paste (`-p` for a port); `argsKey` names where extra ssh options go. */
 export function sshRemedy(kind: TunnelFailure['kind'], destination: string, argsKey: string): string {
   const { host: login, port } = splitDestination(destination);
-  const to = `${port ? `-p ${port} ` : ''}${shWord(login)}`;
+  const ssh = sshTo(destination);
   const host = login.replace(/^[^@]*@/, '');
   switch (kind) {
     case 'hostkey':
       return [
-        `The host key of ${host} is unknown or has changed. Check it with the host's owner, then record it by logging in once: ssh ${to}`,
+        `The host key of ${host} is unknown or has changed. Check it with the host's owner, then record it by logging in once: ${ssh}`,
         `(for a changed key, first: ssh-keygen -R ${shWord(port ? `[${host}]:${port}` : host)})`,
       ].join('\n');
     case 'auth':
       return [
-        `ssh was refused a login without a password (authwatch runs it with BatchMode=yes). Copy your public key to the host with ssh-copy-id ${to}`,
+        `ssh was refused a login without a password (authwatch runs it with BatchMode=yes). Copy your public key to the host with ssh-copy-id ${loginWords(destination)}`,
         `Or name one: ${argsKey}: [-i, ~/.ssh/id_ed25519]`,
       ].join('\n');
     case 'unreachable':
-      return `Check that ${host} is up and its sshd answers: ssh ${to} true`;
+      return `Check that ${host} is up and its sshd answers: ${ssh} true`;
     default:
-      return `Run ssh ${to} true by hand to see what fails.`;
+      return `Run ${ssh} true by hand to see what fails.`;
   }
 }
