@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openclawStateDir } from '../config/paths.js';
+import { selfCommand } from '../self.js';
 
 /**
  * What the generated files point at. Found on this machine by default (`detectFacts`); the
@@ -34,8 +34,9 @@ export function which(name: string, env: Record<string, string | undefined>): st
 }
 
 export function detectFacts(env: Record<string, string | undefined>, overrides: Partial<DeployFacts> = {}): DeployFacts {
-  const node = overrides.node ?? process.execPath;
-  const entry = overrides.entry ?? fileURLToPath(new URL('./cli.js', import.meta.url));
+  const self = selfCommand();
+  const node = overrides.node ?? self.node;
+  const entry = overrides.entry ?? self.entry;
   // As openclawArgv resolves it for the check: an empty OPENCLAW_BIN counts as unset.
   const openclaw = env.OPENCLAW_BIN || which('openclaw', env);
   const path = overrides.path ?? [...new Set([dirname(node), ...(openclaw ? [dirname(openclaw)] : []), ...SYSTEM_PATH])];

@@ -1,5 +1,5 @@
-import { realpathSync } from 'node:fs';
 import { crypto } from '../lazy-crypto.js';
+import { selfCommand } from '../self.js';
 import { shCommand } from '../shell.js';
 import { runForDelivery } from './exec.js';
 import { alertBody, alertTitle } from './message.js';
@@ -11,22 +11,8 @@ export function termuxId(credentialId: string): string {
   return `authwatch-${crypto().createHash('sha256').update(credentialId).digest('hex').slice(0, 12)}`;
 }
 
-/** What runs authwatch itself: this node and this authwatch's entry script. */
-export interface SelfCommand {
-  node: string;
-  entry: string;
-}
-
-export function selfCommand(): SelfCommand {
-  const entry = process.argv[1] ?? '';
-  let resolved = entry;
-  try {
-    resolved = realpathSync(entry);
-  } catch {
-    // Not a file (a test harness): used as given.
-  }
-  return { node: process.execPath, entry: resolved };
-}
+/** What runs authwatch itself (see self.ts). */
+export type SelfCommand = ReturnType<typeof selfCommand>;
 
 /** Statuses that also vibrate, as OpenClaw's phone scripts do: critical and worse. */
 const VIBRATE = new Set(['critical', 'expired', 'missing', 'unusable', 'error']);

@@ -5,6 +5,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { localCli } from '../../monitor/sources/openclaw-cli.js';
 import type { OpenclawGateway } from '../../monitor/sources/openclaw-config.js';
 import { splitDestination, sshTo } from '../../monitor/sources/ssh-tunnel.js';
+import { selfCommand } from '../../self.js';
 import { shCommand, shWord } from '../../shell.js';
 import type { Io } from '../io.js';
 
@@ -76,7 +77,8 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
   const steps = reauthSteps(options);
   const ssh = gateway.ssh ?? gateway.gateway.ssh;
   const sshArgs = gateway.ssh ? gateway.sshArgs : (gateway.gateway.sshArgs ?? []);
-  const self = [process.execPath, process.argv[1]!, 'check', ...(options.config ? ['--config', options.config] : [])];
+  const { node, entry } = selfCommand();
+  const self = [node, entry, 'check', ...(options.config ? ['--config', options.config] : [])];
   const where = ssh ? ` on ${ssh}` : '';
 
   if (ssh) {
