@@ -4,7 +4,7 @@ import type { Observation } from '../types.js';
 import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
-import type { Source } from './source.js';
+import { failedRead, type Source } from './source.js';
 
 const commandSourceSchema = z.strictObject({
   name: z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, ".", "_" or "-"')),
@@ -73,20 +73,7 @@ const outputSchema = z.array(commandRecordSchema);
 export async function readCommand(source: CommandSourceConfig, env: Record<string, string | undefined>): Promise<Observation[]> {
   const name = `command:${source.name}`;
   const fail = (message: string, failure: FailureKind = 'failed'): Observation[] => [
-    {
-      id: `${name}:source`,
-      source: name,
-      agent: null,
-      agentIsDefault: true,
-      provider: null,
-      profileId: null,
-      type: null,
-      condition: 'error',
-      expiresAt: null,
-      refreshable: false,
-      detail: `${name}: ${message}`,
-      failure,
-    },
+    failedRead({ id: `${name}:source`, source: name, agent: null, agentIsDefault: true, detail: `${name}: ${message}`, failure }),
   ];
   const run = await runProgram(source.command, { timeoutMs: source.timeout, env });
   if (!run.ok) return fail(run.message, run.kind);

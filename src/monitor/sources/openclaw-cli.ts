@@ -7,6 +7,7 @@ import type { Observation, SourceResult } from '../types.js';
 import { type Agent, normalizeModelsStatus } from './openclaw-normalize.js';
 import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './openclaw-schema.js';
 import { parseJsonOutput } from './parse-json.js';
+import { failedRead } from './source.js';
 import { classifySsh, sshRemedy, sshRunArgv, sshTo } from './ssh-tunnel.js';
 
 type Env = Record<string, string | undefined>;
@@ -174,19 +175,13 @@ export function sourceError(
   message: string,
   failure: { kind: FailureKind; remedy?: string } = { kind: 'failed' },
 ): Observation {
-  return {
+  return failedRead({
     id,
     source: 'openclaw',
     agent: agent?.id ?? null,
     agentIsDefault: agent?.isDefault ?? false,
-    provider: null,
-    profileId: null,
-    type: null,
-    condition: 'error',
-    expiresAt: null,
-    refreshable: false,
     detail: message,
     failure: failure.kind,
-    ...(failure.remedy ? { remedy: failure.remedy } : {}),
-  };
+    remedy: failure.remedy,
+  });
 }

@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import type { Logger } from '../../log.js';
-import type { Credential, SourceResult } from '../types.js';
+import type { Credential, Observation, SourceResult } from '../types.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -52,4 +52,27 @@ export interface Source<C> {
   watchDirs(config: C, env: Env): string[];
   /** What `config check` lists as enabled (empty when off). */
   describe(config: C): string[];
+}
+
+/**
+ * The record a source gives when it could not be read (status `error`): no provider, profile,
+ * type or expiry, only why, how it failed (to pick the remedy) and, if the source knows, the fix.
+ */
+export function failedRead(
+  fields: Pick<Observation, 'id' | 'source' | 'agent' | 'agentIsDefault' | 'detail'> & {
+    failure: NonNullable<Observation['failure']>;
+    remedy?: string | undefined;
+  },
+): Observation {
+  const { remedy, ...rest } = fields;
+  return {
+    ...rest,
+    provider: null,
+    profileId: null,
+    type: null,
+    condition: 'error',
+    expiresAt: null,
+    refreshable: false,
+    ...(remedy ? { remedy } : {}),
+  };
 }
