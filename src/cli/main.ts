@@ -130,6 +130,36 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       exitCode = await reauthCommand(options, io);
     });
 
+  type GatewayOpts = CommonOptions & import('./commands/gateway.js').GatewayOptions;
+  const gateway = program.command('gateway').description('pair with an OpenClaw gateway on another host (by wss:// URL), forget a pairing, or show them');
+  const which = (command: Command) =>
+    command
+      .addOption(configOption())
+      .option('-g, --gateway <name>', 'the configured gateway (its name in sources.openclaw; default: the only one)')
+      .option('--url <url>', 'the gateway URL instead, e.g. wss://gateway.lan:18789');
+  which(gateway.command('pair'))
+    .description('pair authwatch with the gateway as a device (scope operator.read): prints the openclaw devices approve to run there, waits, stores the token')
+    .option('--token <secret>', "the gateway's shared token for the first pairing: env:VAR or file:PATH")
+    .option('--tls-fingerprint <sha256>', "pin the gateway's certificate (a self-signed wss:// gateway)")
+    .option('--wait <duration>', 'how long to wait for the approval', '10m')
+    .action(async (options: GatewayOpts) => {
+      const { pairCommand } = await import('./commands/gateway.js');
+      exitCode = await pairCommand(options, io);
+    });
+  which(gateway.command('unpair'))
+    .description("forget this host's device token for the gateway (and print how to remove the device there)")
+    .action(async (options: GatewayOpts) => {
+      const { unpairCommand } = await import('./commands/gateway.js');
+      exitCode = await unpairCommand(options, io);
+    });
+  gateway
+    .command('status')
+    .description("this host's device id and the gateways it is paired with")
+    .action(async () => {
+      const { gatewayStatusCommand } = await import('./commands/gateway.js');
+      exitCode = await gatewayStatusCommand({}, io);
+    });
+
   program
     .command('doctor')
     .description('check that the scheduled job can work: node and openclaw on its PATH, config, notifiers, schedule; exit 1 on a problem')

@@ -109,7 +109,7 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
 }
 
 /** The gateway named, or the only one; a clear error otherwise. */
-function pickGateway(gateways: OpenclawGateway[], name: string | undefined): OpenclawGateway {
+export function pickGateway(gateways: OpenclawGateway[], name: string | undefined): OpenclawGateway {
   const enabled = gateways.filter((g) => g.enabled);
   const names = enabled.map((g) => g.name ?? '(unnamed)').join(', ');
   if (name !== undefined) {

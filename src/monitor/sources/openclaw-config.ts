@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { durationSchema } from '../../config/duration-schema.js';
+import { isRemoteUrl } from './gateway-device.js';
 import { splitDestination } from './ssh-tunnel.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
@@ -25,7 +26,9 @@ const fields = {
   /**
    * Overrides for the gateway: its URL (default ws://127.0.0.1:<OpenClaw's port>) and token
    * (`env:`/`file:`); or, for a gateway on another host, `ssh: user@host[:port]` (an SSH tunnel to
-   * its `remotePort`, default 18789) with extra `sshArgs` (`-i key`, `-F config`).
+   * its `remotePort`, default 18789) with extra `sshArgs` (`-i key`, `-F config`). A URL on
+   * another host is read as a paired device (`authwatch gateway pair`), its certificate pinned by
+   * `tlsFingerprint` (SHA-256) when self-signed.
    */
   gateway: z._default(
     z.strictObject({
@@ -34,6 +37,13 @@ const fields = {
       ssh: z.optional(nonEmpty()),
       remotePort: z.optional(z.int().check(z.minimum(1), z.maximum(65_535))),
       sshArgs: z.optional(z.array(nonEmpty())),
+      tlsFingerprint: z.optional(
+        z
+          .string()
+          .check(
+            z.regex(/^(?:sha256:)?(?:[A-Fa-f0-9]{64}|(?:[A-Fa-f0-9]{2}:){31}[A-Fa-f0-9]{2})$/, 'a SHA-256 fingerprint: 64 hex digits, with or without colons'),
+          ),
+      ),
     }),
     {},
   ),
@@ -83,7 +93,7 @@ export const openclawConfigSchema = z.prefault(
     z.union([list, single]),
     z.transform((value): OpenclawGateway[] => {
       if (Array.isArray(value)) return value;
-      const remote = value.ssh ?? value.gateway.ssh;
+      const remote = value.ssh ?? value.gateway.ssh ?? urlHost(value.gateway.url);
       return [{ ...value, name: value.name ?? (remote ? hostName(remote) : null) }];
     }),
   ),
@@ -91,6 +101,11 @@ export const openclawConfigSchema = z.prefault(
 );
 
 export type OpenclawConfig = z.output<typeof openclawConfigSchema>;
+
+/** The host of a gateway URL on another host (a paired device), else undefined. */
+export function urlHost(url: string | undefined): string | undefined {
+  return url && isRemoteUrl(url) ? new URL(url).hostname.replace(/^\[|\]$/g, '') : undefined;
+}
 
 /** `me@server.lan:2222` → `server.lan`, fit for a gateway name. */
 export function hostName(destination: string): string {

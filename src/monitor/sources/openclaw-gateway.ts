@@ -8,6 +8,7 @@ import { VERSION } from '../../version.js';
 import { deadline, sleep } from '../../abort.js';
 import type { OpenclawGateway } from './openclaw-config.js';
 import type { ModelsStatus } from './openclaw-schema.js';
+import { type DeviceFile, deviceHostDeps, gatewayKey, identityOf, isRemoteUrl } from './gateway-device.js';
 import type { Tunnel, TunnelFailure } from './ssh-tunnel.js';
 
 type Env = Record<string, string | undefined>;
@@ -16,11 +17,18 @@ type Env = Record<string, string | undefined>;
 export interface GatewayTarget {
   /** The WebSocket URL; through SSH, the gateway's address on its own host (the hop is in `ssh`). */
   url: string;
-  auth: { token: string } | { password: string };
+  auth: { token: string } | { password: string } | Record<string, never>;
   /** `sources.openclaw.gateway.token`, `~/.openclaw/openclaw.json (gateway.auth.token)`, `OPENCLAW_GATEWAY_TOKEN`, … */
   from: string;
   /** A gateway on another host, reached through an SSH local forward. */
   ssh?: { destination: string; remotePort: number; sshArgs: string[] };
+  /**
+   * A URL on another host (not through SSH): authwatch connects as a paired device with the token
+   * `authwatch gateway pair` stored (gateway-device.ts); `auth` is then only used to pair.
+   */
+  paired?: boolean;
+  /** SHA-256 fingerprint of the gateway's certificate, for a self-signed `wss://` gateway. */
+  tlsFingerprint?: string;
 }
 
 export interface GatewayOverrides {
@@ -30,6 +38,7 @@ export interface GatewayOverrides {
   ssh?: string | undefined;
   remotePort?: number | undefined;
   sshArgs?: string[] | undefined;
+  tlsFingerprint?: string | undefined;
   /**
    * false: for a gateway on another host, do not try this host's own `gateway.auth` token (the
    * host was named by `sources.openclaw.ssh`, not by OpenClaw's remote mode).
@@ -47,7 +56,7 @@ interface OpenclawGatewayConfig {
   mode?: unknown;
   port?: unknown;
   auth?: Secretish;
-  remote?: Secretish & { url?: unknown; sshTarget?: unknown; remotePort?: unknown };
+  remote?: Secretish & { url?: unknown; sshTarget?: unknown; remotePort?: unknown; tlsFingerprint?: unknown };
 }
 
 /**
@@ -58,6 +67,10 @@ interface OpenclawGatewayConfig {
  *   `gateway.remote.sshTarget`): OpenClaw's remote precedence, `gateway.remote.token`, then the
  *   environment, then `gateway.auth.token`; the remote port from `remotePort`, then
  *   `gateway.remote.remotePort`, then the port of `gateway.remote.url`, then 18789.
+ * - Remote by URL (`gateway.url` on another host here, or OpenClaw's remote mode with
+ *   `gateway.remote.url` and no sshTarget): a paired device (`paired`), pinned to
+ *   `tlsFingerprint` (ours, else `gateway.remote.tlsFingerprint`); the token found, if any, is
+ *   what `authwatch gateway pair` offers the first time.
  * Our config's `gateway.url` / `gateway.token` win. Returns why not when there is no credential to
  * use (a SecretRef, or the gateway's runtime-only token).
  */
@@ -75,6 +88,11 @@ export function gatewayTarget(overrides: GatewayOverrides, env: Env): GatewayTar
   const remote = gateway.remote ?? {};
   const openclawRemote = overrides.url === undefined && gateway.mode === 'remote' && typeof remote.sshTarget === 'string' && remote.sshTarget !== '';
   const destination = overrides.ssh ?? (openclawRemote ? (remote.sshTarget as string) : undefined);
+  // OpenClaw's remote mode without SSH: its remote URL.
+  const remoteUrl =
+    overrides.url === undefined && destination === undefined && gateway.mode === 'remote' && typeof remote.url === 'string' && remote.url !== ''
+      ? remote.url
+      : undefined;
   let url: string;
   let ssh: GatewayTarget['ssh'];
   if (destination !== undefined) {
@@ -84,9 +102,18 @@ export function gatewayTarget(overrides: GatewayOverrides, env: Env): GatewayTar
     url = `ws://127.0.0.1:${remotePort}`;
   } else {
     const port = typeof gateway.port === 'number' ? gateway.port : Number(env.OPENCLAW_GATEWAY_PORT) || 18789;
-    url = overrides.url ?? `ws://127.0.0.1:${port}`;
+    url = overrides.url ?? remoteUrl ?? `ws://127.0.0.1:${port}`;
   }
-  const at = (auth: GatewayTarget['auth'], from: string): GatewayTarget => ({ url, auth, from, ...(ssh ? { ssh } : {}) });
+  const paired = !ssh && isRemoteUrl(url);
+  const pin = overrides.tlsFingerprint ?? (remoteUrl && typeof remote.tlsFingerprint === 'string' ? remote.tlsFingerprint : undefined);
+  const at = (auth: GatewayTarget['auth'], from: string): GatewayTarget => ({
+    url,
+    auth,
+    from,
+    ...(ssh ? { ssh } : {}),
+    ...(paired ? { paired } : {}),
+    ...(pin ? { tlsFingerprint: pin } : {}),
+  });
   if (overrides.token !== undefined) return at({ token: resolveSecretAt('gateway.token', overrides.token, env).reveal() }, 'sources.openclaw.gateway.token');
 
   const fromConfig = (section: Secretish | undefined, key: string): GatewayTarget | { unavailable: string } | undefined => {
@@ -103,9 +130,17 @@ export function gatewayTarget(overrides: GatewayOverrides, env: Env): GatewayTar
     if (env.OPENCLAW_GATEWAY_PASSWORD) return at({ password: env.OPENCLAW_GATEWAY_PASSWORD }, 'OPENCLAW_GATEWAY_PASSWORD');
     return undefined;
   };
-  const found = ssh
-    ? (fromConfig(remote, 'gateway.remote') ?? fromEnv() ?? (overrides.localAuth === false ? undefined : fromConfig(gateway.auth, 'gateway.auth')))
-    : (fromConfig(gateway.auth, 'gateway.auth') ?? fromEnv());
+  // This host's own gateway.auth token is never offered to a gateway on another host by URL.
+  const found =
+    ssh || remoteUrl
+      ? (fromConfig(remote, 'gateway.remote') ??
+        fromEnv() ??
+        (overrides.localAuth === false || remoteUrl ? undefined : fromConfig(gateway.auth, 'gateway.auth')))
+      : paired
+        ? fromEnv()
+        : (fromConfig(gateway.auth, 'gateway.auth') ?? fromEnv());
+  // A paired device needs no shared token once paired (its device token stands in).
+  if (paired) return found && !('unavailable' in found) ? found : at({}, 'the device token from authwatch gateway pair');
   // A gateway without a configured token uses a runtime-only one that no other process can read.
   return found ?? { unavailable: `no gateway token in ${path} or OPENCLAW_GATEWAY_TOKEN` };
 }
@@ -126,8 +161,15 @@ export function gatewayTargetFor(gateway: OpenclawGateway, env: Env): { target: 
   };
 }
 
-/** Why the gateway could not answer; `auto` falls back to the CLI on all but `auth`. */
-export type GatewayFailure = { kind: 'unreachable' | 'auth' | 'protocol' | 'failed'; message: string };
+/**
+ * Why the gateway could not answer; `auto` falls back to the CLI on all but `auth`. `pairing`:
+ * this device awaits approval on the gateway (`requestId` for `openclaw devices approve`).
+ */
+export type GatewayFailure = {
+  kind: 'unreachable' | 'auth' | 'protocol' | 'pairing' | 'tls' | 'failed';
+  message: string;
+  requestId?: string;
+};
 
 export interface GatewayRead {
   agents: Array<{ id: string; isDefault: boolean }>;
@@ -146,6 +188,15 @@ export interface LinkEvents {
   onReconnect?: () => void;
   /** The client gave up for good (a wrong token, a protocol mismatch): said once per link. */
   onPaused?: (failure: GatewayFailure) => void;
+}
+
+/** How a link to a `paired` target signs in: as this device, with its stored token. */
+export interface DeviceAuth {
+  file: DeviceFile;
+  /** Pairing: also offer the shared token (the gateway then asks for approval); checks offer only the device token. */
+  offerSharedAuth: boolean;
+  /** Set when the gateway issued a token or refused the stored one: the file needs saving. */
+  changed: boolean;
 }
 
 /**
@@ -171,6 +222,8 @@ export class GatewayLink {
     private readonly events: LinkEvents = {},
     /** The SSH forward it talks through, for a gateway on another host (closed with the link). */
     private readonly tunnel?: Tunnel,
+    /** For a `paired` target. */
+    readonly device?: DeviceAuth,
   ) {}
 
   /**
@@ -184,6 +237,7 @@ export class GatewayLink {
     return (
       target.url === this.target.url &&
       target.ssh?.destination === this.target.ssh?.destination &&
+      target.tlsFingerprint === this.target.tlsFingerprint &&
       JSON.stringify(target.auth) === JSON.stringify(this.target.auth)
     );
   }
@@ -191,9 +245,20 @@ export class GatewayLink {
   async start(): Promise<void> {
     // ws and the protocol package load only when the gateway is used.
     const { GatewayClient } = await import('@openclaw/gateway-client');
+    const device = this.device;
+    const url = this.tunnel ? `ws://127.0.0.1:${this.tunnel.localPort}` : this.target.url;
     this.#client = new GatewayClient({
-      url: this.tunnel ? `ws://127.0.0.1:${this.tunnel.localPort}` : this.target.url,
-      ...this.target.auth,
+      url,
+      ...(device && !device.offerSharedAuth ? {} : this.target.auth),
+      ...(device
+        ? {
+            deviceIdentity: identityOf(device.file),
+            hostDeps: deviceHostDeps(device.file, gatewayKey(url), url, () => {
+              device.changed = true;
+            }),
+          }
+        : {}),
+      ...(this.target.tlsFingerprint ? { tlsFingerprint: this.target.tlsFingerprint } : {}),
       clientName: 'cli',
       mode: 'cli',
       role: 'operator',
@@ -286,6 +351,7 @@ export async function openGatewayLink(
   env: Env,
   events: LinkEvents = {},
   onLink?: (link: GatewayLink) => void,
+  device?: DeviceAuth,
 ): Promise<GatewayLink | TunnelFailure> {
   let tunnel: Tunnel | undefined;
   if (target.ssh) {
@@ -294,7 +360,7 @@ export async function openGatewayLink(
     if (!opened.ok) return opened;
     tunnel = opened.tunnel;
   }
-  const link = new GatewayLink(target, timeoutMs, events, tunnel);
+  const link = new GatewayLink(target, timeoutMs, events, tunnel, device);
   onLink?.(link);
   await link.start();
   return link;
@@ -392,6 +458,19 @@ export function classify(error: unknown): GatewayFailure {
   const e = error as { code?: string; message?: string; details?: { code?: string; expectedProtocol?: unknown } };
   const code = e.details?.code ?? e.code ?? '';
   const message = quoteForeign(e.message ?? String(error));
+  if (code === 'PAIRING_REQUIRED') {
+    const requestId = (e.details as { requestId?: unknown } | undefined)?.requestId;
+    return { kind: 'pairing', message, ...(typeof requestId === 'string' && /^[A-Za-z0-9-]{1,100}$/.test(requestId) ? { requestId } : {}) };
+  }
+  const name = (error as Error | undefined)?.constructor?.name;
+  if (name === 'GatewayWebSocketTlsPinError' || /certificate|CERT_|SELF_SIGNED/i.test(`${code} ${message}`)) return { kind: 'tls', message };
+  if (name === 'GatewayWebSocketTransportConfigurationError' && /plaintext ws:/.test(message)) {
+    const host = /connect to "([^"]*)"/.exec(message)?.[1] ?? 'that host';
+    return {
+      kind: 'tls',
+      message: `OpenClaw's client refuses plaintext ws:// to ${host} (only loopback, private and tailnet addresses): use wss://, or an SSH tunnel (gateway.ssh)`,
+    };
+  }
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') return { kind: 'unreachable', message };
   if (code.startsWith('AUTH_') || /unauthorized/i.test(message)) return { kind: 'auth', message };
   if (code === 'PROTOCOL_MISMATCH' || /protocol mismatch/i.test(message)) {

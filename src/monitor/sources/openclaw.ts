@@ -5,8 +5,9 @@ import type { Logger } from '../../log.js';
 import { scrubIdentifier } from '../../redact.js';
 import type { Observation, SourceResult, Transport } from '../types.js';
 import { localCli, modelsStatus, type OpenclawCli, readOpenclaw, sourceError, sshCli } from './openclaw-cli.js';
-import { type OpenclawConfig, type OpenclawGateway, openclawConfigSchema } from './openclaw-config.js';
+import { type OpenclawConfig, type OpenclawGateway, openclawConfigSchema, urlHost } from './openclaw-config.js';
 import {
+  type DeviceAuth,
   describeTarget,
   type GatewayFailure,
   type GatewayLink,
@@ -22,6 +23,7 @@ import { normalizeModelsStatus } from './openclaw-normalize.js';
 import { openclawRemedy } from './openclaw-remedy.js';
 import type { RoutesFile } from './openclaw-routes.js';
 import type { ModelsStatus } from './openclaw-schema.js';
+import { gatewayKey, loadDevice, pairingProblem, plaintextWarning, savePairing, shortId } from './gateway-device.js';
 import { sshRemedy, type TunnelFailure } from './ssh-tunnel.js';
 import type { Source, SourceSession } from './source.js';
 
@@ -84,7 +86,7 @@ const idPrefix = (name: string | null) => (name ? `${SOURCE}@${name}` : SOURCE);
 
 /** The host a gateway's config points at, if not this one. */
 function remoteHost(gateway: OpenclawGateway): string | undefined {
-  return gateway.ssh ?? gateway.gateway.ssh;
+  return gateway.ssh ?? gateway.gateway.ssh ?? urlHost(gateway.gateway.url);
 }
 
 /**
@@ -146,22 +148,31 @@ async function readGateway(
   const { env, log, session } = ctx;
   const { target, viaCliHost } = gatewayTargetFor(gateway, env);
   const ssh = 'ssh' in target && target.ssh ? target.ssh.destination : (gateway.ssh ?? null);
+  let where = 'url' in target ? describeTarget(target) : undefined;
   const fail = (message: string, remedy: string) => ({
     result: {
       observations: [{ ...sourceError('openclaw:agents', null, message), remedy }],
       covered: [],
-      transports: [{ via: 'gateway', ...('url' in target ? { url: describeTarget(target) } : {}) }],
+      transports: [{ via: 'gateway', ...(where ? { url: where } : {}) }],
       ssh,
     },
   });
   // A gateway on another host: this host's CLI would describe this host instead, so fall back only
   // to a CLI that runs there (`ssh`).
-  const mayFallBack = gateway.via === 'auto' && (!('ssh' in target && target.ssh) || cli.ssh !== null);
+  const elsewhere = 'url' in target && (target.ssh !== undefined || target.paired === true);
+  const mayFallBack = gateway.via === 'auto' && (!elsewhere || cli.ssh !== null);
   if ('unavailable' in target) {
     return mayFallBack ? { fallback: target.unavailable } : fail(`openclaw gateway: ${target.unavailable}`, gatewayRemedy('unavailable'));
   }
-  const where = describeTarget(target);
-  const opened = await gatewayLink(gateway, target, ctx);
+  let device: DeviceAuth | undefined;
+  if (target.paired) {
+    // Another host by URL: only as this host's paired device (gateway-device.ts).
+    const paired = await pairedDevice(gateway, target, ctx);
+    if ('problem' in paired) return mayFallBack ? { fallback: paired.problem.message } : fail(paired.problem.message, paired.problem.remedy);
+    device = paired.device;
+    where = paired.where;
+  }
+  const opened = await gatewayLink(gateway, target, ctx, device);
   if ('kind' in opened) {
     const argsKey = viaCliHost ? 'sources.openclaw.sshArgs' : 'sources.openclaw.gateway.sshArgs';
     return fail(opened.message, sshRemedy(opened.kind, target.ssh?.destination ?? '', argsKey));
@@ -169,6 +180,21 @@ async function readGateway(
   const link = opened;
   try {
     const read = await readViaGateway(link, agents, gateway.timeout);
+    // The link kept by watch signs in with the device it was opened with.
+    const used = link.device;
+    if (used?.changed) {
+      used.changed = false;
+      await savePairing(env, used.file, gatewayKey(target.url)).catch((error) =>
+        log.warn({ reason: String(error) }, 'openclaw gateway: cannot save the device file'),
+      );
+    }
+    if (!read.ok && used) {
+      const problem = pairingProblem(used.file, target.url, gateway.name) ?? {
+        message: `openclaw gateway ${where}: ${read.message}`,
+        remedy: gatewayRemedy(read.kind, target),
+      };
+      return fail(problem.message, problem.remedy);
+    }
     if (!read.ok) {
       const message = `openclaw gateway ${where}: ${read.message}${read.kind === 'auth' ? ` (credential from ${target.from})` : ''}`;
       if (read.kind === 'protocol' && !session) log.warn({}, protocolWarning(target, read.message));
@@ -177,7 +203,7 @@ async function readGateway(
     }
     // Route facts come from the CLI on the gateway's host: here, or over SSH (`ssh`). A gateway
     // reached by `gateway.ssh` alone goes without them.
-    const routesCli = target.ssh && !cli.ssh ? null : cli;
+    const routesCli = elsewhere && !cli.ssh ? null : cli;
     const routes = routesCli
       ? await routeFacts(gateway, routesCli, read.value, link.configChangedAt, ctx)
       : { statuses: read.value.statuses, errors: [], ageMs: null };
@@ -222,6 +248,12 @@ function gatewayRemedy(kind: GatewayFailure['kind'] | 'unavailable', target?: Ga
       ].join('\n');
     case 'protocol':
       return ['Update authwatch or OpenClaw, whichever is older, so that their gateway protocols match.', orAuto].join('\n');
+    case 'tls':
+      return [
+        "If the gateway's certificate is self-signed, pin it: sources.openclaw.gateway.tlsFingerprint: <sha256>",
+        'On the gateway host: openssl x509 -noout -fingerprint -sha256 -in ~/.openclaw/gateway/tls/gateway-cert.pem',
+        'Or reach it through an SSH tunnel instead: sources.openclaw.gateway.ssh: user@host',
+      ].join('\n');
     default:
       return ['Start the gateway: openclaw gateway start (its state: openclaw gateway status)', orAuto].join('\n');
   }
@@ -236,7 +268,12 @@ function coveredScopes(listed: boolean, agents: readonly string[]): string[] {
  * A connection for this check: `watch` keeps one per gateway (and SSH tunnel); a one-shot check
  * opens its own. For a gateway on another host the SSH forward is opened first.
  */
-async function gatewayLink(gateway: OpenclawGateway, target: GatewayTarget, { log, session, env }: Context): Promise<GatewayLink | TunnelFailure> {
+async function gatewayLink(
+  gateway: OpenclawGateway,
+  target: GatewayTarget,
+  { log, session, env }: Context,
+  device?: DeviceAuth,
+): Promise<GatewayLink | TunnelFailure> {
   const key = `openclaw-gateway${gateway.name ? `@${gateway.name}` : ''}`;
   const kept = session?.get<GatewayLink>(key);
   if (kept?.serves(target)) return kept;
@@ -257,9 +294,27 @@ async function gatewayLink(gateway: OpenclawGateway, target: GatewayTarget, { lo
     },
   };
   // Kept before it starts, so that the session closes it whatever happens next.
-  const opened = await openGatewayLink(target, gateway.timeout, env, events, (link) => session?.set(key, link));
+  const opened = await openGatewayLink(target, gateway.timeout, env, events, (link) => session?.set(key, link), device);
   if (!('kind' in opened) && target.ssh) log.debug({ ...named, destination: target.ssh.destination }, 'openclaw gateway: ssh tunnel open');
   return opened;
+}
+
+/**
+ * The device to sign in as, for a gateway on another host by URL: its file and pairing, or the
+ * problem (not paired, or its token was refused: pair again) as an `error` record's text. A
+ * plaintext `ws://` there is said once per check (the client itself refuses public addresses).
+ */
+async function pairedDevice(
+  gateway: OpenclawGateway,
+  target: GatewayTarget,
+  { env, log }: Context,
+): Promise<{ device: DeviceAuth; where: string } | { problem: { message: string; remedy: string } }> {
+  const { device: file, warning } = await loadDevice(env);
+  if (warning) log.warn({}, warning);
+  if (target.url.startsWith('ws:')) log.warn({ url: target.url }, plaintextWarning(target.url));
+  const problem = pairingProblem(file, target.url, gateway.name);
+  if (problem || !file) return { problem: problem ?? { message: 'not paired', remedy: '' } };
+  return { device: { file, offerSharedAuth: false, changed: false }, where: `${describeTarget(target)} as device ${shortId(file.deviceId)}` };
 }
 
 const protocolWarning = (target: GatewayTarget, message: string) =>
