@@ -1,5 +1,5 @@
 // Starts and stops a real `openclaw gateway run` for the tests (test/helpers/gateway.ts) and the bench.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
@@ -14,9 +14,9 @@ export async function freePort() {
   return port;
 }
 
-export const accepts = (port) =>
+export const accepts = (port, host = '127.0.0.1') =>
   new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -65,9 +65,15 @@ function listeners(port) {
  * the minimal config is `gateway: {mode: local, bind: loopback, port, auth: {mode: token, token}}`
  * in `~/.openclaw/openclaw.json`, merged into what the scenario's own openclaw commands wrote.
  * Listens within 10-30 s here; `stop()` ends whoever listens on the port (it re-parents itself).
+ *
+ * `remote`: run it inside the network namespace `netns` instead, bound to `host` there (and its
+ * own loopback) with TLS on (`tls`: the certificate and key to serve; by default a self-signed one
+ * it makes itself): a gateway on "another host" for pairing tests. `stop()` then ends every
+ * process in the namespace.
+ * @param {{netns: string, host: string, tls?: {certPath: string, keyPath: string}} | undefined} remote
  * @returns {Promise<{port: number, token: string, url: string, stop(): Promise<void>}>}
  */
-export async function startGateway(bin, home, token, port) {
+export async function startGateway(bin, home, token, port, remote) {
   port ??= await freePort();
   const configPath = join(home, '.openclaw', 'openclaw.json');
   mkdirSync(join(home, '.openclaw'), { recursive: true });
@@ -78,9 +84,14 @@ export async function startGateway(bin, home, token, port) {
     // A fresh HOME.
   }
   config.gateway = { mode: 'local', bind: 'loopback', port, auth: { mode: 'token', token } };
+  if (remote) {
+    const tls = remote.tls ? { enabled: true, autoGenerate: false, ...remote.tls } : { enabled: true, autoGenerate: true };
+    Object.assign(config.gateway, { bind: 'custom', customBindHost: remote.host, tls });
+  }
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1' };
-  const child = spawn(bin, ['gateway', 'run'], { env, stdio: 'ignore', detached: true });
+  const argv = remote ? ['ip', 'netns', 'exec', remote.netns, bin, 'gateway', 'run'] : [bin, 'gateway', 'run'];
+  const child = spawn(argv[0], argv.slice(1), { env, stdio: 'ignore', detached: true });
   const signal = (pid, sig) => {
     // The process and its group (the wrapper's children, the gateway's own).
     for (const target of [-pid, pid]) {
@@ -91,18 +102,31 @@ export async function startGateway(bin, home, token, port) {
       }
     }
   };
+  const inNamespace = () => {
+    try {
+      return execFileSync('ip', ['netns', 'pids', remote.netns], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
   const stop = async () => {
+    if (remote) {
+      for (const pid of [...inNamespace(), child.pid ?? 0]) if (pid) signal(pid, 'SIGTERM');
+      for (let i = 0; i < 50 && inNamespace().length > 0; i++) await sleep(100);
+      for (const pid of inNamespace()) signal(pid, 'SIGKILL');
+      return;
+    }
     for (const pid of [...listeners(port), child.pid ?? 0]) if (pid) signal(pid, 'SIGTERM');
     for (let i = 0; i < 50 && listeners(port).length > 0; i++) await sleep(100);
     for (const pid of listeners(port)) signal(pid, 'SIGKILL');
   };
   // It listens within ~10-30 s here.
-  for (let waited = 0; !(await accepts(port)); waited += 250) {
+  for (let waited = 0; !(await accepts(port, remote?.host)); waited += 250) {
     if (waited > 120_000) {
       await stop();
       throw new Error(`openclaw gateway did not listen on ${port} within 120 s`);
     }
     await sleep(250);
   }
-  return { port, token, url: `ws://127.0.0.1:${port}`, stop };
+  return { port, token, url: remote ? `wss://${remote.host}:${port}` : `ws://127.0.0.1:${port}`, stop };
 }

@@ -157,7 +157,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .description("this host's device id and the gateways it is paired with")
     .action(async () => {
       const { gatewayStatusCommand } = await import('./commands/gateway.js');
-      exitCode = await gatewayStatusCommand({}, io);
+      exitCode = await gatewayStatusCommand(io);
     });
 
   program

@@ -17,7 +17,22 @@ const yamlExamples = DOCS.flatMap(({ path, text }) =>
   [...text.matchAll(/^( *)```yaml\n([\s\S]*?)^\1```/gm)].map((m, i) => ({ name: `${path} #${i + 1}`, yaml: m[2]!.replace(new RegExp(`^${m[1]}`, 'gm'), '') })),
 );
 
-const COMMANDS = ['config init', 'config check', 'notify test', 'check', 'status', 'watch', 'generate', 'install', 'uninstall', 'doctor'];
+const COMMANDS = [
+  'config init',
+  'config check',
+  'notify test',
+  'gateway pair',
+  'gateway unpair',
+  'gateway status',
+  'check',
+  'status',
+  'watch',
+  'reauth',
+  'generate',
+  'install',
+  'uninstall',
+  'doctor',
+];
 
 /** Flags in the option tables under a `### \`authwatch <command>\`` heading belong to that command. */
 const tableFlagUses = DOCS.flatMap(({ path, text }) => {
@@ -49,6 +64,24 @@ describe('the docs', () => {
   it('have YAML examples and flag uses to check', () => {
     expect(yamlExamples.length).toBeGreaterThanOrEqual(3);
     expect(flagUses.length).toBeGreaterThan(10);
+  });
+
+  it('link only to headings that exist (GitHub anchors)', () => {
+    const slug = (heading: string) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-');
+    const anchors = new Map(DOCS.map(({ path, text }) => [path, new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]!)))]));
+    const links = DOCS.flatMap(({ path, text }) =>
+      [...text.matchAll(/\]\(([\w./-]*\.md)?#([^)\s]+)\)/g)].map((m) => {
+        const target = m[1] ? join(path.includes('/') ? 'docs' : '', m[1]).replace(/^docs\/docs\//, 'docs/') : path;
+        return { from: path, target, anchor: m[2]! };
+      }),
+    );
+    expect(links.length).toBeGreaterThan(5);
+    expect(links.filter((l) => !anchors.get(l.target)?.has(l.anchor))).toEqual([]);
   });
 
   it.each(yamlExamples)('$name passes config check', async ({ yaml }) => {

@@ -47,6 +47,19 @@ describe('authwatch reauth', () => {
     expect(readArgvLog(log)).toEqual([['openclaw', 'models', 'auth', 'login', '--provider', 'openai-codex']]);
   });
 
+  it('a gateway read by URL alone (a paired device) is not renewed on this host: it says what to run there, or to add ssh', async () => {
+    const bin = recordingPrograms();
+    const box = sandbox([bin]);
+    const log = join(box.home, 'argv.jsonl');
+    const config = box.writeConfig('sources:\n  openclaw:\n    name: server\n    gateway:\n      url: wss://server.lan:18789\n');
+    const result = await runCli(['reauth', '--config', config], { ...box.env, RECORD_ARGV_LOG: log });
+    expect(result.exitCode).toBe(64);
+    expect(result.stderr).toBe(
+      'authwatch: reauth: gateway server is read by URL only, and renewing runs on its host: run there claude setup-token, then openclaw models auth setup-token --provider anthropic, then openclaw models status, then openclaw gateway restart; or set sources.openclaw.ssh: user@server.lan so that reauth (and the Re-auth button) runs it over SSH\n',
+    );
+    expect(readArgvLog(log)).toEqual([]);
+  });
+
   it('for a remote gateway: one ssh -t session runs every step there, quoted for its shell; names the gateway among several', async () => {
     const box = sandbox();
     const config = box.writeConfig(

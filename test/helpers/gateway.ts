@@ -12,8 +12,13 @@ export interface RunningGateway {
 /**
  * A real `openclaw gateway run` in `home` on a free loopback port with a token (see
  * scripts/openclaw-gateway.mjs). Call it after the scenario's own openclaw commands. `port`: start
- * it again where it was.
+ * it again where it was. `remote`: inside that network namespace, on `host` there, with TLS.
  */
-export function startGateway(home: string, token: string, port?: number): Promise<RunningGateway> {
-  return start(inject('openclawBin'), home, token, port) as Promise<RunningGateway>;
+export function startGateway(
+  home: string,
+  token: string,
+  port?: number,
+  remote?: { netns: string; host: string; tls?: { certPath: string; keyPath: string } },
+): Promise<RunningGateway> {
+  return start(inject('openclawBin'), home, token, port, remote) as Promise<RunningGateway>;
 }

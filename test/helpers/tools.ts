@@ -9,7 +9,7 @@ import { it } from 'vitest';
  * it; `.ci/run` installs every such tool and sets AUTHWATCH_REQUIRE_TOOLS=1, which turns a missing
  * tool into a failing test, so CI proves all of them.
  */
-function itIf(present: boolean, missing: string): typeof it {
+export function itIf(present: boolean, missing: string): typeof it {
   if (present) return it;
   if (process.env.AUTHWATCH_REQUIRE_TOOLS) throw new Error(`${missing}; AUTHWATCH_REQUIRE_TOOLS is set, so this is a failure (.ci/run installs it)`);
   process.stderr.write(`skipping the tests that need it: ${missing}\n`);

@@ -74,6 +74,13 @@ describe('config', () => {
     const remote = await parseConfig('sources:\n  openclaw:\n    gateway:\n      ssh: me@gw.example:22\n', 'x.yaml');
     expect(remote.sources.openclaw[0]!.name).toBe('gw.example');
     expect((await parseConfig('sources:\n  openclaw:\n    name: home\n', 'x.yaml')).sources.openclaw[0]!.name).toBe('home');
+    // A URL on another host (a paired device) is named after its host; a loopback URL is not remote.
+    const byUrl = await parseConfig('sources:\n  openclaw:\n    gateway:\n      url: wss://[fd00::7]:18789\n', 'x.yaml');
+    expect(byUrl.sources.openclaw[0]!.name).toBe('fd00--7');
+    expect((await parseConfig('sources:\n  openclaw:\n    gateway:\n      url: ws://127.0.0.1:18800\n', 'x.yaml')).sources.openclaw[0]!.name).toBeNull();
+    expect(await errorLines('sources:\n  openclaw:\n    gateway:\n      url: wss://gw.lan:18789\n      tlsFingerprint: "abc"\n')).toEqual([
+      '/etc/aw.yaml:5: sources.openclaw.gateway.tlsFingerprint: a SHA-256 fingerprint: 64 hex digits, with or without colons',
+    ]);
     // Errors are explained by the shape given, with the line and the path inside the list.
     expect(await errorLines('sources:\n  openclaw:\n    via: nope\n')).toEqual([
       '/etc/aw.yaml:3: sources.openclaw.via: Invalid option: expected one of "cli"|"gateway"|"auto"',

@@ -15,6 +15,7 @@ import {
   shortId,
 } from '../../monitor/sources/gateway-device.js';
 import { type GatewayFailure, type GatewayTarget, gatewayTarget, gatewayTargetFor, openGatewayLink } from '../../monitor/sources/openclaw-gateway.js';
+import { TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE } from '../../monitor/sources/openclaw-config.js';
 import type { Io } from '../io.js';
 import { pickGateway } from './reauth.js';
 
@@ -133,7 +134,7 @@ export async function unpairCommand(options: GatewayOptions, io: Io): Promise<nu
 }
 
 /** `authwatch gateway status`: this host's device and every gateway it is paired with. */
-export async function gatewayStatusCommand(options: Pick<GatewayOptions, 'config'>, io: Io): Promise<number> {
+export async function gatewayStatusCommand(io: Io): Promise<number> {
   const { device, warning } = await loadDevice(io.env);
   if (warning) io.stderr.write(`authwatch: warning: ${warning}\n`);
   if (!device) {
@@ -155,6 +156,9 @@ export async function gatewayStatusCommand(options: Pick<GatewayOptions, 'config
 async function resolveTarget(options: GatewayOptions, io: Io): Promise<GatewayTarget> {
   if (options.token !== undefined && !/^(env|file):./.test(options.token)) {
     throw new UserError('--token takes env:VAR or file:PATH, never the token itself (ps and shell history would show it)', ExitCode.Usage);
+  }
+  if (options.tlsFingerprint !== undefined && !TLS_FINGERPRINT.test(options.tlsFingerprint)) {
+    throw new UserError(`--tls-fingerprint: ${TLS_FINGERPRINT_SHAPE}`, ExitCode.Usage);
   }
   try {
     return await findTarget(options, io);
@@ -180,10 +184,10 @@ async function findTarget(options: GatewayOptions, io: Io): Promise<GatewayTarge
     };
     found = gatewayTargetFor({ ...gateway, gateway: overrides }, io.env).target;
   }
-  if ('unavailable' in found) throw new UserError(`gateway: ${found.unavailable}`, ExitCode.Unknown);
-  if (!found.paired) {
+  // Only a gateway on another host by URL is ever `paired`.
+  if ('unavailable' in found || !found.paired) {
     throw new UserError(
-      `${found.ssh ? `the gateway on ${found.ssh.destination} is reached through an SSH tunnel` : `${found.url} is on this host`}, as a loopback client: it needs no pairing`,
+      'this gateway is on this host, or reached through SSH, as a loopback client: it needs no pairing (pair is for a gateway on another host by URL: --url wss://host:18789)',
       ExitCode.Usage,
     );
   }

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { localCli } from '../../monitor/sources/openclaw-cli.js';
-import type { OpenclawGateway } from '../../monitor/sources/openclaw-config.js';
+import { type OpenclawGateway, urlHost } from '../../monitor/sources/openclaw-config.js';
 import { splitDestination, sshTo } from '../../monitor/sources/ssh-tunnel.js';
 import { selfCommand } from '../../self.js';
 import { shCommand, shWord } from '../../shell.js';
@@ -80,6 +80,16 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
   const { node, entry } = selfCommand();
   const self = [node, entry, 'check', ...(options.config ? ['--config', options.config] : [])];
   const where = ssh ? ` on ${ssh}` : '';
+  // A gateway read by URL alone (a paired device) is on another host this one has no shell on:
+  // running the steps here would renew this host's OpenClaw, not that one.
+  const byUrl = urlHost(gateway.gateway.url);
+  if (!ssh && byUrl) {
+    const there = steps.map((s) => shCommand(s.argv)).join(', then ');
+    throw new UserError(
+      `reauth: gateway ${gateway.name ?? byUrl} is read by URL only, and renewing runs on its host: run there ${there}; or set sources.openclaw.ssh: user@${byUrl} so that reauth (and the Re-auth button) runs it over SSH`,
+      ExitCode.Usage,
+    );
+  }
 
   if (ssh) {
     const { host, port } = splitDestination(ssh);

@@ -5,6 +5,10 @@ import { splitDestination } from './ssh-tunnel.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
+/** A certificate pin as OpenClaw's client takes it (`openssl x509 -fingerprint -sha256` prints one). */
+export const TLS_FINGERPRINT = /^(?:sha256:)?(?:[A-Fa-f0-9]{64}|(?:[A-Fa-f0-9]{2}:){31}[A-Fa-f0-9]{2})$/;
+export const TLS_FINGERPRINT_SHAPE = 'a SHA-256 fingerprint: 64 hex digits, with or without colons';
+
 /** A gateway's name: it becomes part of credential ids, alert streams, file names and metric labels. */
 const nameSchema = z
   .string({ error: 'each gateway of a list needs a name' })
@@ -41,7 +45,7 @@ const fields = {
         z
           .string()
           .check(
-            z.regex(/^(?:sha256:)?(?:[A-Fa-f0-9]{64}|(?:[A-Fa-f0-9]{2}:){31}[A-Fa-f0-9]{2})$/, 'a SHA-256 fingerprint: 64 hex digits, with or without colons'),
+            z.regex(TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE),
           ),
       ),
     }),

@@ -163,10 +163,12 @@ export function gatewayTargetFor(gateway: OpenclawGateway, env: Env): { target: 
 
 /**
  * Why the gateway could not answer; `auto` falls back to the CLI on all but `auth`. `pairing`:
- * this device awaits approval on the gateway (`requestId` for `openclaw devices approve`).
+ * this device awaits approval on the gateway (`requestId` for `openclaw devices approve`); `tls`:
+ * the certificate was not trusted (or not the pinned one); `plaintext`: the client's policy
+ * refused ws:// to that host.
  */
 export type GatewayFailure = {
-  kind: 'unreachable' | 'auth' | 'protocol' | 'pairing' | 'tls' | 'failed';
+  kind: 'unreachable' | 'auth' | 'protocol' | 'pairing' | 'tls' | 'plaintext' | 'failed';
   message: string;
   requestId?: string;
 };
@@ -247,6 +249,7 @@ export class GatewayLink {
     const { GatewayClient } = await import('@openclaw/gateway-client');
     const device = this.device;
     const url = this.tunnel ? `ws://127.0.0.1:${this.tunnel.localPort}` : this.target.url;
+    if (url.startsWith('wss:') && !this.target.tlsFingerprint) trustSystemCas();
     this.#client = new GatewayClient({
       url,
       ...(device && !device.offerSharedAuth ? {} : this.target.auth),
@@ -333,6 +336,28 @@ export class GatewayLink {
     this.#settle();
     await this.#client?.stopAndWait({ timeoutMs: 500 }).catch(() => {});
     await this.tunnel?.close();
+  }
+}
+
+let systemCasTrusted = false;
+
+/**
+ * `wss://` without a pin: trust the system's CAs (a private CA installed on the host) as well as
+ * Node's bundled ones, where Node can (22.19+, 24.5+; set once per process). Older Node trusts
+ * its bundled CAs and NODE_EXTRA_CA_CERTS only (docs/remote.md).
+ */
+function trustSystemCas(): void {
+  if (systemCasTrusted) return;
+  systemCasTrusted = true;
+  const tls = process.getBuiltinModule('node:tls') as {
+    getCACertificates?: (kind: 'default' | 'system') => string[];
+    setDefaultCACertificates?: (certs: string[]) => void;
+  };
+  if (!tls.getCACertificates || !tls.setDefaultCACertificates) return;
+  try {
+    tls.setDefaultCACertificates([...new Set([...tls.getCACertificates('default'), ...tls.getCACertificates('system')])]);
+  } catch {
+    // An unreadable system store: Node's own CAs still apply.
   }
 }
 
@@ -462,13 +487,13 @@ export function classify(error: unknown): GatewayFailure {
     const requestId = (e.details as { requestId?: unknown } | undefined)?.requestId;
     return { kind: 'pairing', message, ...(typeof requestId === 'string' && /^[A-Za-z0-9-]{1,100}$/.test(requestId) ? { requestId } : {}) };
   }
-  const name = (error as Error | undefined)?.constructor?.name;
-  if (name === 'GatewayWebSocketTlsPinError' || /certificate|CERT_|SELF_SIGNED/i.test(`${code} ${message}`)) return { kind: 'tls', message };
-  if (name === 'GatewayWebSocketTransportConfigurationError' && /plaintext ws:/.test(message)) {
-    const host = /connect to "([^"]*)"/.exec(message)?.[1] ?? 'that host';
+  // Matched by message: the client's error classes lose their names in the bundle.
+  if (/tls fingerprint|certificate|CERT_|SELF_SIGNED/i.test(`${code} ${message}`)) return { kind: 'tls', message };
+  const plaintext = /^SECURITY ERROR: Cannot connect to "([^"]*)" over plaintext ws:/.exec(e.message ?? '');
+  if (plaintext) {
     return {
-      kind: 'tls',
-      message: `OpenClaw's client refuses plaintext ws:// to ${host} (only loopback, private and tailnet addresses): use wss://, or an SSH tunnel (gateway.ssh)`,
+      kind: 'plaintext',
+      message: `OpenClaw's client refuses plaintext ws:// to ${quoteForeign(plaintext[1] ?? '', 80)} (only loopback, private and tailnet addresses): use wss://, or an SSH tunnel (gateway.ssh)`,
     };
   }
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') return { kind: 'unreachable', message };

@@ -254,6 +254,8 @@ function gatewayRemedy(kind: GatewayFailure['kind'] | 'unavailable', target?: Ga
         'On the gateway host: openssl x509 -noout -fingerprint -sha256 -in ~/.openclaw/gateway/tls/gateway-cert.pem',
         'Or reach it through an SSH tunnel instead: sources.openclaw.gateway.ssh: user@host',
       ].join('\n');
+    case 'plaintext':
+      return 'Use its wss:// URL (gateway.tls on its host), or reach it through an SSH tunnel: sources.openclaw.gateway.ssh: user@host';
     default:
       return ['Start the gateway: openclaw gateway start (its state: openclaw gateway status)', orAuto].join('\n');
   }
