@@ -41,13 +41,7 @@ const fields = {
       ssh: z.optional(nonEmpty()),
       remotePort: z.optional(z.int().check(z.minimum(1), z.maximum(65_535))),
       sshArgs: z.optional(z.array(nonEmpty())),
-      tlsFingerprint: z.optional(
-        z
-          .string()
-          .check(
-            z.regex(TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE),
-          ),
-      ),
+      tlsFingerprint: z.optional(z.string().check(z.regex(TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE))),
     }),
     {},
   ),
