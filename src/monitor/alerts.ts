@@ -17,6 +17,8 @@ export interface AlertMemory {
   scope: string;
   /** Who the stream is about, kept so that a vanished credential's `resolved` can still name it. */
   credential: Alert['credential'];
+  /** When the episode began (absent in states written before it was kept: see the stream id). */
+  startedAt?: number;
 }
 
 export interface LifecyclePolicy {
@@ -101,7 +103,7 @@ export function decide(
   if (credential.inUse === false && !policy.alertOnUnused && previous) return { event: null, reason: 'unused, notice sent', next: previous };
   if (!previous) {
     const streamId = `${credential.id}@${now}`;
-    return result('firing', 'first notification', { status, severity: status, streamId, seq: 1, lastSentAt: now, scope, credential: who });
+    return result('firing', 'first notification', { status, severity: status, streamId, seq: 1, lastSentAt: now, scope, credential: who, startedAt: now });
   }
   const severity = level > ALERT_LEVEL[previous.severity] ? status : previous.severity;
   const fire = (event: AlertEvent, reason: Reason) =>

@@ -89,7 +89,7 @@ export async function runCheck(
     let notifications: CheckReport['notifications'] = [];
     if (notifiers.length > 0) {
       // Loaded only when there is someone to alert: most timer runs of a quiet setup never need it.
-      const { deliverOutbox, enqueue, planAlerts } = await import('./notify.js');
+      const { deliverOutbox, enqueue, planAlerts, refreshFiring } = await import('./notify.js');
       const plan = planAlerts(state, credentials, new Set(covered), config, checkedAt, log);
       next = { ...next, alerts: plan.memory, errorStreaks: plan.errorStreaks, outbox: enqueue(state.outbox, plan.alerts, notifiers, checkedAt) };
       // Record the decisions before sending: a crash mid-delivery then re-sends from the outbox
@@ -97,7 +97,7 @@ export async function runCheck(
       await save(next);
       const delivered = await deliverOutbox(next.outbox, notifiers, config.delivery, checkedAt, log, signal);
       next = { ...next, outbox: delivered.outbox, notificationTotals: countDeliveries(next.notificationTotals, delivered.reports) };
-      notifications = delivered.reports;
+      notifications = [...delivered.reports, ...(await refreshFiring(plan.firing, notifiers, log, signal))];
     }
     await save(next);
     const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));

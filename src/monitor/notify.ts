@@ -2,8 +2,9 @@ import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { VANISHED } from '../notifiers/message.js';
+import { deadline as attemptDeadline } from '../abort.js';
 import { deliverWithRetry } from '../notifiers/retry.js';
-import type { Alert, AlertEvent, Notifier } from '../notifiers/types.js';
+import type { Alert, AlertEvent, DeliveryResult, Notifier } from '../notifiers/types.js';
 import { decide, describeCredential, eventId, type AlertMemory, type LifecyclePolicy } from './alerts.js';
 import { inQuietHours } from './quiet-hours.js';
 import type { OutboxEntry, State } from './state.js';
@@ -18,6 +19,9 @@ export interface DeliveryReport {
   /** Kept in the outbox for the next run. */
   queued: boolean;
   message?: string;
+  /** A re-post of alerts still firing (Alertmanager), not an event: `alertId` and `credentialId` are `*`, `count` says how many. */
+  refresh?: true;
+  count?: number;
 }
 
 /**
@@ -32,13 +36,31 @@ export function planAlerts(
   config: Config,
   now: number,
   log: Logger,
-): { alerts: Alert[]; memory: Record<string, AlertMemory>; errorStreaks: Record<string, number> } {
+): { alerts: Alert[]; firing: Alert[]; memory: Record<string, AlertMemory>; errorStreaks: Record<string, number> } {
   const policy: LifecyclePolicy = { remind: config.remind, sourceErrorsAfter: config.sourceErrorsAfter, alertOnUnused: config.alertOnUnused };
   const quiet = inQuietHours(config.quietHours, now);
   const host = hostname();
   const memory: Record<string, AlertMemory> = { ...state.alerts };
   const errorStreaks: Record<string, number> = {};
   const alerts: Alert[] = [];
+
+  const alertFor = (stream: AlertMemory, seq: number, event: AlertEvent, credential: Credential | undefined): Alert => ({
+    id: eventId(stream.streamId, seq, event),
+    streamId: stream.streamId,
+    event,
+    status: credential?.status ?? 'ok',
+    severity: stream.severity,
+    startedAt: episodeStart(stream),
+    credential: credential ? describeCredential(credential) : stream.credential,
+    expiresAt: credential?.expiresAt ?? null,
+    remainingMs: credential?.remainingMs ?? null,
+    detail: credential ? credential.detail : VANISHED,
+    remedy: event === 'resolved' ? null : (credential?.remedyText ?? null),
+    // A notice, sent at low priority; with alertOnUnused it is an alert like any other.
+    ...(credential?.inUse === false && !policy.alertOnUnused ? { inUse: false } : {}),
+    host,
+    checkedAt: now,
+  });
 
   const apply = (id: string, decision: ReturnType<typeof decide>, credential: Credential | undefined) => {
     const previous = state.alerts[id];
@@ -49,22 +71,8 @@ export function planAlerts(
     if (!decision.event) return;
     const stream = decision.next ?? previous!;
     const seq = decision.next ? decision.next.seq : previous!.seq + 1;
-    alerts.push({
-      id: eventId(stream.streamId, seq, decision.event),
-      streamId: stream.streamId,
-      event: decision.event,
-      status: credential?.status ?? 'ok',
-      severity: decision.next?.severity ?? previous!.severity,
-      credential: credential ? describeCredential(credential) : stream.credential,
-      expiresAt: credential?.expiresAt ?? null,
-      remainingMs: credential?.remainingMs ?? null,
-      detail: credential ? credential.detail : VANISHED,
-      remedy: decision.event === 'resolved' ? null : (credential?.remedyText ?? null),
-      // A notice, sent at low priority; with alertOnUnused it is an alert like any other.
-      ...(credential?.inUse === false && !policy.alertOnUnused ? { inUse: false } : {}),
-      host,
-      checkedAt: now,
-    });
+    const left = previous && (decision.event === 'resolved' || previous.status !== credential?.status) ? { lastStatus: previous.status } : {};
+    alerts.push({ ...alertFor(stream, seq, decision.event, credential), ...left });
   };
 
   for (const credential of credentials) {
@@ -72,6 +80,14 @@ export function planAlerts(
     if (errorStreak) errorStreaks[credential.id] = errorStreak;
     apply(credential.id, decide(state.alerts[credential.id], { credential, errorStreak }, policy, now, quiet), credential);
   }
+  // Every episode still open, as it stands now: what a channel that forgets (Alertmanager) is told again.
+  // Not those with an event this run: the event tells them.
+  const told = new Set(alerts.map((a) => a.credential.id));
+  const firing = credentials.flatMap((c) => {
+    const stream = told.has(c.id) ? undefined : memory[c.id];
+    // As last notified: a change held back (quiet hours, a source error below the threshold) is not news yet.
+    return stream ? [{ ...alertFor(stream, stream.seq, 'firing', c), status: stream.status }] : [];
+  });
   const seen = new Set(credentials.map((c) => c.id));
   for (const [id, previous] of Object.entries(state.alerts)) {
     if (seen.has(id) || !covered.has(previous.scope)) continue;
@@ -79,7 +95,14 @@ export function planAlerts(
   }
   // Resolutions first: a receiver that tracks "current problems" then ends on the newest ones.
   alerts.sort((a, b) => Number(b.event === 'resolved') - Number(a.event === 'resolved'));
-  return { alerts, memory, errorStreaks };
+  return { alerts, firing, memory, errorStreaks };
+}
+
+/** When an episode began: its first `firing` (older states only have it in the stream id, `<id>@<ms>`). */
+function episodeStart(stream: AlertMemory): number | undefined {
+  if (stream.startedAt !== undefined) return stream.startedAt;
+  const at = Number(/@(\d+)$/.exec(stream.streamId)?.[1]);
+  return Number.isFinite(at) && at > 0 ? at : undefined;
 }
 
 /** Queues each alert once per notifier. "Sent" is then tracked per (alert, notifier). */
@@ -141,4 +164,30 @@ export async function deliverOutbox(
     }),
   );
   return { outbox: live.flatMap((entry) => kept.get(entry) ?? []), reports };
+}
+
+/**
+ * Tells each channel that forgets (Alertmanager) what is still firing, once per check, without
+ * retries or the outbox: the next check tells it again. Failures are logged and reported.
+ */
+export async function refreshFiring(firing: readonly Alert[], notifiers: readonly Notifier[], log: Logger, signal?: AbortSignal): Promise<DeliveryReport[]> {
+  const refreshing = notifiers.filter((n) => n.refresh);
+  if (firing.length === 0 || refreshing.length === 0) return [];
+  return Promise.all(
+    refreshing.map(async (notifier) => {
+      const limit = attemptDeadline(notifier.timeoutMs, signal);
+      let result: DeliveryResult;
+      try {
+        result = await notifier.refresh!(firing, limit.signal);
+      } catch (error) {
+        result = { ok: false, retryable: true, message: `${notifier.name}: ${error instanceof Error ? error.message : String(error)}` };
+      } finally {
+        limit.clear();
+      }
+      const base = { notifier: notifier.name, alertId: '*', event: 'firing' as const, credentialId: '*', refresh: true as const, count: firing.length };
+      if (result.ok) return { ...base, ok: true, queued: false };
+      log.error({ notifier: notifier.name, firing: firing.length }, result.message);
+      return { ...base, ok: false, queued: false, message: result.message };
+    }),
+  );
 }

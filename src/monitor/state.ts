@@ -21,6 +21,7 @@ const alertMemorySchema = z.looseObject({
   lastSentAt: z.number(),
   scope: z.string(),
   credential: z.looseObject({ id: z.string(), source: z.string() }),
+  startedAt: z.optional(z.number()),
 });
 
 const nullableString = () => z.nullable(z.string());
@@ -56,6 +57,8 @@ const outboxEntrySchema = z.looseObject({
     host: z.string(),
     checkedAt: z.number(),
     test: z.optional(z.boolean()),
+    lastStatus: z.optional(z.enum(STATUSES)),
+    startedAt: z.optional(z.number()),
   }),
 });
 

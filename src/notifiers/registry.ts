@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { createAlertmanager } from './alertmanager.js';
 import { createCommand } from './command.js';
 import { createDesktop } from './desktop.js';
 import { createNtfy } from './ntfy.js';
@@ -16,6 +17,7 @@ const CONSTRUCTORS: { [T in NotifierConfig['type']]: (config: Extract<NotifierCo
   termux: createTermux,
   desktop: createDesktop,
   command: createCommand,
+  alertmanager: createAlertmanager,
 };
 
 /**

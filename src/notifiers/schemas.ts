@@ -57,6 +57,34 @@ export const commandSchema = z.strictObject({
 });
 export type CommandConfig = z.output<typeof commandSchema>;
 
+const secretish = () => z.string().check(z.minLength(1));
+
+export const alertmanagerSchema = z
+  .strictObject({
+    type: z.literal('alertmanager'),
+    name: z.optional(z.string().check(z.minLength(1))),
+    /** One Alertmanager (`http://am:9093`), or `urls` for several (an HA pair: each gets every alert). */
+    url: z.optional(secretish()),
+    urls: z.optional(z.array(secretish()).check(z.minLength(1))),
+    /** HTTP basic auth; `env:`/`file:` allowed for both. */
+    basicAuth: z.optional(z.strictObject({ username: secretish(), password: secretish() })),
+    /** Sent as `Authorization: Bearer`; `env:`/`file:` allowed. */
+    bearerToken: z.optional(secretish()),
+    /**
+     * How long Alertmanager keeps a firing alert that is not posted again (its `endsAt`): each
+     * check re-posts every firing alert, so this must outlast the time between two checks.
+     */
+    ttl: z.prefault(durationSchema, '1h'),
+    /** A link back, shown by Alertmanager's UI (a dashboard, the host's runbook). */
+    generatorURL: z.optional(z.string().check(z.minLength(1))),
+    timeout: z.prefault(durationSchema, '10s'),
+  })
+  .check(
+    z.refine((c) => (c.url === undefined) !== (c.urls === undefined), { message: 'give url (one Alertmanager) or urls (several), not both or neither' }),
+    z.refine((c) => !(c.basicAuth && c.bearerToken), { message: 'give basicAuth or bearerToken, not both' }),
+  );
+export type AlertmanagerConfig = z.output<typeof alertmanagerSchema>;
+
 /** Every channel's config, told apart by `type`. */
-export const notifierSchema = z.discriminatedUnion('type', [webhookSchema, ntfySchema, termuxSchema, desktopSchema, commandSchema]);
+export const notifierSchema = z.discriminatedUnion('type', [webhookSchema, ntfySchema, termuxSchema, desktopSchema, commandSchema, alertmanagerSchema]);
 export type NotifierConfig = z.output<typeof notifierSchema>;

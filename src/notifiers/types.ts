@@ -16,6 +16,12 @@ export interface Notifier {
   /** Config that works but is unsafe (a secret over plain http://); shown by check, watch, config check, doctor. */
   readonly warnings?: readonly string[];
   send(alert: Alert, signal: AbortSignal): Promise<DeliveryResult>;
+  /**
+   * For a channel that holds alert state and forgets what it is not told again (Alertmanager,
+   * after `endsAt`): given every alert still firing, on every check, besides the events `send`
+   * gets. Not retried or queued: the next check sends the set again.
+   */
+  refresh?(firing: readonly Alert[], signal: AbortSignal): Promise<DeliveryResult>;
 }
 
 export type AlertEvent = 'firing' | 'reminder' | 'resolved';
@@ -31,6 +37,13 @@ export interface Alert {
   status: Status;
   /** The worst status of the episode; what a `resolved` resolves. */
   severity: Status;
+  /**
+   * The status this stream was last notified with, when this event leaves it (a `resolved`, or a
+   * change such as warn → critical): channels that key alerts by status end the old one.
+   */
+  lastStatus?: Status;
+  /** When the episode began (epoch ms): its first `firing`. */
+  startedAt?: number;
   credential: {
     id: string;
     source: string;

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decide, eventId, type AlertMemory, type LifecyclePolicy } from '../../src/monitor/alerts.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { createLogger } from '../../src/log.js';
+import { planAlerts } from '../../src/monitor/notify.js';
 import { inQuietHours } from '../../src/monitor/quiet-hours.js';
+import { emptyState, type State } from '../../src/monitor/state.js';
 import type { Status } from '../../src/monitor/types.js';
 import { credential } from '../helpers/records.js';
 
@@ -62,6 +66,7 @@ describe('decide', () => {
         streamId: `openclaw:main:anthropic:manual@${NOW}`,
         seq: 1,
         lastSentAt: NOW,
+        startedAt: NOW,
         scope: 'openclaw:main',
         credential: {
           id: 'openclaw:main:anthropic:manual',
@@ -170,5 +175,33 @@ describe('inQuietHours', () => {
     expect(inQuietHours({ from: '12:00', to: '13:00', timezone: 'UTC' }, at('2026-11-25T12:30:00Z'))).toBe(true);
     expect(inQuietHours({ from: '12:00', to: '13:00', timezone: 'UTC' }, at('2026-11-25T13:30:00Z'))).toBe(false);
     expect(inQuietHours(undefined, at('2026-11-25T23:00:00Z'))).toBe(false);
+  });
+});
+
+describe('planAlerts', () => {
+  const config = defaultConfig();
+  const log = createLogger('silent', () => {});
+  const plan = (state: State, status: Status, at: number) =>
+    planAlerts(state, [credential({ status, remainingMs: status === 'ok' ? null : H })], new Set(['openclaw:main']), config, at, log);
+
+  it('an event that leaves a status names it (lastStatus); the firing set holds open episodes without an event this run', () => {
+    let state = emptyState();
+    const first = plan(state, 'warn', NOW);
+    expect(first.alerts.map((a) => [a.event, a.status, a.lastStatus, a.startedAt])).toEqual([['firing', 'warn', undefined, NOW]]);
+    expect(first.firing).toEqual([]);
+    state = { ...state, alerts: first.memory };
+
+    const same = plan(state, 'warn', NOW + H);
+    expect(same.alerts).toEqual([]);
+    expect(same.firing.map((a) => [a.credential.id, a.status, a.startedAt])).toEqual([['openclaw:main:anthropic:manual', 'warn', NOW]]);
+
+    const worse = plan(state, 'critical', NOW + H);
+    expect(worse.alerts.map((a) => [a.event, a.status, a.lastStatus])).toEqual([['firing', 'critical', 'warn']]);
+    expect(worse.firing).toEqual([]);
+    state = { ...state, alerts: worse.memory };
+
+    const resolved = plan(state, 'ok', NOW + 2 * H);
+    expect(resolved.alerts.map((a) => [a.event, a.status, a.lastStatus])).toEqual([['resolved', 'ok', 'critical']]);
+    expect(resolved.firing).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { testAlert } from '../../src/cli/commands/notify.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
+import { postableAlerts } from '../../src/notifiers/alertmanager.js';
 import { appleScriptString, desktopArgv } from '../../src/notifiers/desktop.js';
 import { parseRetryAfter } from '../../src/notifiers/http.js';
 import { alertBody, alertTitle } from '../../src/notifiers/message.js';
@@ -197,6 +198,57 @@ describe('channel messages', () => {
       ntfyPriority(alert({ status: 'missing' })),
       ntfyPriority(alert({ event: 'resolved', status: 'ok' })),
     ]).toEqual([3, 4, 5, 5, 2]);
+  });
+});
+
+describe('alertmanager', () => {
+  const H = 3_600_000;
+  const c = {
+    id: 'openclaw:main:anthropic:manual',
+    source: 'openclaw',
+    agent: 'main',
+    provider: 'anthropic',
+    profileId: 'anthropic:manual',
+    type: 'token' as const,
+  };
+  const base = alert({ credential: c, startedAt: NOW - H, host: 'gw1' });
+  const names = (posted: ReturnType<typeof postableAlerts>) => posted.map((p) => [p.labels.alertname, p.labels.status, p.endsAt]);
+
+  it('firing: one alert that ends ttl from now unless posted again; labels name the credential, not its secret', () => {
+    const [firing, ...rest] = postableAlerts({ ...base, status: 'warn' }, NOW, 2 * H);
+    expect(rest).toEqual([]);
+    expect(firing).toEqual({
+      labels: {
+        alertname: 'AuthwatchCredentialExpiringSoon',
+        severity: 'warning',
+        status: 'warn',
+        credential: c.id,
+        source: 'openclaw',
+        agent: 'main',
+        provider: 'anthropic',
+        profile: 'anthropic:manual',
+        host: 'gw1',
+      },
+      annotations: expect.objectContaining({ summary: expect.stringMatching(/^\[WARN\] anthropic:manual \(agent main\)/), remedy: base.remedy }),
+      startsAt: new Date(NOW - H).toISOString(),
+      endsAt: new Date(NOW + 2 * H).toISOString(),
+    });
+  });
+
+  it('warn → critical ends the warn alert (other labels) and fires the critical one; resolved ends the last status notified', () => {
+    expect(names(postableAlerts({ ...base, status: 'critical', lastStatus: 'warn' }, NOW, H))).toEqual([
+      ['AuthwatchCredentialExpiringSoon', 'warn', new Date(NOW).toISOString()],
+      ['AuthwatchCredentialExpiringCritical', 'critical', new Date(NOW + H).toISOString()],
+    ]);
+    expect(names(postableAlerts({ ...base, event: 'resolved', status: 'ok', severity: 'expired', lastStatus: 'critical' }, NOW, H))).toEqual([
+      ['AuthwatchCredentialExpiringCritical', 'critical', new Date(NOW).toISOString()],
+    ]);
+    // A notice about an unused credential is info; a source that cannot be read is the rules' ChecksFailing.
+    expect(postableAlerts({ ...base, status: 'expired', inUse: false }, NOW, H)[0]!.labels).toMatchObject({
+      alertname: 'AuthwatchCredentialUnusable',
+      severity: 'info',
+    });
+    expect(postableAlerts({ ...base, status: 'error' }, NOW, H)[0]!.labels.alertname).toBe('AuthwatchChecksFailing');
   });
 });
 
