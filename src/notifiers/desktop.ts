@@ -1,21 +1,75 @@
+import { join } from 'node:path';
+import { stateDir } from '../config/paths.js';
+import { writeFileAtomic } from '../fs-atomic.js';
+import { readRegularFile } from '../fs-read.js';
+import { runProgram } from '../process/run.js';
 import { runForDelivery } from './exec.js';
 import { alertBody, alertTitle } from './message.js';
-import type { Alert, Notifier } from './types.js';
 import type { DesktopConfig } from './schemas.js';
+import type { Alert, DeliveryResult, Notifier } from './types.js';
 
 /** AppleScript string literal: backslashes and double quotes escaped, inside double quotes. */
 export function appleScriptString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-export function desktopArgv(alert: Alert, backend: 'notify-send' | 'osascript'): string[] {
+/**
+ * notify-send asks the daemon for the notification's id (`--print-id`) and, for a credential that
+ * has one on screen, replaces it (`--replace-id`): a reminder or a resolution takes the place of
+ * the last alert instead of stacking beside it (libnotify 0.7.9 or later).
+ */
+export function desktopArgv(alert: Alert, backend: 'notify-send' | 'osascript', replaceId?: number): string[] {
   const title = alertTitle(alert);
   const body = alertBody(alert);
   if (backend === 'osascript') {
     return ['osascript', '-e', `display notification ${appleScriptString(body)} with title ${appleScriptString(title)}`];
   }
   const urgency = alert.inUse === false ? 'low' : alert.event === 'resolved' || alert.status === 'warn' ? 'normal' : 'critical';
-  return ['notify-send', '--app-name=authwatch', `--urgency=${urgency}`, title, body];
+  return [
+    'notify-send',
+    '--app-name=authwatch',
+    `--urgency=${urgency}`,
+    '--print-id',
+    ...(replaceId !== undefined ? [`--replace-id=${replaceId}`] : []),
+    title,
+    body,
+  ];
+}
+
+/**
+ * The id of each credential's notification on screen, per notifier, kept in the state dir
+ * (`desktop-notifications.json`, 0600) between runs. Only ids: nothing about the credential
+ * beyond its id. A file that cannot be read is started afresh: the worst case is one stacked
+ * notification.
+ */
+class NotificationIds {
+  constructor(
+    private readonly path: string,
+    private readonly notifier: string,
+  ) {}
+
+  private async all(): Promise<Record<string, Record<string, number>>> {
+    try {
+      const parsed: unknown = JSON.parse(await readRegularFile(this.path, 1024 * 1024));
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, Record<string, number>>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  async get(credentialId: string): Promise<number | undefined> {
+    const id = (await this.all())[this.notifier]?.[credentialId];
+    return Number.isInteger(id) && (id as number) > 0 ? id : undefined;
+  }
+
+  async set(credentialId: string, id: number | undefined): Promise<void> {
+    const all = await this.all();
+    const mine = { ...all[this.notifier] };
+    if (id === undefined) delete mine[credentialId];
+    else mine[credentialId] = id;
+    all[this.notifier] = mine;
+    await writeFileAtomic(this.path, `${JSON.stringify(all)}\n`);
+  }
 }
 
 /** A desktop pop-up: notify-send (libnotify) on Linux, `osascript` on macOS. */
@@ -23,11 +77,27 @@ export function createDesktop(config: DesktopConfig, env: Record<string, string 
   // The configured backend; `auto` picks by OS.
   const backend = config.backend === 'auto' ? (process.platform === 'darwin' ? 'osascript' : 'notify-send') : config.backend;
   const name = config.name ?? 'desktop';
+  const label = `desktop "${name}"`;
+  const ids = new NotificationIds(join(stateDir(env), 'desktop-notifications.json'), name);
+
+  const notifySend = async (alert: Alert): Promise<DeliveryResult> => {
+    if (alert.test) return runForDelivery(label, desktopArgv(alert, backend), { timeoutMs: config.timeout, env });
+    const key = alert.credential.id;
+    const run = await runProgram(desktopArgv(alert, backend, await ids.get(key)), { timeoutMs: config.timeout, env });
+    if (!run.ok) return { ok: false, retryable: run.kind !== 'not-found', message: `${label}: ${run.message}` };
+    if (run.exitCode !== 0) return { ok: false, retryable: true, message: `${label}: notify-send exited with ${run.exitCode}` };
+    // A resolution is the last word on its notification: the next episode starts a new one.
+    const shown = Number(run.stdout.trim());
+    // Shown either way: an id that cannot be kept costs one stacked notification, never a re-send.
+    await ids.set(key, alert.event === 'resolved' || !Number.isInteger(shown) || shown <= 0 ? undefined : shown).catch(() => {});
+    return { ok: true };
+  };
+
   return {
     name,
     type: 'desktop',
     timeoutMs: config.timeout,
     program: backend,
-    send: (alert) => runForDelivery(`desktop "${name}"`, desktopArgv(alert, backend), { timeoutMs: config.timeout, env }),
+    send: (alert) => (backend === 'notify-send' ? notifySend(alert) : runForDelivery(label, desktopArgv(alert, backend), { timeoutMs: config.timeout, env })),
   };
 }

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
@@ -377,8 +377,14 @@ describe('other channels', () => {
     await t.check();
     const calls = t.recorded();
     const notify = calls.find((c) => c[0] === 'notify-send')!;
-    expect(notify.slice(0, 4)).toEqual(['notify-send', '--app-name=authwatch', '--urgency=critical', '[EXPIRED] anthropic:manual (agent main) expired']);
-    expect(notify[4]).toContain('claude setup-token');
+    expect(notify.slice(0, 5)).toEqual([
+      'notify-send',
+      '--app-name=authwatch',
+      '--urgency=critical',
+      '--print-id',
+      '[EXPIRED] anthropic:manual (agent main) expired',
+    ]);
+    expect(notify[5]).toContain('claude setup-token');
     const mac = calls.find((c) => c[0] === 'osascript')!;
     expect(mac.slice(0, 2)).toEqual(['osascript', '-e']);
     expect(mac[2]).toMatch(/^display notification ".*claude setup-token.*" with title "\[EXPIRED\] anthropic:manual \(agent main\) expired"$/s);
@@ -386,7 +392,14 @@ describe('other channels', () => {
 
   it('desktop without notify-send installed: a clear failure, not retried', async () => {
     const t = setup('status-expired-and-api-key.json', '  - type: desktop\n');
-    t.box.env.PATH = t.box.env.PATH!.replace(`${RECORDING_BIN}:`, '');
+    // Only the fake openclaw, node and dirname (linked alone: node may live in /usr/bin, beside a real notify-send).
+    const bin = mkdtempSync(join(tmpdir(), 'aw-node-'));
+    for (const [name, target] of [
+      ['node', process.execPath],
+      ['dirname', '/usr/bin/dirname'],
+    ])
+      symlinkSync(target!, join(bin, name!));
+    t.box.env.PATH = `${FAKE_BIN}:${bin}`;
     const result = await t.check();
     expect(parseReport(result).notifications).toMatchObject([
       { ok: false, queued: false, message: 'desktop "desktop": notify-send not found (not installed, or not on PATH)' },

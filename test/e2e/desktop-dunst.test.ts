@@ -1,0 +1,73 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect } from 'vitest';
+import { FAKE_BIN, FIXTURE_NOW, FIXTURES, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { itWithDunst as it, type Received, type RunningDunst, startDunst } from '../helpers/dunst.js';
+
+const H = 3_600_000;
+let dunst: RunningDunst | undefined;
+afterEach(async () => {
+  await dunst?.stop();
+  dunst = undefined;
+});
+
+async function receivedAtLeast(count: number): Promise<Received[]> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const got = dunst!.received();
+    if (got.length >= count) return got;
+    await sleep(50);
+  }
+  throw new Error(`dunst received ${dunst!.received().length} notifications, expected ${count}`);
+}
+
+describe('desktop notifier against a real notification daemon (dunst on a private D-Bus session bus)', () => {
+  it('firing shows a critical notification; the reminder replaces it, the resolution replaces it again; nothing stacks', async () => {
+    dunst = await startDunst();
+    const box = sandbox([FAKE_BIN]);
+    const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
+    cpSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json'), join(dir, 'status-main.json'));
+    const serve = (expiresAt: number) =>
+      writeFileSync(
+        join(dir, 'status-main.json'),
+        JSON.stringify({ auth: { oauth: { profiles: [{ provider: 'anthropic', profileId: 'anthropic:manual', type: 'token', status: 'ok', expiresAt }] } } }),
+      );
+    Object.assign(box.env, { FAKE_OPENCLAW_DIR: dir, DBUS_SESSION_BUS_ADDRESS: dunst.bus });
+    const config = box.writeConfig('remind:\n  critical: 1m\nnotifiers:\n  - type: desktop\n    backend: notify-send\n');
+    const check = async (at: number) => {
+      const result = await runCli(['check', '--json', '--config', config], { ...box.env, AUTHWATCH_NOW: String(at) });
+      return parseReport(result).notifications;
+    };
+    const ids = () => JSON.parse(readFileSync(join(box.home, '.local', 'state', 'authwatch', 'desktop-notifications.json'), 'utf8'));
+
+    serve(FIXTURE_NOW + H);
+    expect(await check(FIXTURE_NOW)).toMatchObject([{ event: 'firing', ok: true }]);
+    const [first] = await receivedAtLeast(1);
+    expect(first).toEqual({
+      id: expect.any(Number),
+      appname: 'authwatch',
+      urgency: 'CRITICAL',
+      summary: '[CRITICAL] anthropic:manual (agent main) expires in 1h',
+      body: expect.stringContaining('claude setup-token'),
+    });
+    expect(ids()).toEqual({ desktop: { 'openclaw:main:anthropic:manual': first!.id } });
+
+    // Two minutes on, still critical: a reminder, in the same notification.
+    expect(await check(FIXTURE_NOW + 2 * 60_000)).toMatchObject([{ event: 'reminder', ok: true }]);
+    const [, reminder] = await receivedAtLeast(2);
+    expect(reminder).toMatchObject({ id: first!.id, urgency: 'CRITICAL', summary: 'Reminder: [CRITICAL] anthropic:manual (agent main) expires in 58m' });
+    expect(dunst.displayed()).toBe(1);
+
+    // Renewed: the notification says so, at normal urgency, and its id is forgotten.
+    serve(FIXTURE_NOW + 30 * 24 * H);
+    expect(await check(FIXTURE_NOW + 3 * 60_000)).toMatchObject([{ event: 'resolved', ok: true }]);
+    const [, , resolved] = await receivedAtLeast(3);
+    expect(resolved).toMatchObject({ id: first!.id, urgency: 'NORMAL', summary: '[RESOLVED] anthropic:manual (agent main) is ok again' });
+    expect(dunst.displayed()).toBe(1);
+    expect(ids()).toEqual({ desktop: {} });
+    expect(dunst.history()).toEqual([
+      { id: first!.id, appname: 'authwatch', summary: resolved!.summary, body: expect.stringContaining('Was critical; now ok.') },
+    ]);
+  });
+});
