@@ -61,14 +61,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (view === 'check') {
       command
         .option('--no-notify', 'do not send notifications, and leave the alert state as it is')
-        .option('--metrics-textfile <path>', "also write Prometheus metrics to this file (node_exporter's textfile collector), atomically");
+        .option('--metrics-textfile <path>', "also write Prometheus metrics to this file (node_exporter's textfile collector), atomically")
+        .addOption(
+          new Option('--format <format>', "openclaw: this run's alerts as a chat message, or NO_REPLY (for an OpenClaw automation; exits 0)").choices([
+            'openclaw',
+          ]),
+        );
     }
     command
       .addHelpText('after', EXIT_CODES_HELP)
-      .action(async (options: CommonOptions & { json?: boolean; summary?: boolean; agent?: string[]; notify?: boolean; metricsTextfile?: string }) => {
-        const { checkCommand } = await import('./commands/check.js');
-        exitCode = await checkCommand({ ...options, agent: options.agent ?? [], view }, io);
-      });
+      .action(
+        async (
+          options: CommonOptions & { json?: boolean; summary?: boolean; agent?: string[]; notify?: boolean; metricsTextfile?: string; format?: 'openclaw' },
+        ) => {
+          const { checkCommand } = await import('./commands/check.js');
+          exitCode = await checkCommand({ ...options, agent: options.agent ?? [], view }, io);
+        },
+      );
   }
 
   program
@@ -98,14 +107,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .option('--node <path>', 'node binary the files run (default: this one)')
       .option('--authwatch <path>', "authwatch's dist/cli.js the files run (default: this one)")
       .option('--path <dirs>', "PATH the job gets, colon-separated (default: node's and openclaw's directories, then /usr/local/bin:/usr/bin:/bin)")
-      .option('--home <dir>', 'home directory the files go under (default: $HOME)');
+      .option('--home <dir>', 'home directory the files go under (default: $HOME)')
+      .option('--channel <channel>', "openclaw: the chat channel the automation posts to (default: the config's openclaw notifier)")
+      .option('--to <target>', 'openclaw: who it posts to on that channel (a chat id, a number, …)')
+      .option('--account <id>', 'openclaw: the channel account, when there are several');
     if (generating) command.option('-o, --out <dir>', 'write the files into this directory instead of printing them');
     else command.option('-n, --dry-run', 'print every file and command; change nothing');
     return command;
   };
   const deployCommands = [
-    ['generate', 'print the files that run authwatch on a schedule: systemd, termux, launchd or cron', 'generateCommand'],
-    ['install', 'write those files to their places and enable them: systemd, termux or launchd', 'installCommand'],
+    [
+      'generate',
+      'print the files that run authwatch on a schedule: systemd, termux, launchd or cron; or the OpenClaw automation (openclaw)',
+      'generateCommand',
+    ],
+    ['install', 'write those files to their places and enable them (systemd, termux, launchd), or create the OpenClaw automation (openclaw)', 'installCommand'],
     ['uninstall', 'reverse what install did', 'uninstallCommand'],
   ] as const;
   for (const [name, description, run] of deployCommands) {

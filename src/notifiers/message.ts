@@ -76,3 +76,24 @@ export function alertPayload(alert: Alert) {
     checkedAt: new Date(alert.checkedAt).toISOString(),
   };
 }
+
+const CHAT_MARK: Partial<Record<Alert['status'], string>> = { warn: '⚠️', critical: '🔴', expired: '⛔', missing: '⛔', unusable: '⛔', error: '❓' };
+
+/**
+ * A chat message short enough for a phone's lock screen: the title (status, credential, agent,
+ * time left), the commands that fix it as code, and the host. Markdown: chat channels render
+ * `code` as such (OpenClaw converts it per channel); the rest is plain text.
+ */
+export function chatText(alert: Alert): string {
+  const mark = alert.event === 'resolved' ? '✅' : (CHAT_MARK[alert.status] ?? '🔑');
+  const lines = [`${mark} ${alertTitle(alert)}`];
+  if (alert.event !== 'resolved' && alert.remedy) {
+    // Each remedy line names its command after a colon ("Then: openclaw …"); shown as code.
+    for (const line of printableLines(alert.remedy).split('\n').slice(0, 3)) {
+      const command = /^(.*?:\s)((?:ssh -t |openclaw |claude ).*)$/.exec(line);
+      lines.push(command ? `${command[1]}\`${command[2]!.replaceAll('`', "'")}\`` : line);
+    }
+  }
+  lines.push(`on ${printable(alert.host)}`);
+  return lines.join('\n');
+}

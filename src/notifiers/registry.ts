@@ -3,6 +3,7 @@ import { createAlertmanager } from './alertmanager.js';
 import { createCommand } from './command.js';
 import { createDesktop } from './desktop.js';
 import { createNtfy } from './ntfy.js';
+import { createOpenclaw } from './openclaw.js';
 import { createTermux } from './termux.js';
 import type { NotifierConfig } from './schemas.js';
 import type { Notifier } from './types.js';
@@ -18,6 +19,7 @@ const CONSTRUCTORS: { [T in NotifierConfig['type']]: (config: Extract<NotifierCo
   desktop: createDesktop,
   command: createCommand,
   alertmanager: createAlertmanager,
+  openclaw: createOpenclaw,
 };
 
 /**

@@ -3,6 +3,7 @@
 // its schema here, its file, and one line in registry.ts.
 import * as z from 'zod/mini';
 import { durationSchema } from '../config/duration-schema.js';
+import { gatewayOverridesSchema } from '../monitor/sources/openclaw-config.js';
 
 export const webhookSchema = z.strictObject({
   type: z.literal('webhook'),
@@ -85,6 +86,38 @@ export const alertmanagerSchema = z
   );
 export type AlertmanagerConfig = z.output<typeof alertmanagerSchema>;
 
+export const openclawNotifierSchema = z.strictObject({
+  type: z.literal('openclaw'),
+  name: z.optional(z.string().check(z.minLength(1))),
+  /** One of the gateway's channels: telegram, whatsapp, discord, slack, signal, … */
+  channel: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a channel id such as telegram, whatsapp, discord, slack or signal')),
+  /** Who gets it, in the channel's own form (a Telegram chat id, an E.164 number, channel:<id>, …). */
+  target: z.string().check(z.minLength(1)),
+  /** The channel account, when the gateway has several. */
+  account: z.optional(z.string().check(z.minLength(1))),
+  /** A thread or forum topic. */
+  thread: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * `gateway`: the gateway's `send` RPC; `cli`: `openclaw message send`; `auto` (default): the RPC,
+   * and the CLI when the gateway cannot be asked.
+   */
+  via: z._default(z.enum(['auto', 'gateway', 'cli']), 'auto'),
+  /** The gateway to send through, as in sources.openclaw.gateway (default: OpenClaw's local one). */
+  gateway: z._default(gatewayOverridesSchema, {}),
+  /** The OpenClaw CLI, for `via: cli` and the fallback. */
+  command: z._default(z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))]), 'openclaw'),
+  timeout: z.prefault(durationSchema, '30s'),
+});
+export type OpenclawNotifierConfig = z.output<typeof openclawNotifierSchema>;
+
 /** Every channel's config, told apart by `type`. */
-export const notifierSchema = z.discriminatedUnion('type', [webhookSchema, ntfySchema, termuxSchema, desktopSchema, commandSchema, alertmanagerSchema]);
+export const notifierSchema = z.discriminatedUnion('type', [
+  webhookSchema,
+  ntfySchema,
+  termuxSchema,
+  desktopSchema,
+  commandSchema,
+  alertmanagerSchema,
+  openclawNotifierSchema,
+]);
 export type NotifierConfig = z.output<typeof notifierSchema>;

@@ -1,5 +1,7 @@
 import type { LogLevel } from '../../log-levels.js';
 import { createLogger } from '../../log.js';
+import { chatText } from '../../notifiers/message.js';
+import type { Notifier } from '../../notifiers/types.js';
 import { runCheck } from '../../monitor/check.js';
 import { exitCodeFor, toJson } from '../../monitor/report.js';
 import type { Io } from '../io.js';
@@ -20,11 +22,35 @@ export interface CheckCommandOptions {
   summary?: boolean;
   /** Also write the metrics for node_exporter's textfile collector here. */
   metricsTextfile?: string;
+  /** `openclaw`: for an OpenClaw automation, the alerts of this run as a chat message, or NO_REPLY. */
+  format?: 'openclaw';
+}
+
+/**
+ * The channel of `check --format openclaw`: the alerts this run decides (firing, reminders,
+ * resolutions), collected for stdout, where OpenClaw's scheduler announces them. Its name is fixed,
+ * so the alert state and the outbox know it from run to run.
+ */
+function automationChannel(): Notifier & { texts: string[] } {
+  const texts: string[] = [];
+  return {
+    name: 'openclaw-automation',
+    type: 'stdout',
+    timeoutMs: 1000,
+    texts,
+    send: async (alert) => {
+      texts.push(chatText(alert));
+      return { ok: true };
+    },
+  };
 }
 
 /** `authwatch check` and `authwatch status`: one check, printed, mapped to an exit code. */
 export async function checkCommand(options: CheckCommandOptions, io: Io): Promise<number> {
-  const { config, notifiers, warnings } = await loadRuntime(options.config, io.env, options.view === 'check' && options.notify !== false);
+  const runtime = await loadRuntime(options.config, io.env, options.view === 'check' && options.notify !== false);
+  const { config, warnings } = runtime;
+  const chat = options.format === 'openclaw' ? automationChannel() : undefined;
+  const notifiers = chat ? [...runtime.notifiers, chat] : runtime.notifiers;
   const log = createLogger(logLevelFor(options.logLevel, io.env, config, 'warn'), (line) => io.stderr.write(line));
   // Only a run that does the job pings the dead-man's switch: a `status` by hand must not keep it
   // happy while the timer is broken.
@@ -38,6 +64,12 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
     await writeMetricsTextfile(options.metricsTextfile, renderMetrics(report));
   }
 
+  if (chat) {
+    // OpenClaw suppresses a run that prints only NO_REPLY: healthy and unchanged runs post nothing.
+    io.stdout.write(`${chat.texts.length ? chat.texts.join('\n\n') : 'NO_REPLY'}\n`);
+    // A job that exits non-zero is a failed run in OpenClaw; the message says how bad it is.
+    return 0;
+  }
   if (options.summary) {
     io.stdout.write(renderSummaries(report));
   } else if (options.json) {

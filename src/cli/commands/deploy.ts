@@ -10,6 +10,7 @@ import { isTimeZone, TIME_ZONE_HINT } from '../../config/timezone.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { writeFileAtomic } from '../../fs-atomic.js';
+import { shCommand } from '../../shell.js';
 import type { Io } from '../io.js';
 
 export interface DeployOptions {
@@ -25,6 +26,10 @@ export interface DeployOptions {
   home?: string;
   out?: string;
   dryRun?: boolean;
+  /** openclaw: where the automation announces (default: the config's `type: openclaw` notifier). */
+  channel?: string;
+  to?: string;
+  account?: string;
 }
 
 /** Options whose values are written into generated files. */
@@ -50,8 +55,41 @@ function refuseControlCharacters(what: string, value: string): void {
     );
 }
 
+/**
+ * OpenClaw's scheduler as the target: no files, one automation in the gateway (src/deploy/openclaw.ts).
+ * Returns the CLI to run and its `automations create` argv.
+ */
+async function automationFor(options: DeployOptions, io: Io): Promise<{ openclaw: string[]; create: string[] }> {
+  const { config } = await loadConfig(options.config, io.env, { schedule: true });
+  const notifier = config.notifiers.find((n) => n.type === 'openclaw');
+  const channel = options.channel ?? notifier?.channel;
+  const to = options.to ?? notifier?.target;
+  if (!channel || !to)
+    throw new UsageError('openclaw: name where the automation posts: --channel telegram --to <chat id> (or add a `type: openclaw` notifier to the config)');
+  const account = options.account ?? (options.channel ? undefined : notifier?.account);
+  for (const [flag, value] of [
+    ['--channel', channel],
+    ['--to', to],
+    ['--account', account],
+    ['--schedule', options.schedule],
+    ['--config', options.config],
+  ] as const) {
+    if (value !== undefined) refuseControlCharacters(flag, value);
+  }
+  const facts = detectFacts(io.env, {
+    ...(options.node ? { node: options.node } : {}),
+    ...(options.authwatch ? { entry: options.authwatch } : {}),
+    ...(options.config ? { config: options.config } : {}),
+  });
+  const timezone = options.timezone ?? config.timezone;
+  const { openclawArgv } = await import('../../monitor/sources/openclaw-cli.js');
+  const openclaw = openclawArgv(config.sources.openclaw[0]?.command ?? 'openclaw', io.env);
+  const { automationArgv } = await import('../../deploy/openclaw.js');
+  return { openclaw, create: automationArgv(openclaw, facts, options.schedule ?? config.schedule, timezone, { channel, to, ...(account ? { account } : {}) }) };
+}
+
 function platformOf(name: string): Platform {
-  if (!(PLATFORMS as string[]).includes(name)) throw new UsageError(`unknown platform "${name}" (choose ${PLATFORMS.join(', ')})`);
+  if (!(PLATFORMS as string[]).includes(name)) throw new UsageError(`unknown platform "${name}" (choose ${[...PLATFORMS, 'openclaw'].join(', ')})`);
   return name as Platform;
 }
 
@@ -94,6 +132,11 @@ async function deploymentFor(platformName: string, options: DeployOptions, io: I
 
 /** `authwatch generate PLATFORM`: prints the files (or writes them to --out) and what install would run. */
 export async function generateCommand(platformName: string, options: DeployOptions, io: Io): Promise<number> {
+  if (platformName === 'openclaw') {
+    const { create } = await automationFor(options, io);
+    io.stdout.write(`# install removes any automation named authwatch, then runs:\n${shCommand(create)}\n`);
+    return ExitCode.Ok;
+  }
   const { deployment } = await deploymentFor(platformName, options, io);
   if (options.out) {
     await mkdir(options.out, { recursive: true });
@@ -112,9 +155,15 @@ export async function generateCommand(platformName: string, options: DeployOptio
 
 /** `authwatch install PLATFORM [--dry-run]`. Exit 1 when a platform command failed. */
 export async function installCommand(platformName: string, options: DeployOptions, io: Io): Promise<number> {
+  if (platformName === 'openclaw') {
+    const { openclaw, create } = await automationFor(options, io);
+    const { installAutomation } = await import('../../deploy/openclaw.js');
+    const ok = await installAutomation(openclaw, create, options.dryRun === true, { say: (line) => io.stdout.write(`${line}\n`), env: io.env });
+    return ok ? ExitCode.Ok : ExitCode.Problem;
+  }
   const platform = platformOf(platformName);
   if (platform === 'cron')
-    throw new UsageError('install supports systemd, termux and launchd; for cron, add the line from `authwatch generate cron` with crontab -e');
+    throw new UsageError('install supports systemd, termux, launchd and openclaw; for cron, add the line from `authwatch generate cron` with crontab -e');
   const { deployment, facts } = await deploymentFor(platform, options, io);
   const say = (line: string) => io.stdout.write(`${line}\n`);
   const ok = await install(deployment, stateDir(io.env), options.dryRun === true, { say, env: io.env });
@@ -129,6 +178,16 @@ export async function installCommand(platformName: string, options: DeployOption
 
 /** `authwatch uninstall PLATFORM [--dry-run]`: reverses what install recorded. */
 export async function uninstallCommand(platformName: string, options: DeployOptions, io: Io): Promise<number> {
+  if (platformName === 'openclaw') {
+    const { config } = await loadConfig(options.config, io.env, { schedule: true });
+    const [{ openclawArgv }, { uninstallAutomation }] = await Promise.all([
+      import('../../monitor/sources/openclaw-cli.js'),
+      import('../../deploy/openclaw.js'),
+    ]);
+    const openclaw = openclawArgv(config.sources.openclaw[0]?.command ?? 'openclaw', io.env);
+    const ok = await uninstallAutomation(openclaw, options.dryRun === true, { say: (line) => io.stdout.write(`${line}\n`), env: io.env });
+    return ok ? ExitCode.Ok : ExitCode.Problem;
+  }
   const platform = platformOf(platformName);
   const { deployment, facts, schedule } = await deploymentFor(platform, options, io);
   const ok = await uninstall(platform, deployment, uninstallScope(everyVariant(platform, facts, schedule)), stateDir(io.env), options.dryRun === true, {

@@ -14,6 +14,16 @@ const nameSchema = z
   .string({ error: 'each gateway of a list needs a name' })
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'a name of letters, digits, "_", "." and "-" (at most 40)'));
 
+/** Where the gateway is and how to sign in, when not OpenClaw's own local defaults (also the openclaw notifier's). */
+export const gatewayOverridesSchema = z.strictObject({
+  url: z.optional(nonEmpty()),
+  token: z.optional(nonEmpty()),
+  ssh: z.optional(nonEmpty()),
+  remotePort: z.optional(z.int().check(z.minimum(1), z.maximum(65_535))),
+  sshArgs: z.optional(z.array(nonEmpty())),
+  tlsFingerprint: z.optional(z.string().check(z.regex(TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE))),
+});
+
 const fields = {
   enabled: z._default(z.boolean(), true),
   /** The program to run: a name on PATH, a path, or an argv prefix such as [node, /path/openclaw.mjs]. */
@@ -34,17 +44,7 @@ const fields = {
    * another host is read as a paired device (`authwatch gateway pair`), its certificate pinned by
    * `tlsFingerprint` (SHA-256) when self-signed.
    */
-  gateway: z._default(
-    z.strictObject({
-      url: z.optional(nonEmpty()),
-      token: z.optional(nonEmpty()),
-      ssh: z.optional(nonEmpty()),
-      remotePort: z.optional(z.int().check(z.minimum(1), z.maximum(65_535))),
-      sshArgs: z.optional(z.array(nonEmpty())),
-      tlsFingerprint: z.optional(z.string().check(z.regex(TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE))),
-    }),
-    {},
-  ),
+  gateway: z._default(gatewayOverridesSchema, {}),
   /**
    * `user@host[:port]`: OpenClaw lives on that host. Its CLI runs there over SSH (for the whole
    * read with `via: cli` or without a gateway token, else for the route facts), and the gateway is

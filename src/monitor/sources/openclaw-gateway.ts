@@ -226,6 +226,8 @@ export class GatewayLink {
     private readonly tunnel?: Tunnel,
     /** For a `paired` target. */
     readonly device?: DeviceAuth,
+    /** What it may do: reads only, unless it sends alerts (`operator.write`, the openclaw notifier). */
+    private readonly scopes: readonly string[] = ['operator.read'],
   ) {}
 
   /**
@@ -265,7 +267,7 @@ export class GatewayLink {
       clientName: 'cli',
       mode: 'cli',
       role: 'operator',
-      scopes: ['operator.read'],
+      scopes: [...this.scopes],
       clientVersion: `authwatch/${VERSION}`,
       platform: process.platform,
       requestTimeoutMs: this.timeoutMs,
@@ -377,6 +379,7 @@ export async function openGatewayLink(
   events: LinkEvents = {},
   onLink?: (link: GatewayLink) => void,
   device?: DeviceAuth,
+  scopes?: readonly string[],
 ): Promise<GatewayLink | TunnelFailure> {
   let tunnel: Tunnel | undefined;
   if (target.ssh) {
@@ -385,7 +388,7 @@ export async function openGatewayLink(
     if (!opened.ok) return opened;
     tunnel = opened.tunnel;
   }
-  const link = new GatewayLink(target, timeoutMs, events, tunnel, device);
+  const link = new GatewayLink(target, timeoutMs, events, tunnel, device, scopes);
   onLink?.(link);
   await link.start();
   return link;

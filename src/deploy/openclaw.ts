@@ -1,0 +1,99 @@
+import { runProgram } from '../process/run.js';
+import { shCommand } from '../shell.js';
+import type { DeployFacts } from './facts.js';
+
+/** The name authwatch's automation has in OpenClaw's scheduler: install replaces it, uninstall removes it. */
+export const AUTOMATION_NAME = 'authwatch';
+
+/** Where the automation announces what `check --format openclaw` prints. */
+export interface ChatRoute {
+  channel: string;
+  to: string;
+  account?: string;
+}
+
+/**
+ * `openclaw automations create` for a command job that runs `authwatch check --format openclaw`
+ * on the schedule inside the gateway, announcing its output to `route` (a run that prints only
+ * NO_REPLY posts nothing). Exact argv (`--command-argv`), no shell.
+ */
+export function automationArgv(openclaw: string[], facts: DeployFacts, schedule: string, timezone: string | undefined, route: ChatRoute): string[] {
+  const check = [facts.node, facts.entry, 'check', '--format', 'openclaw', ...(facts.config ? ['--config', facts.config] : [])];
+  return [
+    ...openclaw,
+    'automations',
+    'create',
+    schedule,
+    '--name',
+    AUTOMATION_NAME,
+    ...(timezone ? ['--tz', timezone] : []),
+    '--command-argv',
+    JSON.stringify(check),
+    '--announce',
+    '--channel',
+    route.channel,
+    '--to',
+    route.to,
+    ...(route.account ? ['--account', route.account] : []),
+  ];
+}
+
+interface Io {
+  say: (line: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+async function run(argv: string[], io: Io, echo = true): Promise<{ ok: boolean; stdout: string }> {
+  if (echo) io.say(`$ ${shCommand(argv)}`);
+  const result = await runProgram(argv, { timeoutMs: 120_000, env: io.env });
+  if (!result.ok) {
+    io.say(`  failed: ${result.message}`);
+    return { ok: false, stdout: '' };
+  }
+  if (result.exitCode !== 0) {
+    const said = (result.stderr.trim() || result.stdout.trim()).split('\n').pop();
+    io.say(`  failed: exit ${result.exitCode}${said ? `: ${said}` : ''}`);
+    return { ok: false, stdout: result.stdout };
+  }
+  return { ok: true, stdout: result.stdout };
+}
+
+/** The ids of the automations named `authwatch`, or undefined (said why) when the list cannot be read. */
+export async function authwatchJobs(openclaw: string[], io: Io): Promise<string[] | undefined> {
+  const listed = await run([...openclaw, 'automations', 'list', '--json'], io, false);
+  if (!listed.ok) return undefined;
+  try {
+    const parsed = JSON.parse(listed.stdout) as { jobs?: Array<{ id?: unknown; name?: unknown }> } | Array<{ id?: unknown; name?: unknown }>;
+    const jobs = Array.isArray(parsed) ? parsed : (parsed.jobs ?? []);
+    return jobs.flatMap((j) => (j.name === AUTOMATION_NAME && typeof j.id === 'string' ? [j.id] : []));
+  } catch {
+    io.say('  failed: openclaw automations list --json did not print JSON');
+    return undefined;
+  }
+}
+
+/** Removes every automation named `authwatch`, then creates it anew: repeating install changes nothing. */
+export async function installAutomation(openclaw: string[], create: string[], dryRun: boolean, io: Io): Promise<boolean> {
+  if (dryRun) {
+    io.say(`would remove any automation named ${AUTOMATION_NAME}, then run: ${shCommand(create)}`);
+    return true;
+  }
+  if (!(await uninstallAutomation(openclaw, false, io, true))) return false;
+  const created = await run(create, io);
+  if (!created.ok) return false;
+  const id = /"id"\s*:\s*"([^"]+)"/.exec(created.stdout)?.[1];
+  io.say(`created automation ${AUTOMATION_NAME}${id ? ` (${id})` : ''}; run it now with: ${shCommand([...openclaw, 'automations', 'run', id ?? '<id>'])}`);
+  return true;
+}
+
+export async function uninstallAutomation(openclaw: string[], dryRun: boolean, io: Io, quiet = false): Promise<boolean> {
+  const ids = await authwatchJobs(openclaw, io);
+  if (ids === undefined) return false;
+  if (ids.length === 0 && !quiet) io.say(`no automation named ${AUTOMATION_NAME}: nothing to remove`);
+  let ok = true;
+  for (const id of ids) {
+    if (dryRun) io.say(`would run: ${shCommand([...openclaw, 'automations', 'remove', id])}`);
+    else ok = (await run([...openclaw, 'automations', 'remove', id], io)).ok && ok;
+  }
+  return ok;
+}

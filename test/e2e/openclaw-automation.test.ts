@@ -1,0 +1,65 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, FAKE_BIN, FIXTURE_NOW, FIXTURES, runCli, sandbox } from '../helpers/cli.js';
+
+const H = 3_600_000;
+
+/** A sandbox with the fake openclaw; `serve` sets the one profile's expiry. */
+function setup() {
+  const box = sandbox([FAKE_BIN]);
+  const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
+  cpSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json'), join(dir, 'status-main.json'));
+  Object.assign(box.env, { FAKE_OPENCLAW_DIR: dir, AUTHWATCH_NOW: String(FIXTURE_NOW) });
+  const serve = (expiresAt: number) =>
+    writeFileSync(
+      join(dir, 'status-main.json'),
+      JSON.stringify({ auth: { oauth: { profiles: [{ provider: 'anthropic', profileId: 'anthropic:manual', type: 'token', status: 'ok', expiresAt }] } } }),
+    );
+  return { box, serve };
+}
+
+describe('check --format openclaw (what an OpenClaw automation announces)', () => {
+  it("prints this run's alerts as a chat message, NO_REPLY when there is nothing new, and always exits 0", async () => {
+    const { box, serve } = setup();
+    const config = box.writeConfig('');
+    const run = async () => {
+      const result = await runCli(['check', '--format', 'openclaw', '--config', config], box.env);
+      expect(result.exitCode, result.stderr).toBe(0);
+      return result.stdout;
+    };
+    serve(FIXTURE_NOW + H);
+    const firing = await run();
+    expect(firing.split('\n').slice(0, 3)).toEqual([
+      '🔴 [CRITICAL] anthropic:manual (agent main) expires in 1h',
+      'On the gateway host run: `claude setup-token`',
+      'Then: `openclaw models auth setup-token --provider anthropic`',
+    ]);
+    expect(firing).toMatch(/\non \S+\n$/);
+    // Unchanged: nothing to post (OpenClaw suppresses a run that prints only NO_REPLY).
+    expect(await run()).toBe('NO_REPLY\n');
+    serve(FIXTURE_NOW + 30 * 24 * H);
+    expect(await run()).toMatch(/^✅ \[RESOLVED\] anthropic:manual \(agent main\) is ok again\non \S+\n$/);
+    expect(await run()).toBe('NO_REPLY\n');
+  });
+});
+
+describe('generate openclaw', () => {
+  it('prints the automations create command: the check as exact argv, announced to the chat', async () => {
+    const box = sandbox();
+    const result = await runCli(['generate', 'openclaw', '--channel', 'telegram', '--to', '-1001234', '--schedule', '*/30 * * * *'], box.env);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toBe(
+      `# install removes any automation named authwatch, then runs:\nopenclaw automations create '*/30 * * * *' --name authwatch --command-argv '${JSON.stringify([process.execPath, CLI, 'check', '--format', 'openclaw'])}' --announce --channel telegram --to -1001234\n`,
+    );
+  });
+
+  it('without a chat to post to, says how to name one (exit 64)', async () => {
+    const result = await runCli(['install', 'openclaw', '--dry-run'], sandbox().env);
+    expect(result.exitCode).toBe(64);
+    expect(result.stderr).toBe(
+      'authwatch: openclaw: name where the automation posts: --channel telegram --to <chat id> (or add a `type: openclaw` notifier to the config)\n',
+    );
+  });
+});
