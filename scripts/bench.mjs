@@ -8,7 +8,9 @@
 //     vs an idle `node -e "setInterval(()=>{},1e9)"`;
 //  3. watch's latency from a threshold crossing to the webhook delivery.
 //  4. the real OpenClaw: a check through its gateway vs its CLI;
-//  5. a gateway on another host (a real sshd): through an SSH tunnel and through the CLI over SSH.
+//  5. a gateway on another host (a real sshd): through an SSH tunnel and through the CLI over SSH;
+//  6. an alert through OpenClaw's Telegram channel (a fake Bot API): the gateway's send RPC vs
+//     `openclaw message send`.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureOpenclaw } from './ensure-openclaw.mjs';
+import { startBotApi } from './fake-telegram.mjs';
 import { startGateway } from './openclaw-gateway.mjs';
 import { findSshd, keyPair, startSshd } from './sshd.mjs';
 
@@ -65,6 +68,16 @@ function rssKb(probe, argv, env) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** wallMs without blocking this process: for runs that talk to a server the bench itself serves. */
+function wallMsAsync(argv, env) {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'ignore', 'ignore'] });
+    child.once('error', reject);
+    child.once('exit', (status) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status }));
+  });
+}
 
 const env = sandbox();
 // Node 24 is what OpenClaw's users run: the same pair under the Node 24 the tests install for OpenClaw.
@@ -278,6 +291,13 @@ console.log(
   };
   oc(['models', 'set', 'anthropic/claude-sonnet-4-5']);
   oc(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '3h'], `sk-ant-oat01-${'x'.repeat(80)}${Date.now()}\n`);
+  // Telegram for section 6: the channel pointed at a fake Bot API on 127.0.0.1 before the gateway starts.
+  const botToken = `123456:${'b'.repeat(35)}`;
+  const botApi = await startBotApi(botToken);
+  const ocConfigPath = join(home, '.openclaw', 'openclaw.json');
+  const ocConfig = JSON.parse(readFileSync(ocConfigPath, 'utf8'));
+  ocConfig.channels = { telegram: { enabled: true, botToken, apiRoot: botApi.apiRoot, dmPolicy: 'allowlist', allowFrom: ['tg:987654321'] } };
+  writeFileSync(ocConfigPath, JSON.stringify(ocConfig, null, 2));
   const gateway = await startGateway(wrapper, home, `bench-${Date.now()}-token`);
   try {
     mkdirSync(join(home, '.config', 'authwatch'), { recursive: true });
@@ -307,6 +327,35 @@ console.log(
     console.log(
       `            ratio wall ${((m('gateway', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}% (target <= 10%), peak RSS ${((m('gateway', 'rss') / m('cli', 'rss')) * 100).toFixed(1)}% (target <= 20%); node 24: ${fmt(m('gateway24', 'wall'), 'ms')} (${((m('gateway24', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}%), ${fmt(m('gateway24', 'rss'), 'MB')}; ${runs} interleaved runs (route facts from the warm-up's CLI pass)`,
     );
+
+    // 6. One alert to Telegram through OpenClaw (`authwatch notify test`, the notifier alone): the
+    // gateway's send RPC against `openclaw message send`, each delivering to the fake Bot API.
+    {
+      const notifyConfig = (via) => {
+        const path = join(home, '.config', 'authwatch', `notify-${via}.yaml`);
+        writeFileSync(path, `notifiers:\n  - type: openclaw\n    channel: telegram\n    target: "987654321"\n    via: ${via}\n`);
+        return path;
+      };
+      const notifyCases = {
+        rpc: [process.execPath, join(ROOT, 'dist/cli.js'), 'notify', 'test', '--config', notifyConfig('gateway')],
+        rpc24: [node24, join(ROOT, 'dist/cli.js'), 'notify', 'test', '--config', notifyConfig('gateway')],
+        cli: [process.execPath, join(ROOT, 'dist/cli.js'), 'notify', 'test', '--config', notifyConfig('cli')],
+      };
+      const sends = { rpc: [], rpc24: [], cli: [] };
+      for (let i = 0; i < runs + 1; i++) {
+        for (const [name, argv] of Object.entries(notifyCases)) {
+          const before = botApi.sent().length;
+          // The fake Bot API is served by this process: the run must not block it.
+          const { ms, status } = await wallMsAsync(argv, ocEnv);
+          if (status !== 0 || botApi.sent().length !== before + 1)
+            throw new Error(`authwatch notify test (${name}) exited ${status}, ${botApi.sent().length - before} messages`);
+          if (i > 0) sends[name].push(ms);
+        }
+      }
+      console.log(
+        `  openclaw  an alert to Telegram through OpenClaw: the gateway's send RPC ${fmt(median(sends.rpc), 'ms')} (node 24: ${fmt(median(sends.rpc24), 'ms')}), openclaw message send ${fmt(median(sends.cli), 'ms')}; ratio ${((median(sends.rpc) / median(sends.cli)) * 100).toFixed(1)}%; ${runs} runs each`,
+      );
+    }
 
     // 5. A gateway on "another host" (a real sshd on 127.0.0.1 in front of the same state): through
     // an SSH tunnel (route facts by the CLI over SSH, after the warm-up's pass) and through the CLI
@@ -387,5 +436,6 @@ console.log(
     );
   } finally {
     await gateway.stop();
+    await botApi.close();
   }
 }

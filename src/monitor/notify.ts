@@ -150,6 +150,8 @@ export async function deliverOutbox(
           timeoutMs: notifier.timeoutMs,
           deadline,
           signal,
+          onRetry: (attempt, failure, waitMs) =>
+            log.warn({ notifier: notifier.name, alert: entry.alert.id, attempt, retryInMs: Math.round(waitMs) }, `${failure.message} (trying again)`),
         });
         const base = { notifier: notifier.name, alertId: entry.alert.id, event: entry.alert.event, credentialId: entry.alert.credential.id };
         if (result.ok) {

@@ -45,7 +45,8 @@ export function createOpenclaw(config: OpenclawNotifierConfig, env: Env): Notifi
     try {
       const ready = await link.ready(signal);
       if (!ready.ok) return { ok: false, retryable: ready.kind !== 'auth', fallback: ready.kind !== 'auth', message: `${label}: gateway: ${ready.message}` };
-      await link.request('send', {
+      // The attempt's deadline ends a send that hangs (the client's own request timeout is the same length).
+      const sent = link.request('send', {
         channel: config.channel,
         to: config.target,
         message: chatText(alert),
@@ -53,6 +54,15 @@ export function createOpenclaw(config: OpenclawNotifierConfig, env: Env): Notifi
         ...(config.thread ? { threadId: config.thread } : {}),
         idempotencyKey: alert.id,
       });
+      // Settled either way; when the deadline wins, its late outcome (or the close) is not unhandled.
+      sent.catch(() => {});
+      await Promise.race([
+        sent,
+        new Promise((_, reject) => {
+          if (signal.aborted) reject(new Error('timed out'));
+          signal.addEventListener('abort', () => reject(new Error(`no answer within ${config.timeout} ms`)), { once: true });
+        }),
+      ]);
       return { ok: true };
     } catch (error) {
       // The gateway says whether trying again can help; a timeout on this side says nothing.
@@ -85,7 +95,8 @@ export function createOpenclaw(config: OpenclawNotifierConfig, env: Env): Notifi
     name,
     type: 'openclaw',
     timeoutMs: config.timeout,
-    ...(config.via === 'gateway' ? {} : { program: typeof config.command === 'string' ? config.command : config.command[0] }),
+    // The CLI must be there only when it is the way (`auto` uses it as a fallback).
+    ...(config.via === 'cli' ? { program: typeof config.command === 'string' ? config.command : config.command[0] } : {}),
     async send(alert, signal) {
       if (config.via === 'cli') return viaCli(alert);
       const sent = await viaGateway(alert, signal);

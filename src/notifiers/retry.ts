@@ -12,6 +12,8 @@ export interface RetryPolicy {
   deadline: number;
   /** Aborts the attempt in flight and stops retrying (watch's shutdown). */
   signal?: AbortSignal;
+  /** Told of each failed attempt that will be tried again, with the wait before it. */
+  onRetry?: (attempt: number, failure: Extract<DeliveryResult, { ok: false }>, waitMs: number) => void;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function deliverWithRetry(
     const backoff = policy.backoffMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
     const wait = Math.max(backoff, result.retryAfterMs ?? 0);
     if (Date.now() + wait >= policy.deadline) return { ...result, attempts: attempt };
+    policy.onRetry?.(attempt, result, wait);
     await sleep(wait, policy.signal);
   }
   return { ...result, attempts: policy.attempts };

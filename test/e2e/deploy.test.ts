@@ -419,15 +419,17 @@ describe('doctor', () => {
   it("all good once openclaw is found, the notifier's program exists and the timer is installed and active", async () => {
     const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin'), RECORDING_BIN]);
     Object.assign(box.env, { RECORD_ARGV_LOG: join(box.home, 'argv.jsonl'), FAKE_LINGER: 'yes', FAKE_SYSTEMCTL_SHOW: 'ActiveState=active' });
-    // notify-send is on this shell's PATH (the recording fake) but not on the PATH the timer gets.
-    box.writeConfig('notifiers:\n  - type: desktop\n');
-    expect((await runCli(['install', 'systemd'], box.env)).exitCode).toBe(0);
-    const desktop = await runCli(['doctor'], box.env);
-    expect(desktop.exitCode).toBe(1);
-    expect(desktop.stdout).toContain('FAIL  notifier desktop "desktop": notify-send is not on the job\'s PATH\n');
-
-    const pager = join(box.home, 'page-me');
+    // page-me is on this shell's PATH but not on the PATH the timer gets.
+    const pager = join(box.home, 'bin', 'page-me');
+    mkdirSync(dirname(pager));
     copyFileSync(join(RECORDING_BIN, 'notify-send'), pager);
+    box.env.PATH = `${dirname(pager)}:${box.env.PATH}`;
+    box.writeConfig('notifiers:\n  - type: command\n    command: [page-me]\n');
+    expect((await runCli(['install', 'systemd'], box.env)).exitCode).toBe(0);
+    const missing = await runCli(['doctor'], box.env);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stdout).toContain('FAIL  notifier command "command": page-me is not on the job\'s PATH\n');
+
     box.writeConfig(`schedule: "0 6 * * *"\nnotifiers:\n  - type: command\n    command: [${JSON.stringify(pager)}]\n  - type: ntfy\n    topic: t\n`);
     const result = await runCli(['doctor'], box.env);
     expect(result.exitCode, result.stdout).toBe(0);

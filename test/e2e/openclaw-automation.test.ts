@@ -63,3 +63,17 @@ describe('generate openclaw', () => {
     );
   });
 });
+
+describe('doctor and the openclaw notifier', () => {
+  it('says plainly that the channel goes down with the gateway, and warns when it is the only one', async () => {
+    const box = sandbox();
+    const only = box.writeConfig('notifiers:\n  - type: openclaw\n    channel: telegram\n    target: "1"\n');
+    expect((await runCli(['doctor', '--config', only], box.env)).stdout).toContain(
+      'warn  notifier openclaw: it delivers through the gateway, so when the gateway is down, so is your only channel; add one that does not depend on it (ntfy, webhook, termux, desktop)\n',
+    );
+    const paired = box.writeConfig('notifiers:\n  - type: openclaw\n    channel: telegram\n    target: "1"\n  - type: ntfy\n    topic: t\n', 'two.yaml');
+    expect((await runCli(['doctor', '--config', paired], box.env)).stdout).toContain(
+      'ok    notifier openclaw: delivers through the gateway (down with it); the other channels do not depend on it\n',
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
@@ -41,25 +41,103 @@ afterAll(async () => {
   await botApi?.close();
 });
 
+/** The message as the chat gets it (the time left depends on when the check runs). */
+const ARRIVES = new RegExp(
+  [
+    String.raw`^🔴 \[CRITICAL\] anthropic:manual \(agent main\) expires in \d+m( \d+s)?`,
+    'On the gateway host run: <code>claude setup-token</code>',
+    'Then: <code>openclaw models auth setup-token --provider anthropic</code>',
+    'Token made on another machine: <code>openclaw models auth paste-token --provider anthropic</code>',
+    String.raw`on \S+$`,
+  ].join('\n'),
+);
+
 const notifier = (extra = '') => box.writeConfig(`notifiers:\n  - type: openclaw\n    channel: telegram\n    target: "${CHAT}"\n${extra}`);
 
 describe('openclaw notifier: alerts through the gateway to Telegram', { timeout: 180_000 }, () => {
   it('a credential crossing into critical: one sendMessage to the chat, with the fix as code; none on the next check', async () => {
-    const result = await runCli(['check', '--json', '--config', notifier()], box.env);
+    const result = await runCli(['check', '--json', '--config', notifier('    via: gateway\n')], box.env);
     expect(parseReport(result).notifications, result.stderr).toMatchObject([{ notifier: 'openclaw', event: 'firing', ok: true }]);
     const sent = botApi.sent();
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.params).toMatchObject({ chat_id: expect.anything() });
-    expect(String(sent[0]!.params.chat_id)).toBe(CHAT);
-    // What arrives, as the channel rendered it.
-    console.log(JSON.stringify(sent[0]!.params));
+    // What arrives, as OpenClaw's Telegram channel rendered it: the commands as <code>, in HTML.
+    expect(sent[0]!.params).toEqual({ chat_id: CHAT, parse_mode: 'HTML', text: expect.stringMatching(ARRIVES) });
     const text = String(sent[0]!.params.text);
-    expect(text).toContain('[CRITICAL] anthropic:manual (agent main) expires in');
-    expect(text).toContain('claude setup-token');
     expectNoSecrets({ text, out: result.stdout, err: result.stderr }, [TOKEN, BOT_TOKEN, CREDENTIAL]);
 
-    const again = await runCli(['check', '--json', '--config', notifier()], box.env);
+    const again = await runCli(['check', '--json', '--config', notifier('    via: gateway\n')], box.env);
     expect(parseReport(again).notifications).toEqual([]);
     expect(botApi.sent()).toHaveLength(1);
+  });
+
+  it('a slow Telegram: the first attempt times out, the retry carries the same idempotency key, and the chat gets one message', async () => {
+    const before = botApi.sent().length;
+    botApi.state.sendDelayMs = 6000;
+    try {
+      // A fresh state: the same credential fires again.
+      const env = { ...box.env, XDG_STATE_HOME: join(box.home, 'state-slow') };
+      const config = notifier('    via: gateway\n    timeout: 3s\ndelivery:\n  backoff: 500ms\n  attempts: 3\n  deadline: 30s\n');
+      const result = await runCli(['check', '--json', '--config', config], env);
+      const [delivery] = parseReport(result).notifications;
+      expect(delivery).toMatchObject({ notifier: 'openclaw', event: 'firing', ok: true });
+      // The first attempt gave up waiting, and the next one carried the same key (the alert id).
+      const retries = result.stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { notifier?: string; alert?: string; attempt?: number; msg: string })
+        .filter((line) => line.notifier === 'openclaw' && line.attempt !== undefined);
+      expect(retries[0]).toMatchObject({
+        alert: delivery!.alertId,
+        attempt: 1,
+        msg: expect.stringMatching(/gateway send: .*(timed out|no answer within 3000 ms).*\(trying again\)$/),
+      });
+      // Telegram answers the first sendMessage late; nothing else arrives meanwhile or after.
+      await new Promise((resolve) => setTimeout(resolve, 7000));
+      expect(botApi.sent().length - before).toBe(1);
+    } finally {
+      botApi.state.sendDelayMs = 0;
+    }
+  });
+
+  it('via cli: openclaw message send delivers the same text', async () => {
+    const before = botApi.sent().length;
+    const env = { ...box.env, XDG_STATE_HOME: join(box.home, 'state-cli') };
+    const result = await runCli(['check', '--json', '--config', notifier('    via: cli\n')], env);
+    expect(parseReport(result).notifications, result.stderr).toMatchObject([{ notifier: 'openclaw', event: 'firing', ok: true }]);
+    const sent = botApi.sent().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.params).toEqual({ chat_id: CHAT, parse_mode: 'HTML', text: expect.stringMatching(ARRIVES) });
+  });
+});
+
+describe('authwatch install openclaw: an automation in the real gateway', { timeout: 240_000 }, () => {
+  it('install → automations list shows it → run now posts the alert to the chat → uninstall removes it', async () => {
+    const config = notifier();
+    const jobs = async () =>
+      (JSON.parse(await realOpenclaw(box.home).run(['automations', 'list', '--json'])) as { jobs: Array<{ id: string; name: string; enabled?: boolean }> })
+        .jobs;
+
+    const installed = await runCli(['install', 'openclaw', '--config', config], box.env, 120_000);
+    expect(installed.exitCode, installed.stdout + installed.stderr).toBe(0);
+    const mine = (await jobs()).filter((j) => j.name === 'authwatch');
+    expect(mine).toHaveLength(1);
+    expect(installed.stdout).toContain(`created automation authwatch (${mine[0]!.id})`);
+    // Again: replaced, not doubled.
+    expect((await runCli(['install', 'openclaw', '--config', config], box.env, 120_000)).exitCode).toBe(0);
+    const again = (await jobs()).filter((j) => j.name === 'authwatch');
+    expect(again).toHaveLength(1);
+
+    // Run now, from a state that has not alerted yet: the check inside the gateway prints the alert,
+    // and the gateway announces it to the chat.
+    rmSync(join(box.home, '.local', 'state', 'authwatch'), { recursive: true, force: true });
+    const before = botApi.sent().length;
+    await realOpenclaw(box.home).run(['automations', 'run', again[0]!.id, '--wait', '--wait-timeout', '2m'], undefined, 180_000);
+    const posted = botApi.sent().slice(before);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.params).toMatchObject({ chat_id: CHAT, text: expect.stringMatching(ARRIVES) });
+
+    const removed = await runCli(['uninstall', 'openclaw', '--config', config], box.env, 120_000);
+    expect(removed.exitCode, removed.stdout).toBe(0);
+    expect((await jobs()).filter((j) => j.name === 'authwatch')).toEqual([]);
   });
 });

@@ -50,7 +50,8 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
   const runtime = await loadRuntime(options.config, io.env, options.view === 'check' && options.notify !== false);
   const { config, warnings } = runtime;
   const chat = options.format === 'openclaw' ? automationChannel() : undefined;
-  const notifiers = chat ? [...runtime.notifiers, chat] : runtime.notifiers;
+  // The automation's own announcement is the chat delivery: an `openclaw` notifier as well would post it twice.
+  const notifiers = chat ? [...runtime.notifiers.filter((n) => n.type !== 'openclaw'), chat] : runtime.notifiers;
   const log = createLogger(logLevelFor(options.logLevel, io.env, config, 'warn'), (line) => io.stderr.write(line));
   // Only a run that does the job pings the dead-man's switch: a `status` by hand must not keep it
   // happy while the timer is broken.

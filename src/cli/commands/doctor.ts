@@ -183,6 +183,15 @@ export async function doctorCommand(options: { config?: string }, io: Io): Promi
   }
 
   if (notifiers.some((n) => n.type === 'termux')) add(...termuxExternalApps(facts.home));
+  if (notifiers.some((n) => n.type === 'openclaw')) {
+    const alone = notifiers.every((n) => n.type === 'openclaw');
+    add(
+      alone ? 'warn' : 'ok',
+      alone
+        ? 'notifier openclaw: it delivers through the gateway, so when the gateway is down, so is your only channel; add one that does not depend on it (ntfy, webhook, termux, desktop)'
+        : 'notifier openclaw: delivers through the gateway (down with it); the other channels do not depend on it',
+    );
+  }
 
   const schedule = config?.schedule ?? '*/15 * * * *';
   const unitDir = join(facts.home, '.config', 'systemd', 'user');
