@@ -1,10 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { itWithAlertmanager, type RunningAlertmanager, startAlertmanager } from '../helpers/alertmanager.js';
-import { FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { FIXTURE_NOW, fakeToken, parseReport, runCli, sandbox, sandboxWithProfile } from '../helpers/cli.js';
 import { type Received, startReceiver } from '../helpers/receiver.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
@@ -36,15 +34,8 @@ describe('alertmanager notifier against a real Alertmanager', () => {
       const am: RunningAlertmanager = await startAlertmanager(`${receiver.url}/am`);
       running.push(am);
 
-      const box = sandbox([FAKE_BIN]);
-      const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
-      cpSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json'), join(dir, 'status-main.json'));
-      const serve = (expiresAt: number) =>
-        writeFileSync(
-          join(dir, 'status-main.json'),
-          JSON.stringify({ auth: { oauth: { profiles: [{ provider: 'anthropic', profileId: 'anthropic:manual', type: 'token', status: 'ok', expiresAt }] } } }),
-        );
-      Object.assign(box.env, { FAKE_OPENCLAW_DIR: dir, AUTHWATCH_NOW: String(FIXTURE_NOW), AM_TOKEN: BEARER });
+      const { box, serve } = sandboxWithProfile();
+      box.env.AM_TOKEN = BEARER;
       const config = box.writeConfig(
         [
           'notifiers:',
@@ -127,6 +118,31 @@ describe('alertmanager notifier against a real Alertmanager', () => {
       expectNoSecrets({ state: readFileSync(box.statePath, 'utf8'), out: third.stdout + third.stderr }, [BEARER]);
     },
   );
+
+  it('basic auth from env:, and the v2 body: a list of alerts with labels, annotations, startsAt and endsAt', async () => {
+    // Any HTTP server stands in for Alertmanager here: this is about what is sent.
+    const receiver = await startReceiver();
+    running.push(receiver);
+    const { box } = sandboxWithProfile();
+    Object.assign(box.env, { AM_USER: 'authwatch', AM_PASSWORD: BEARER });
+    const config = box.writeConfig(
+      `notifiers:\n  - type: alertmanager\n    url: ${receiver.url}/prefix/\n    basicAuth: { username: env:AM_USER, password: env:AM_PASSWORD }\n`,
+    );
+    const result = await runCli(['check', '--json', '--config', config], box.env);
+    expect(parseReport(result).notifications).toMatchObject([{ notifier: 'alertmanager', ok: true }]);
+    const [post] = receiver.requests;
+    expect(post).toMatchObject({ method: 'POST', path: '/prefix/api/v2/alerts', headers: { 'content-type': 'application/json' } });
+    expect(post!.headers.authorization).toBe(`Basic ${Buffer.from(`authwatch:${BEARER}`).toString('base64')}`);
+    expect(JSON.parse(post!.body)).toEqual([
+      {
+        labels: expect.objectContaining({ alertname: 'AuthwatchCredentialExpiringSoon', severity: 'warning', status: 'warn' }),
+        annotations: expect.objectContaining({ summary: '[WARN] anthropic:manual (agent main) expires in 2h 59m' }),
+        startsAt: new Date(FIXTURE_NOW).toISOString(),
+        endsAt: expect.any(String),
+      },
+    ]);
+    expectNoSecrets({ out: result.stdout, err: result.stderr, state: readFileSync(box.statePath, 'utf8') }, [BEARER]);
+  });
 
   it('config: url or urls, one auth, each problem named by its key', async () => {
     const box = sandbox();

@@ -1,9 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect } from 'vitest';
-import { FAKE_BIN, FIXTURE_NOW, FIXTURES, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { FIXTURE_NOW, parseReport, runCli, sandboxWithProfile } from '../helpers/cli.js';
 import { itWithDunst as it, type Received, type RunningDunst, startDunst } from '../helpers/dunst.js';
 
 const H = 3_600_000;
@@ -25,15 +24,8 @@ async function receivedAtLeast(count: number): Promise<Received[]> {
 describe('desktop notifier against a real notification daemon (dunst on a private D-Bus session bus)', () => {
   it('firing shows a critical notification; the reminder replaces it, the resolution replaces it again; nothing stacks', async () => {
     dunst = await startDunst();
-    const box = sandbox([FAKE_BIN]);
-    const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
-    cpSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json'), join(dir, 'status-main.json'));
-    const serve = (expiresAt: number) =>
-      writeFileSync(
-        join(dir, 'status-main.json'),
-        JSON.stringify({ auth: { oauth: { profiles: [{ provider: 'anthropic', profileId: 'anthropic:manual', type: 'token', status: 'ok', expiresAt }] } } }),
-      );
-    Object.assign(box.env, { FAKE_OPENCLAW_DIR: dir, DBUS_SESSION_BUS_ADDRESS: dunst.bus });
+    const { box, serve } = sandboxWithProfile();
+    box.env.DBUS_SESSION_BUS_ADDRESS = dunst.bus;
     const config = box.writeConfig('remind:\n  critical: 1m\nnotifiers:\n  - type: desktop\n    backend: notify-send\n');
     const check = async (at: number) => {
       const result = await runCli(['check', '--json', '--config', config], { ...box.env, AUTHWATCH_NOW: String(at) });

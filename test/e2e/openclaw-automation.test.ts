@@ -1,28 +1,11 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, FAKE_BIN, FIXTURE_NOW, FIXTURES, runCli, sandbox } from '../helpers/cli.js';
+import { CLI, FIXTURE_NOW, runCli, sandbox, sandboxWithProfile } from '../helpers/cli.js';
 
 const H = 3_600_000;
 
-/** A sandbox with the fake openclaw; `serve` sets the one profile's expiry. */
-function setup() {
-  const box = sandbox([FAKE_BIN]);
-  const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
-  cpSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json'), join(dir, 'status-main.json'));
-  Object.assign(box.env, { FAKE_OPENCLAW_DIR: dir, AUTHWATCH_NOW: String(FIXTURE_NOW) });
-  const serve = (expiresAt: number) =>
-    writeFileSync(
-      join(dir, 'status-main.json'),
-      JSON.stringify({ auth: { oauth: { profiles: [{ provider: 'anthropic', profileId: 'anthropic:manual', type: 'token', status: 'ok', expiresAt }] } } }),
-    );
-  return { box, serve };
-}
-
 describe('check --format openclaw (what an OpenClaw automation announces)', () => {
   it("prints this run's alerts as a chat message, NO_REPLY when there is nothing new, and always exits 0", async () => {
-    const { box, serve } = setup();
+    const { box, serve } = sandboxWithProfile();
     const config = box.writeConfig('');
     const run = async () => {
       const result = await runCli(['check', '--format', 'openclaw', '--config', config], box.env);

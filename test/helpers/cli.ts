@@ -137,3 +137,21 @@ export function fakeToken(prefix = 'sk-ant-oat01-'): string {
   for (let i = 0; i < 80; i++) out += alphabet[Math.floor(Math.random() * alphabet.length)];
   return out;
 }
+
+/**
+ * A sandbox whose fake `openclaw` (on PATH) reports one anthropic token profile, `anthropic:manual`
+ * of agent main, with the expiry `serve` gives it (at first the recorded 3h fixture's). The clock
+ * is pinned to the recording's time unless the test sets AUTHWATCH_NOW itself.
+ */
+export function sandboxWithProfile(extraPath: string[] = []) {
+  const box = sandbox([FAKE_BIN, ...extraPath]);
+  const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
+  writeFileSync(join(dir, 'status-main.json'), readFileSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json')));
+  Object.assign(box.env, { FAKE_OPENCLAW_DIR: dir, AUTHWATCH_NOW: String(FIXTURE_NOW) });
+  const serve = (expiresAt: number) =>
+    writeFileSync(
+      join(dir, 'status-main.json'),
+      JSON.stringify({ auth: { oauth: { profiles: [{ provider: 'anthropic', profileId: 'anthropic:manual', type: 'token', status: 'ok', expiresAt }] } } }),
+    );
+  return { box, serve };
+}

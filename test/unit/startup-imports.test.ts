@@ -35,7 +35,7 @@ describe('start-up: what a plain check loads', () => {
     expect(inputs).toContain('src/notifiers/schemas.ts');
     expect(inputs).toContain('src/monitor/sources/openclaw.ts');
     const forbidden = [
-      /^src\/notifiers\/(webhook|ntfy|termux|desktop|command|registry|message|http|retry)\.ts$/,
+      /^src\/notifiers\/(webhook|ntfy|termux|desktop|command|alertmanager|openclaw|registry|message|http|retry)\.ts$/,
       /^src\/monitor\/(notify|heartbeat)\.ts$/,
       /^src\/deploy\//,
       /^src\/scheduler\//,

@@ -1,6 +1,5 @@
 import type { LogLevel } from '../../log-levels.js';
 import { createLogger } from '../../log.js';
-import { chatText } from '../../notifiers/message.js';
 import type { Notifier } from '../../notifiers/types.js';
 import { runCheck } from '../../monitor/check.js';
 import { exitCodeFor, toJson } from '../../monitor/report.js';
@@ -31,7 +30,8 @@ export interface CheckCommandOptions {
  * resolutions), collected for stdout, where OpenClaw's scheduler announces them. Its name is fixed,
  * so the alert state and the outbox know it from run to run.
  */
-function automationChannel(): Notifier & { texts: string[] } {
+async function automationChannel(): Promise<Notifier & { texts: string[] }> {
+  const { chatText } = await import('../../notifiers/message.js');
   const texts: string[] = [];
   return {
     name: 'openclaw-automation',
@@ -49,7 +49,7 @@ function automationChannel(): Notifier & { texts: string[] } {
 export async function checkCommand(options: CheckCommandOptions, io: Io): Promise<number> {
   const runtime = await loadRuntime(options.config, io.env, options.view === 'check' && options.notify !== false);
   const { config, warnings } = runtime;
-  const chat = options.format === 'openclaw' ? automationChannel() : undefined;
+  const chat = options.format === 'openclaw' ? await automationChannel() : undefined;
   // The automation's own announcement is the chat delivery: an `openclaw` notifier as well would post it twice.
   const notifiers = chat ? [...runtime.notifiers.filter((n) => n.type !== 'openclaw'), chat] : runtime.notifiers;
   const log = createLogger(logLevelFor(options.logLevel, io.env, config, 'warn'), (line) => io.stderr.write(line));
