@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseReport, runCli, sandbox } from '../helpers/cli.js';
@@ -34,9 +34,11 @@ describe('authwatch gateway pair refuses what it cannot do, before touching anyt
     const box = sandbox();
     const result = await runCli(['gateway', 'pair', '--url', 'ws://203.0.113.9:18789', '--wait', '5s'], noOpenclaw(box));
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toContain(
+    // Refused before anything is sent: no warning about the plaintext that never happened, no identity kept.
+    expect(result.stderr).toBe(
       "authwatch: gateway pair: OpenClaw's client refuses plaintext ws:// to 203.0.113.9 (only loopback, private and tailnet addresses): use wss://, or an SSH tunnel (gateway.ssh)\n",
     );
+    expect(existsSync(join(box.home, '.local', 'state', 'authwatch', 'device.json'))).toBe(false);
   });
 });
 

@@ -40,14 +40,14 @@ export async function pairCommand(options: GatewayOptions, io: Io): Promise<numb
   const target = await resolveTarget(options, io);
   const waitMs = parseDuration(options.wait ?? '10m');
   if (waitMs === undefined) throw new UserError(`--wait: "${options.wait}" is not a duration (e.g. 10m)`, ExitCode.Usage);
-  if (target.url.startsWith('ws:')) io.stderr.write(`authwatch: warning: ${plaintextWarning(target.url)}\n`);
-
   let { device, warning } = await loadDevice(io.env);
   if (warning) io.stderr.write(`authwatch: warning: ${warning}\n`);
+  // A new identity is kept once the gateway has seen it (asked for approval, or let it in): a
+  // gateway refused at once (plaintext, TLS, a wrong token) leaves nothing behind.
+  let unsaved = false;
   if (!device) {
     device = newDevice();
-    await saveDevice(io.env, device);
-    io.stdout.write(`Created device ${shortId(device.deviceId)} (${devicePath(io.env)}, mode 0600).\n`);
+    unsaved = true;
   }
   const key = gatewayKey(target.url);
   io.stdout.write(`Pairing device ${shortId(device.deviceId)} with ${target.url} (scope operator.read)…\n`);
@@ -55,8 +55,17 @@ export async function pairCommand(options: GatewayOptions, io: Io): Promise<numb
   const started = Date.now();
   let announced: string | undefined;
   let lastProgress = started;
-  for (;;) {
+  for (let first = true; ; first = false) {
     const outcome = await attempt(target, device, io.env);
+    // Said once the client has accepted ws:// to this host at all (it refuses public addresses).
+    if (first && target.url.startsWith('ws:') && (outcome.ok || outcome.kind !== 'plaintext')) {
+      io.stderr.write(`authwatch: warning: ${plaintextWarning(target.url)}\n`);
+    }
+    if (unsaved && (outcome.ok || outcome.kind === 'pairing')) {
+      await saveDevice(io.env, device);
+      unsaved = false;
+      io.stdout.write(`Created device ${shortId(device.deviceId)} (${devicePath(io.env)}, mode 0600).\n`);
+    }
     if (outcome.ok) {
       await savePairing(io.env, device, key);
       const pairing = device.pairings[key];
