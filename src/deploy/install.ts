@@ -49,19 +49,22 @@ export function manifestPath(stateDir: string, platform: Platform): string {
   return join(stateDir, `installed-${platform}.json`);
 }
 
-async function run(argv: string[], io: InstallIo): Promise<boolean> {
-  io.say(`$ ${shCommand(argv)}`);
+/** Runs one platform command, said first (`$ …`) unless `quiet`; a failure is said with stderr's last line. */
+export async function runStep(argv: string[], io: InstallIo, quiet = false): Promise<{ ok: boolean; stdout: string }> {
+  if (!quiet) io.say(`$ ${shCommand(argv)}`);
   const result = await runProgram(argv, { timeoutMs: 60_000, env: io.env });
   if (!result.ok) {
     io.say(`  failed: ${result.message}`);
-    return false;
+    return { ok: false, stdout: '' };
   }
   if (result.exitCode !== 0) {
     io.say(`  failed: exit ${result.exitCode}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n').pop()}` : ''}`);
-    return false;
+    return { ok: false, stdout: result.stdout };
   }
-  return true;
+  return { ok: true, stdout: result.stdout };
 }
+
+const run = async (argv: string[], io: InstallIo): Promise<boolean> => (await runStep(argv, io)).ok;
 
 /**
  * Writes the files where they belong and runs the platform's commands. Idempotent: files are

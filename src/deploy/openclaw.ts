@@ -1,6 +1,6 @@
-import { runProgram } from '../process/run.js';
 import { shCommand } from '../shell.js';
 import type { DeployFacts } from './facts.js';
+import { type InstallIo as Io, runStep as run } from './install.js';
 
 /** The name authwatch's automation has in OpenClaw's scheduler: install replaces it, uninstall removes it. */
 export const AUTOMATION_NAME = 'authwatch';
@@ -38,29 +38,9 @@ export function automationArgv(openclaw: string[], facts: DeployFacts, schedule:
   ];
 }
 
-interface Io {
-  say: (line: string) => void;
-  env: Record<string, string | undefined>;
-}
-
-async function run(argv: string[], io: Io, echo = true): Promise<{ ok: boolean; stdout: string }> {
-  if (echo) io.say(`$ ${shCommand(argv)}`);
-  const result = await runProgram(argv, { timeoutMs: 120_000, env: io.env });
-  if (!result.ok) {
-    io.say(`  failed: ${result.message}`);
-    return { ok: false, stdout: '' };
-  }
-  if (result.exitCode !== 0) {
-    const said = (result.stderr.trim() || result.stdout.trim()).split('\n').pop();
-    io.say(`  failed: exit ${result.exitCode}${said ? `: ${said}` : ''}`);
-    return { ok: false, stdout: result.stdout };
-  }
-  return { ok: true, stdout: result.stdout };
-}
-
 /** The ids of the automations named `authwatch`, or undefined (said why) when the list cannot be read. */
 export async function authwatchJobs(openclaw: string[], io: Io): Promise<string[] | undefined> {
-  const listed = await run([...openclaw, 'automations', 'list', '--json'], io, false);
+  const listed = await run([...openclaw, 'automations', 'list', '--json'], io, true);
   if (!listed.ok) return undefined;
   try {
     const parsed = JSON.parse(listed.stdout) as { jobs?: Array<{ id?: unknown; name?: unknown }> } | Array<{ id?: unknown; name?: unknown }>;

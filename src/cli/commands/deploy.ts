@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
 import { stateDir } from '../../config/paths.js';
 import { detectFacts, type DeployFacts } from '../../deploy/facts.js';
 import { everyVariant, generate, PLATFORMS } from '../../deploy/index.js';
@@ -82,10 +83,15 @@ async function automationFor(options: DeployOptions, io: Io): Promise<{ openclaw
     ...(options.config ? { config: options.config } : {}),
   });
   const timezone = options.timezone ?? config.timezone;
-  const { openclawArgv } = await import('../../monitor/sources/openclaw-cli.js');
-  const openclaw = openclawArgv(config.sources.openclaw[0]?.command ?? 'openclaw', io.env);
+  const openclaw = await openclawCli(config, io);
   const { automationArgv } = await import('../../deploy/openclaw.js');
   return { openclaw, create: automationArgv(openclaw, facts, options.schedule ?? config.schedule, timezone, { channel, to, ...(account ? { account } : {}) }) };
+}
+
+/** OpenClaw's CLI on this host, as the (first) openclaw source runs it: the automation's commands go through it. */
+async function openclawCli(config: Config, io: Io): Promise<string[]> {
+  const { openclawArgv } = await import('../../monitor/sources/openclaw-cli.js');
+  return openclawArgv(config.sources.openclaw[0]?.command ?? 'openclaw', io.env);
 }
 
 function platformOf(name: string): Platform {
@@ -180,12 +186,8 @@ export async function installCommand(platformName: string, options: DeployOption
 export async function uninstallCommand(platformName: string, options: DeployOptions, io: Io): Promise<number> {
   if (platformName === 'openclaw') {
     const { config } = await loadConfig(options.config, io.env, { schedule: true });
-    const [{ openclawArgv }, { uninstallAutomation }] = await Promise.all([
-      import('../../monitor/sources/openclaw-cli.js'),
-      import('../../deploy/openclaw.js'),
-    ]);
-    const openclaw = openclawArgv(config.sources.openclaw[0]?.command ?? 'openclaw', io.env);
-    const ok = await uninstallAutomation(openclaw, options.dryRun === true, { say: (line) => io.stdout.write(`${line}\n`), env: io.env });
+    const { uninstallAutomation } = await import('../../deploy/openclaw.js');
+    const ok = await uninstallAutomation(await openclawCli(config, io), options.dryRun === true, { say: (line) => io.stdout.write(`${line}\n`), env: io.env });
     return ok ? ExitCode.Ok : ExitCode.Problem;
   }
   const platform = platformOf(platformName);
