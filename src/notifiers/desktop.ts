@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { stateDir } from '../config/paths.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { readRegularFile } from '../fs-read.js';
-import { runProgram } from '../process/run.js';
 import { runForDelivery } from './exec.js';
 import { alertBody, alertTitle } from './message.js';
 import type { DesktopConfig } from './schemas.js';
@@ -80,24 +79,24 @@ export function createDesktop(config: DesktopConfig, env: Record<string, string 
   const label = `desktop "${name}"`;
   const ids = new NotificationIds(join(stateDir(env), 'desktop-notifications.json'), name);
 
-  const notifySend = async (alert: Alert): Promise<DeliveryResult> => {
-    if (alert.test) return runForDelivery(label, desktopArgv(alert, backend), { timeoutMs: config.timeout, env });
-    const key = alert.credential.id;
-    const run = await runProgram(desktopArgv(alert, backend, await ids.get(key)), { timeoutMs: config.timeout, env });
-    if (!run.ok) return { ok: false, retryable: run.kind !== 'not-found', message: `${label}: ${run.message}` };
-    if (run.exitCode !== 0) return { ok: false, retryable: true, message: `${label}: notify-send exited with ${run.exitCode}` };
-    // A resolution is the last word on its notification: the next episode starts a new one.
-    const shown = Number(run.stdout.trim());
-    // Shown either way: an id that cannot be kept costs one stacked notification, never a re-send.
-    await ids.set(key, alert.event === 'resolved' || !Number.isInteger(shown) || shown <= 0 ? undefined : shown).catch(() => {});
-    return { ok: true };
-  };
-
   return {
     name,
     type: 'desktop',
     timeoutMs: config.timeout,
     program: backend,
-    send: (alert) => (backend === 'notify-send' ? notifySend(alert) : runForDelivery(label, desktopArgv(alert, backend), { timeoutMs: config.timeout, env })),
+    async send(alert): Promise<DeliveryResult> {
+      // A test alert neither replaces nor is replaced; osascript cannot replace.
+      const key = backend === 'notify-send' && !alert.test ? alert.credential.id : undefined;
+      const sent = await runForDelivery(label, desktopArgv(alert, backend, key === undefined ? undefined : await ids.get(key)), {
+        timeoutMs: config.timeout,
+        env,
+      });
+      if (!sent.ok || !key) return sent;
+      // A resolution is the last word on its notification: the next episode starts a new one.
+      const shown = Number(sent.stdout?.trim());
+      // Shown either way: an id that cannot be kept costs one stacked notification, never a re-send.
+      await ids.set(key, alert.event === 'resolved' || !Number.isInteger(shown) || shown <= 0 ? undefined : shown).catch(() => {});
+      return { ok: true };
+    },
   };
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { testAlert } from '../../src/cli/commands/notify.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
+import { describeCredential } from '../../src/monitor/alerts.js';
 import { postableAlerts } from '../../src/notifiers/alertmanager.js';
 import { appleScriptString, desktopArgv } from '../../src/notifiers/desktop.js';
 import { parseRetryAfter } from '../../src/notifiers/http.js';
@@ -18,6 +19,7 @@ import { resolveSecret, Secret } from '../../src/notifiers/secret.js';
 import { termuxCommands, termuxId } from '../../src/notifiers/termux.js';
 import type { Alert, DeliveryResult, Notifier } from '../../src/notifiers/types.js';
 import { signatureHeaders } from '../../src/notifiers/webhook.js';
+import { credential } from '../helpers/records.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 const alert = (over: Partial<Alert> = {}): Alert => ({ ...testAlert(NOW), test: false, remedy: 'On the gateway host run: claude setup-token', ...over });
@@ -203,14 +205,7 @@ describe('channel messages', () => {
 
 describe('alertmanager', () => {
   const H = 3_600_000;
-  const c = {
-    id: 'openclaw:main:anthropic:manual',
-    source: 'openclaw',
-    agent: 'main',
-    provider: 'anthropic',
-    profileId: 'anthropic:manual',
-    type: 'token' as const,
-  };
+  const c = describeCredential(credential());
   const base = alert({ credential: c, startedAt: NOW - H, host: 'gw1' });
   const names = (posted: ReturnType<typeof postableAlerts>) => posted.map((p) => [p.labels.alertname, p.labels.status, p.endsAt]);
 
