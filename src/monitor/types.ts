@@ -1,3 +1,5 @@
+import type { Remedy } from './remedy-lines.js';
+
 export type CredentialType = 'oauth' | 'token' | 'api_key';
 
 /** Every status a credential can have, as printed and as used in `--json`. */
@@ -29,8 +31,8 @@ export interface Observation {
   unusable?: { kind: string; reason: string | null; until: number | null };
   /** For `error`: whether the program was missing, timed out or failed, to pick the remedy. */
   failure?: 'not-found' | 'timeout' | 'failed';
-  /** A remedy the source supplies itself (command sources), used instead of the built-in ones. */
-  remedy?: string | null;
+  /** A remedy the source supplies itself (a command source's, a failed read's), used instead of the built-in ones. */
+  remedy?: Remedy | null;
   /**
    * false: a credential its holder would not use (an OpenClaw profile of a provider no configured
    * model uses, or left out by the auth order). It keeps its true status, but neither decides the

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,7 +89,12 @@ describe('authwatch reauth', () => {
       `echo 'Step 3 of 4: check what OpenClaw sees now.' && ~/.npm-global/bin/openclaw models status --agent 'it'\\''s'`,
       "echo 'Step 4 of 4: restart the gateway so that it uses the new credential.' && ~/.npm-global/bin/openclaw gateway restart",
     ].join(' && ');
-    const quoted = `'${script.replace(/'/g, `'\\''`)}'`;
-    expect(result.stdout).toBe(`ssh -t -p 2222 -i /keys/id -- me@server.lan ${quoted}\n${process.execPath} ${CLI} check --config ${config}\n`);
+    // What bash makes of the printed line: ssh's argv, the script one word after the destination.
+    const [line, selfCheck] = result.stdout.split('\n');
+    const words = execFileSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
+      .split('\0')
+      .slice(0, -1);
+    expect(words).toEqual(['ssh', '-t', '-p', '2222', '-i', '/keys/id', '--', 'me@server.lan', script]);
+    expect(selfCheck).toBe(`${process.execPath} ${CLI} check --config ${config}`);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,7 +95,7 @@ describe('a gateway on another host, through an SSH tunnel', { timeout: 120_000 
     const [record] = parseReport(result).credentials;
     expect(record!.detail).toMatch(/^ssh .*@127\.0\.0\.1:\d+: .*(Host key verification failed|HOST IDENTIFICATION HAS CHANGED)/);
     expect(record!.remedy).toBe(
-      `The host key of 127.0.0.1 is unknown or has changed. Check it with the host's owner, then record it by logging in once: ssh -p ${sshd!.port} ${sshd!.destination.replace(/:\d+$/, '')}\n(for a changed key, first: ssh-keygen -R '[127.0.0.1]:${sshd!.port}')`,
+      `The host key of 127.0.0.1 is unknown or has changed. Check it with the host's owner, then record it by logging in once: ssh -p ${sshd!.port} -- ${sshd!.destination.replace(/:\d+$/, '')}\n(for a changed key, first: ssh-keygen -R '[127.0.0.1]:${sshd!.port}')`,
     );
   });
 
@@ -104,7 +105,7 @@ describe('a gateway on another host, through an SSH tunnel', { timeout: 120_000 
     expect(result.exitCode, result.stderr).toBe(3);
     const [record] = parseReport(result).credentials;
     expect(record!.detail).toMatch(/Permission denied/);
-    expect(record!.remedy).toContain(`Copy your public key to the host with ssh-copy-id -p ${sshd!.port} ${sshd!.destination.replace(/:\d+$/, '')}\n`);
+    expect(record!.remedy).toContain(`Copy your public key to the host with ssh-copy-id -p ${sshd!.port} -- ${sshd!.destination.replace(/:\d+$/, '')}\n`);
     expect(parseReport(result).sources[0]).toMatchObject({ via: 'gateway' });
   });
 });
@@ -142,8 +143,10 @@ describe('the OpenClaw CLI on another host, over SSH (sources.openclaw.ssh)', { 
     // The remote command (the user's shell text, which may carry an environment) stays out of the output.
     expect(record!.gateway).toEqual({ name: 'server', ssh: sshd!.destination });
     const login = sshd!.destination.replace(/:\d+$/, '');
-    expect(record!.remedy).toContain(`On the gateway host run: ssh -t -p ${sshd!.port} ${login} 'claude setup-token'\n`);
-    expect(record!.remedy).toContain(`Then: ssh -t -p ${sshd!.port} ${login} ${shWord(`${remoteCommand()} models auth setup-token --provider anthropic`)}\n`);
+    expect(record!.remedy).toContain(`On the gateway host run: ssh -t -p ${sshd!.port} -- ${login} 'claude setup-token'\n`);
+    expect(record!.remedy).toContain(
+      `Then: ssh -t -p ${sshd!.port} -- ${login} ${shWord(`${remoteCommand()} models auth setup-token --provider anthropic`)}\n`,
+    );
 
     const status = await runCli(['status', '--config', sshConfig(['via: cli'])], laptop());
     expect(status.stdout).toMatch(/^STATUS +GATEWAY +AGENT +PROVIDER/m);
@@ -165,6 +168,42 @@ describe('the OpenClaw CLI on another host, over SSH (sources.openclaw.ssh)', { 
       expect(r.detail).toMatch(/^openclaw models status \(agent .*\): (failed|printed)/);
     }
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('a hostile profile id on that host: the printed "Remove it" line, pasted into bash here, removes exactly that profile there and runs nothing else', async () => {
+    const marker = join(box.home, 'pwned-paste');
+    const hostileId = `anthropic:x'y\`touch ${marker}\`'`;
+    const oc = realOpenclaw(box.home);
+    await oc.pasteToken('anthropic', fakeToken(), '1h', undefined, hostileId);
+    let removed = false;
+    try {
+      await oc.run(['models', 'auth', 'order', 'set', '--provider', 'anthropic', 'anthropic:manual']);
+      const result = await runCli(['check', '--json', '--no-notify', '--config', sshConfig(['via: cli'])], laptop());
+      const record = parseReport(result).credentials.find((c) => c.profileId === hostileId);
+      expect(record, result.stdout).toMatchObject({ inUse: false });
+      const line = record!.remedy!.split('\n').find((l) => l.startsWith('Remove it: '))!;
+      const pasted = line.slice('Remove it: '.length);
+      expect(pasted.startsWith(`ssh -t -p ${sshd!.port} -- `)).toBe(true);
+      // This host's ssh knows the server as the user's own ssh config would (key, host key).
+      const bin = mkdtempSync(join(tmpdir(), 'authwatch-paste-bin-'));
+      writeFileSync(
+        join(bin, 'ssh'),
+        `#!/bin/sh\nexec /usr/bin/ssh ${sshd!
+          .clientArgs(client.key)
+          .map((a) => shWord(a))
+          .join(' ')} "$@"\n`,
+        { mode: 0o755 },
+      );
+      // Pasted as printed.
+      const run = spawnSync('bash', ['-c', pasted], { env: { ...laptop(), PATH: `${bin}:${box.env.PATH}` }, encoding: 'utf8', timeout: 90_000 });
+      expect(run.status, run.stderr).toBe(0);
+      expect(existsSync(marker)).toBe(false);
+      const after = JSON.parse(await oc.run(['models', 'status', '--json'])) as { auth: { oauth: { profiles: Array<{ profileId: string }> } } };
+      expect(after.auth.oauth.profiles.map((p) => p.profileId)).toEqual(['anthropic:manual']);
+      removed = true;
+    } finally {
+      if (!removed) await oc.run(['models', 'auth', 'logout', '--yes', hostileId]).catch(() => {});
+    }
   });
 
   it('with a gateway token: the gateway through a tunnel to the same host, and route facts from the CLI there', async () => {
@@ -215,7 +254,7 @@ describe('the OpenClaw CLI on another host, over SSH (sources.openclaw.ssh)', { 
       const [record] = parseReport(result).credentials;
       expect(record!.id).toBe('openclaw@127.0.0.1:agents');
       expect(record!.detail).toMatch(/timed out/);
-      expect(record!.remedy).toBe(`Check that 127.0.0.1 is up and its sshd answers: ssh -p ${port} nobody@127.0.0.1 true`);
+      expect(record!.remedy).toBe(`Check that 127.0.0.1 is up and its sshd answers: ssh -p ${port} -- nobody@127.0.0.1 true`);
     } finally {
       silent.close();
     }
@@ -265,7 +304,7 @@ describe('two gateways in one config', { timeout: 180_000 }, () => {
     ]);
     // Only the remote one's remedies go over ssh.
     expect(report.credentials[0]!.remedy).toContain('\nThen: openclaw models auth setup-token --provider anthropic\n');
-    expect(report.credentials[1]!.remedy).toContain(`\nThen: ssh -t -p ${sshd!.port} `);
+    expect(report.credentials[1]!.remedy).toContain(`\nThen: ssh -t -p ${sshd!.port} -- `);
     const metrics = readFileSync(textfile, 'utf8');
     expect(metrics).toContain(
       'authwatch_credential_status{gateway="home",agent="main",provider="anthropic",profile="anthropic:manual",in_use="true",status="warn"} 1',

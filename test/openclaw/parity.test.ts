@@ -178,9 +178,9 @@ describe('exit codes agree with `openclaw models status --check`', { timeout: 18
     const unused = before.credentials.find((c) => c.id === 'openclaw:main:anthropic:old')!;
     const drop = fallback.remedy!.split('\n').find((l) => l.includes('fallbacks remove'))!;
     const logout = unused.remedy!.split('\n').find((l) => l.includes('auth logout'))!;
-    // Run the very commands the remedies print (logout prompts without --yes).
+    // Run the very commands the remedies print.
     await oc.run(drop.slice(drop.indexOf('openclaw ') + 'openclaw '.length).split(' '));
-    await oc.run([...logout.slice(logout.indexOf('openclaw ') + 'openclaw '.length).split(' '), '--yes']);
+    await oc.run(logout.slice(logout.indexOf('openclaw ') + 'openclaw '.length).split(' '));
 
     const after = await runCli(['check', '--json', '--no-notify'], box.env);
     expect(after.exitCode, after.stderr).toBe(0);

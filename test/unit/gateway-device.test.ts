@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Remedy, renderRemedy } from '../../src/monitor/remedy-lines.js';
 import { describe, expect, it } from 'vitest';
 import { gatewayTarget } from '../../src/monitor/sources/openclaw-gateway.js';
 import {
@@ -72,8 +73,9 @@ describe('authwatch as a paired device', () => {
     expect(deps.loadDeviceAuthToken()).toBeNull();
     const problem = pairingProblem(device, 'wss://gw:1/', 'lab');
     expect(problem?.message).toMatch(new RegExp(`^openclaw gateway wss://gw:1/: it refused device ${device.deviceId.slice(0, 12)}'s token on \\d{4}-`));
-    expect(problem?.remedy.split('\n')[0]).toBe('Pair again: authwatch gateway pair --gateway lab');
-    expect(pairingProblem(null, 'wss://gw:1', null)?.remedy.split('\n')[0]).toBe('Pair: authwatch gateway pair');
+    const first = (remedy: Remedy | undefined) => renderRemedy(remedy ?? [], { ssh: null }).split('\n')[0];
+    expect(first(problem?.remedy)).toBe('Pair again: authwatch gateway pair --gateway lab');
+    expect(first(pairingProblem(null, 'wss://gw:1', null)?.remedy)).toBe('Pair: authwatch gateway pair');
   });
 
   it('a corrupt device file is moved aside with a warning, not a crash', async () => {

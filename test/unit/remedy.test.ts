@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { remedyFor } from '../../src/monitor/remedy.js';
+import { prose } from '../../src/monitor/remedy-lines.js';
 import type { Credential } from '../../src/monitor/types.js';
 import { credential as record } from '../helpers/records.js';
 
@@ -31,7 +32,7 @@ describe('remedyFor', () => {
     expect(remedyFor(credential({ status: 'expired', inUse: false, profileId: 'anthropic:old', agent: 'work', agentIsDefault: false }), env)).toBe(
       [
         'OpenClaw does not use this profile (no configured model uses anthropic, or the auth order leaves it out).',
-        'Remove it: openclaw models auth logout anthropic:old --agent work',
+        'Remove it: openclaw models auth logout --yes --agent work anthropic:old',
         'Or, if it should be used: openclaw models auth order set --provider anthropic --agent work anthropic:old',
         'Verify: openclaw models status --agent work',
       ].join('\n'),
@@ -82,6 +83,7 @@ describe('remedyFor', () => {
 
   it('quotes an agent id that the shell would split', () => {
     expect(remedyFor(credential({ agent: "ana's bot", agentIsDefault: false }), env)).toContain(`--agent 'ana'\\''s bot'`);
+    expect(remedyFor(credential({ agent: '-x', agentIsDefault: false }), env)).toContain('--agent=-x');
   });
 
   it('OAuth: log in again', () => {
@@ -120,6 +122,8 @@ describe('remedyFor', () => {
   });
 
   it('a command source brings its own remedy', () => {
-    expect(remedyFor(credential({ source: 'command:vault', remedy: 'vault token renew', status: 'warn' }), env)).toBe('vault token renew');
+    expect(remedyFor(credential({ source: 'command:vault', remedy: prose('vault token renew\nthen check'), status: 'warn' }), env)).toBe(
+      'vault token renew\nthen check',
+    );
   });
 });

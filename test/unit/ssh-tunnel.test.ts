@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { sshCli } from '../../src/monitor/sources/openclaw-cli.js';
-import { onHost } from '../../src/monitor/sources/openclaw-remedy.js';
+import { remedyFor } from '../../src/monitor/remedy.js';
+import { credential } from '../helpers/records.js';
 import { openclawSource } from '../../src/monitor/sources/openclaw.js';
 import { gatewayTarget } from '../../src/monitor/sources/openclaw-gateway.js';
-import { classifySsh, splitDestination, sshArgv } from '../../src/monitor/sources/ssh-tunnel.js';
+import { splitDestination } from '../../src/monitor/sources/ssh-destination.js';
+import { classifySsh, sshArgv } from '../../src/monitor/sources/ssh-tunnel.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +14,8 @@ import { join } from 'node:path';
 const spec = { destination: 'me@gw.example:2222', remotePort: 18789, sshArgs: ['-i', '/k'], timeoutMs: 60_000, env: {} };
 
 describe('the SSH tunnel to a remote gateway', () => {
-  it('forwards a loopback port to the gateway on its host, in batch mode, failing on a forward it cannot bind', () => {
-    expect(sshArgv(spec, 40001)).toEqual([
+  it('forwards a private unix socket to the gateway on its host, in batch mode, failing on a forward it cannot bind', () => {
+    expect(sshArgv(spec, '/tmp/authwatch-ssh-x/gateway.sock')).toEqual([
       '-N',
       '-o',
       'BatchMode=yes',
@@ -26,7 +28,7 @@ describe('the SSH tunnel to a remote gateway', () => {
       '-o',
       'ExitOnForwardFailure=yes',
       '-L',
-      '127.0.0.1:40001:127.0.0.1:18789',
+      '/tmp/authwatch-ssh-x/gateway.sock:127.0.0.1:18789',
       '-p',
       '2222',
       '-i',
@@ -37,7 +39,7 @@ describe('the SSH tunnel to a remote gateway', () => {
   });
 
   it('a destination that looks like an option stays the destination', () => {
-    expect(sshArgv({ ...spec, destination: '-oProxyCommand=touch /tmp/x', sshArgs: [] }, 1).slice(-2)).toEqual(['--', '-oProxyCommand=touch /tmp/x']);
+    expect(sshArgv({ ...spec, destination: '-oProxyCommand=touch /tmp/x', sshArgs: [] }, '/s').slice(-2)).toEqual(['--', '-oProxyCommand=touch /tmp/x']);
     expect(splitDestination('host')).toEqual({ host: 'host' });
     expect(splitDestination('u@h:22')).toEqual({ host: 'u@h', port: '22' });
   });
@@ -86,6 +88,30 @@ describe('the SSH tunnel to a remote gateway', () => {
       from: `${path} (gateway.auth.token)`,
     });
   });
+
+  it("never hands this host's token to a host named by hand: gateway.ssh or gateway.url without gateway.token", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aw-local-'));
+    const path = join(dir, 'openclaw.json');
+    writeFileSync(path, JSON.stringify({ gateway: { port: 18800, auth: { token: 'local-token-0123456789' } } }));
+    const env = { OPENCLAW_CONFIG_PATH: path, OPENCLAW_GATEWAY_TOKEN: 'env-token-0123456789' };
+    // Through a tunnel to another host (the source, and the openclaw notifier, which share this).
+    expect(gatewayTarget({ ssh: 'me@other' }, env)).toEqual({
+      unavailable:
+        "no token for the gateway on me@other: name it in sources.openclaw.gateway.token (env: or file:); this host's own gateway token is never sent to another host",
+    });
+    expect(gatewayTarget({ ssh: 'me@other', token: 'named-token-0123456789' }, env)).toMatchObject({ auth: { token: 'named-token-0123456789' } });
+    // By URL (the source, `gateway pair --url`): the device token only, never the environment's.
+    expect(gatewayTarget({ url: 'wss://other.example:18789' }, env)).toMatchObject({ auth: {}, paired: true });
+    // This host's gateway still gets this host's token, by URL too.
+    expect(gatewayTarget({ url: 'ws://127.0.0.1:18800' }, env)).toMatchObject({ auth: { token: 'local-token-0123456789' } });
+    // OpenClaw's own remote mode names the host, and so the tokens that go to it.
+    writeFileSync(path, JSON.stringify({ gateway: { mode: 'remote', auth: { token: 'local-token-0123456789' }, remote: { sshTarget: 'me@server' } } }));
+    expect(gatewayTarget({ ssh: 'me@server' }, { OPENCLAW_CONFIG_PATH: path })).toMatchObject({ from: `${path} (gateway.auth.token)` });
+    expect(gatewayTarget({ ssh: 'me@elsewhere' }, { OPENCLAW_CONFIG_PATH: path })).toHaveProperty('unavailable');
+    // A target OpenClaw's config gives that ssh would read as an option is not taken.
+    writeFileSync(path, JSON.stringify({ gateway: { mode: 'remote', remote: { sshTarget: '-oProxyCommand=x', token: 'remote-token-0123456789' } } }));
+    expect(gatewayTarget({}, { OPENCLAW_CONFIG_PATH: path })).not.toHaveProperty('ssh');
+  });
 });
 
 describe('the OpenClaw CLI on another host, over SSH', () => {
@@ -109,19 +135,20 @@ describe('the OpenClaw CLI on another host, over SSH', () => {
   });
 
   it('remedies for a remote gateway run each command there, quoted once more for the local shell', () => {
-    const steps = [
-      'On the gateway host run: claude setup-token',
-      "Then: openclaw models auth setup-token --provider anthropic --agent 'a b'",
-      'Enable it: openclaw plugins enable codex, then restart the gateway: openclaw gateway restart',
-      'Run `openclaw models status` and `openclaw doctor` to see what fails.',
-    ].join('\n');
-    expect(onHost(steps, 'me@gw:2222', 'openclaw').split('\n')).toEqual([
-      "On the gateway host run: ssh -t -p 2222 me@gw 'claude setup-token'",
-      `Then: ssh -t -p 2222 me@gw 'openclaw models auth setup-token --provider anthropic --agent '\\''a b'\\'''`,
-      "Enable it: ssh -t -p 2222 me@gw 'openclaw plugins enable codex', then restart the gateway: ssh -t -p 2222 me@gw 'openclaw gateway restart'",
-      "Run `ssh -t -p 2222 me@gw 'openclaw models status'` and `ssh -t -p 2222 me@gw 'openclaw doctor'` to see what fails.",
+    const judged = { ...credential({ status: 'critical', expiresAt: 1, remainingMs: 1 }), agent: 'a b', agentIsDefault: false };
+    expect(remedyFor({ ...judged, gateway: { name: 'lab', ssh: 'me@gw:2222' } }, {})!.split('\n')).toEqual([
+      "On the gateway host run: ssh -t -p 2222 -- me@gw 'claude setup-token'",
+      `Then: ssh -t -p 2222 -- me@gw 'openclaw models auth setup-token --provider anthropic --agent '\\''a b'\\'`,
+      `Token made on another machine: ssh -t -p 2222 -- me@gw 'openclaw models auth paste-token --provider anthropic --agent '\\''a b'\\'`,
+      `Verify: ssh -t -p 2222 -- me@gw 'openclaw models status --agent '\\''a b'\\'`,
     ]);
-    expect(onHost('Verify: openclaw models status', 'gw', '~/bin/openclaw')).toBe("Verify: ssh -t gw '~/bin/openclaw models status'");
+    const route = { kind: 'runtime' as const, model: null, role: null, runtime: 'codex', plugins: ['codex'] };
+    expect(remedyFor({ ...judged, status: 'unusable', route, gateway: { name: 'lab', ssh: 'me@gw:2222' } }, {})!.split('\n')[0]).toBe(
+      "Enable it: ssh -t -p 2222 -- me@gw 'openclaw plugins enable codex', then restart the gateway: ssh -t -p 2222 -- me@gw 'openclaw gateway restart'",
+    );
+    expect(
+      remedyFor({ ...judged, agent: 'main', agentIsDefault: true, status: 'error', gateway: { name: null, ssh: 'gw', command: '~/bin/openclaw' } }, {}),
+    ).toBe("Run `ssh -t -- gw '~/bin/openclaw models status'` and `ssh -t -- gw '~/bin/openclaw doctor'` to see what fails.");
   });
 });
 

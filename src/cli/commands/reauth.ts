@@ -4,7 +4,7 @@ import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { localCli } from '../../monitor/sources/openclaw-cli.js';
 import { type OpenclawGateway, urlHost } from '../../monitor/sources/openclaw-config.js';
-import { splitDestination, sshTo } from '../../monitor/sources/ssh-tunnel.js';
+import { splitDestination, sshLogin } from '../../monitor/sources/ssh-destination.js';
 import { selfCommand } from '../../self.js';
 import { shCommand, shWord } from '../../shell.js';
 import type { Io } from '../io.js';
@@ -98,7 +98,7 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
       io.stdout.write(`${shCommand(argv)}\n${shCommand(self)}\n`);
       return ExitCode.Ok;
     }
-    io.stdout.write(`Renewing ${options.provider} for gateway ${gateway.name ?? ssh}${where}, over ${sshTo(ssh, true)}.\n`);
+    io.stdout.write(`Renewing ${options.provider} for gateway ${gateway.name ?? ssh}${where}, over ${shCommand(sshLogin(ssh, true))}.\n`);
     const code = await run(argv, io.env);
     if (code !== 0) return failed(io, code);
   } else {

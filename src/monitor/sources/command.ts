@@ -5,6 +5,7 @@ import { issuePath } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
 import { failedRead, type Source } from './source.js';
+import { prose } from '../remedy-lines.js';
 
 const commandSourceSchema = z.strictObject({
   name: z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, ".", "_" or "-"')),
@@ -41,7 +42,7 @@ export const commandSources: Source<CommandSourceConfig[]> = {
   },
   owns: (source) => source.startsWith('command:'),
   scopeOf: (record) => record.source,
-  remedy: (credential) => (credential.status === 'error' ? `Run the ${credential.source} source's command by hand to see what fails.` : null),
+  remedy: (credential) => (credential.status === 'error' ? prose(`Run the ${credential.source} source's command by hand to see what fails.`) : null),
   watchDirs: () => [],
   describe: (sources) => sources.map((s) => `command:${s.name}`),
 };
@@ -106,7 +107,8 @@ export async function readCommand(source: CommandSourceConfig, env: Record<strin
       expiresAt,
       refreshable: record.refreshable,
       detail: record.detail ?? null,
-      remedy: record.remedy ?? null,
+      // The command's own words: shown as they are, never taken apart as commands.
+      remedy: record.remedy ? prose(record.remedy) : null,
     });
   }
   return out;

@@ -4,6 +4,7 @@ import { expandHome } from '../../config/paths.js';
 import { readFailure, readRegularFile } from '../../fs-read.js';
 import type { CredentialType, Observation } from '../types.js';
 import { parseJsonOutput } from './parse-json.js';
+import { prose } from '../remedy-lines.js';
 import type { Source } from './source.js';
 
 type Env = Record<string, string | undefined>;
@@ -53,7 +54,7 @@ export function fileSource(spec: FileSourceSpec): Source<FileSourceConfig> {
     },
     owns: (source) => source === spec.name,
     scopeOf: () => spec.name,
-    remedy: (credential) => (credential.status === 'error' ? spec.repair : spec.renew.join('\n')),
+    remedy: (credential) => prose(credential.status === 'error' ? spec.repair : spec.renew.join('\n')),
     watchDirs: (config, env) => (config.enabled === false ? [] : [dirname(pathOf(config, env))]),
     describe: (config) => (config.enabled === false ? [] : [`${spec.name}${config.enabled === 'auto' ? ' (when present)' : ''}`]),
   };

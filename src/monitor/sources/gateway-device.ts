@@ -6,6 +6,7 @@ import { stateDir } from '../../config/paths.js';
 import { writeFileAtomic } from '../../fs-atomic.js';
 import { readRegularFile } from '../../fs-read.js';
 import { crypto } from '../../lazy-crypto.js';
+import { blank, type Line, onThisHost, type Remedy } from '../remedy-lines.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -172,26 +173,30 @@ export const identityOf = (device: DeviceFile): DeviceIdentity => ({
 export const shortId = (deviceId: string) => deviceId.slice(0, 12);
 
 /** The command that pairs (again) with a configured gateway. */
-export const pairCommand = (gatewayName: string | null) => `authwatch gateway pair${gatewayName ? ` --gateway ${gatewayName}` : ''}`;
+export const pairArgv = (gatewayName: string | null) => ['authwatch', 'gateway', 'pair', ...(gatewayName ? ['--gateway', gatewayName] : [])];
 
 /**
  * Why this device cannot sign in to the gateway at `url`: no identity or pairing yet, or the
  * gateway refused its token (revoked or rotated there). Null when it has a token to offer.
  */
-export function pairingProblem(device: DeviceFile | null, url: string, gatewayName: string | null): { message: string; remedy: string } | null {
+export function pairingProblem(device: DeviceFile | null, url: string, gatewayName: string | null): { message: string; remedy: Remedy } | null {
   const pairing = device?.pairings[gatewayKey(url)];
-  const approve = 'Then approve it on the gateway host: openclaw devices approve <requestId> (pair prints the exact command, and waits)';
+  const approve: Line = [
+    'Then approve it on the gateway host: ',
+    onThisHost('openclaw', 'devices', 'approve', blank('requestId')),
+    ' (pair prints the exact command, and waits)',
+  ];
   if (!device || !pairing) {
     return {
       message: `openclaw gateway ${url}: authwatch is not paired with it (a gateway on another host admits approved devices only)`,
-      remedy: `Pair: ${pairCommand(gatewayName)}\n${approve}`,
+      remedy: [['Pair: ', onThisHost(...pairArgv(gatewayName))], approve],
     };
   }
   if (pairing.refusedAt !== undefined || !pairing.token) {
     const when = pairing.refusedAt ? ` on ${new Date(pairing.refusedAt).toISOString()}` : '';
     return {
       message: `openclaw gateway ${url}: it refused device ${shortId(device.deviceId)}'s token${when} (revoked or rotated on the gateway)`,
-      remedy: `Pair again: ${pairCommand(gatewayName)}\n${approve}`,
+      remedy: [['Pair again: ', onThisHost(...pairArgv(gatewayName))], approve],
     };
   }
   return null;

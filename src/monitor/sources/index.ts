@@ -1,6 +1,7 @@
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
 import { scrubIdentifier, scrubSecrets } from '../../redact.js';
+import type { Remedy } from '../remedy-lines.js';
 import type { Observation, SourceReport, SourceResult } from '../types.js';
 import type { SourceSession } from './source.js';
 import { configuredSources } from './registry.js';
@@ -46,6 +47,14 @@ const nullable = (scrub: (text: string) => string) => (text: string | null) => (
 const identifier = nullable(scrubIdentifier);
 const prose = nullable(scrubSecrets);
 
+/** A source's own remedy: its prose scrubbed like any text, its command words like identifiers. */
+const scrubRemedy = (remedy: Remedy): Remedy =>
+  remedy.map((line) =>
+    line.map((part) =>
+      typeof part === 'string' ? scrubSecrets(part) : { ...part, argv: part.argv.map((w) => (typeof w === 'string' ? scrubIdentifier(w) : w)) },
+    ),
+  );
+
 /**
  * Every string a source hands over passes here, whatever the source: a key quoted in an error, or
  * planted in an agent or profile name, is masked before anything prints, saves or sends it.
@@ -58,7 +67,7 @@ export function scrubObservation(o: Observation): Observation {
     provider: identifier(o.provider),
     profileId: identifier(o.profileId),
     detail: prose(o.detail),
-    ...(o.remedy === undefined ? {} : { remedy: prose(o.remedy) }),
+    ...(o.remedy === undefined ? {} : { remedy: o.remedy === null ? null : scrubRemedy(o.remedy) }),
     ...(o.unusable === undefined ? {} : { unusable: { ...o.unusable, kind: scrubSecrets(o.unusable.kind), reason: prose(o.unusable.reason) } }),
     ...(o.route === undefined
       ? {}

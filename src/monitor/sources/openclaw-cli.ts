@@ -2,13 +2,15 @@ import type { Logger } from '../../log.js';
 import { issuePath } from '../../issue-path.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
 import { quoteForeign, scrubIdentifier } from '../../redact.js';
-import { shWord } from '../../shell.js';
 import type { Observation, SourceResult } from '../types.js';
 import { type Agent, normalizeModelsStatus } from './openclaw-normalize.js';
 import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './openclaw-schema.js';
 import { parseJsonOutput } from './parse-json.js';
 import { failedRead } from './source.js';
-import { classifySsh, sshRemedy, sshRunArgv, sshTo } from './ssh-tunnel.js';
+import { shCommand } from '../../shell.js';
+import { onThisHost, type Remedy } from '../remedy-lines.js';
+import { sshLogin } from './ssh-destination.js';
+import { classifySsh, sshRemedy, sshRunArgv } from './ssh-tunnel.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -40,7 +42,7 @@ export function localCli(command: string | string[], env: Env): OpenclawCli {
  */
 export function sshCli(destination: string, sshArgs: string[], remoteCommand: string, timeoutMs: number): OpenclawCli {
   return {
-    argv: (args) => sshRunArgv({ destination, sshArgs, timeoutMs }, `${remoteCommand} ${args.map(shWord).join(' ')}`),
+    argv: (args) => sshRunArgv({ destination, sshArgs, timeoutMs }, `${remoteCommand} ${shCommand(args)}`),
     ssh: destination,
     remoteCommand,
   };
@@ -115,7 +117,7 @@ export async function modelsStatus(
   return { error: sourceError(id, agent, `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (at ${where})`) };
 }
 
-type CliFailure = { ok: false; kind: FailureKind; message: string; remedy?: string };
+type CliFailure = { ok: false; kind: FailureKind; message: string; remedy?: Remedy };
 
 async function runJson(
   cli: OpenclawCli,
@@ -156,24 +158,30 @@ function remoteFailure(cli: OpenclawCli, exitCode: number, stderr: string): CliF
       kind: 'not-found',
       message: `ssh ${destination}: the remote shell did not find the program of sources.openclaw.remoteCommand (exit 127)`,
       remedy: [
-        `ssh runs a non-login shell on ${destination}, whose PATH often lacks npm's global bin.`,
-        `Find OpenClaw there with ${sshTo(destination)} ${shWord('bash -lc "command -v openclaw"')}`,
-        'then set sources.openclaw.remoteCommand to that full path (or install OpenClaw on that host: npm install -g openclaw).',
-      ].join('\n'),
+        [`ssh runs a non-login shell on ${destination}, whose PATH often lacks npm's global bin.`],
+        ['Find OpenClaw there with ', onThisHost(...sshLogin(destination), 'bash -lc "command -v openclaw"')],
+        ['then set sources.openclaw.remoteCommand to that full path (or install OpenClaw on that host: npm install -g openclaw).'],
+      ],
     };
   }
   return undefined;
 }
 
-function remoteTimeoutRemedy(cli: OpenclawCli): string {
-  return `Check that ${sshTo(cli.ssh!)} ${shWord(`${cli.remoteCommand ?? 'openclaw'} models status`)} finishes; if it is just slow, raise sources.openclaw.timeout.`;
+function remoteTimeoutRemedy(cli: OpenclawCli): Remedy {
+  return [
+    [
+      'Check that ',
+      onThisHost(...sshLogin(cli.ssh!), `${cli.remoteCommand ?? 'openclaw'} models status`),
+      ' finishes; if it is just slow, raise sources.openclaw.timeout.',
+    ],
+  ];
 }
 
 export function sourceError(
   id: string,
   agent: Agent | null,
   message: string,
-  failure: { kind: FailureKind; remedy?: string } = { kind: 'failed' },
+  failure: { kind: FailureKind; remedy?: Remedy | undefined } = { kind: 'failed' },
 ): Observation {
   return failedRead({
     id,

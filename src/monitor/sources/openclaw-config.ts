@@ -1,9 +1,11 @@
 import * as z from 'zod/mini';
 import { durationSchema } from '../../config/duration-schema.js';
 import { isRemoteUrl } from './gateway-device.js';
-import { splitDestination } from './ssh-tunnel.js';
+import { SSH_DESTINATION, splitDestination } from './ssh-destination.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
+
+const sshDestination = () => z.string().check(z.regex(SSH_DESTINATION, 'an ssh destination, user@host or user@host:port (no spaces, not starting with "-")'));
 
 /** A certificate pin as OpenClaw's client takes it (`openssl x509 -fingerprint -sha256` prints one). */
 export const TLS_FINGERPRINT = /^(?:sha256:)?(?:[A-Fa-f0-9]{64}|(?:[A-Fa-f0-9]{2}:){31}[A-Fa-f0-9]{2})$/;
@@ -18,7 +20,7 @@ const nameSchema = z
 export const gatewayOverridesSchema = z.strictObject({
   url: z.optional(nonEmpty()),
   token: z.optional(nonEmpty()),
-  ssh: z.optional(nonEmpty()),
+  ssh: z.optional(sshDestination()),
   remotePort: z.optional(z.int().check(z.minimum(1), z.maximum(65_535))),
   sshArgs: z.optional(z.array(nonEmpty())),
   tlsFingerprint: z.optional(z.string().check(z.regex(TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE))),
@@ -50,7 +52,7 @@ const fields = {
    * read with `via: cli` or without a gateway token, else for the route facts), and the gateway is
    * reached through an SSH tunnel to it unless `gateway.ssh` or `gateway.url` says otherwise.
    */
-  ssh: z.optional(nonEmpty()),
+  ssh: z.optional(sshDestination()),
   /** More ssh options for `ssh` (`-i key`, `-F config`), before the destination. */
   sshArgs: z._default(z.array(nonEmpty()), []),
   /**

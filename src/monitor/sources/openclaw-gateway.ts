@@ -9,6 +9,7 @@ import { deadline, sleep } from '../../abort.js';
 import type { OpenclawGateway } from './openclaw-config.js';
 import type { ModelsStatus } from './openclaw-schema.js';
 import { type DeviceFile, deviceHostDeps, gatewayKey, identityOf, isRemoteUrl } from './gateway-device.js';
+import { SSH_DESTINATION } from './ssh-destination.js';
 import type { Tunnel, TunnelFailure } from './ssh-tunnel.js';
 
 type Env = Record<string, string | undefined>;
@@ -39,11 +40,6 @@ export interface GatewayOverrides {
   remotePort?: number | undefined;
   sshArgs?: string[] | undefined;
   tlsFingerprint?: string | undefined;
-  /**
-   * false: for a gateway on another host, do not try this host's own `gateway.auth` token (the
-   * host was named by `sources.openclaw.ssh`, not by OpenClaw's remote mode).
-   */
-  localAuth?: boolean | undefined;
 }
 
 /** OpenClaw's config file: `$OPENCLAW_CONFIG_PATH`, else `<state dir>/openclaw.json`. */
@@ -86,7 +82,8 @@ export function gatewayTarget(overrides: GatewayOverrides, env: Env): GatewayTar
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return { unavailable: `cannot read ${path} as JSON` };
   }
   const remote = gateway.remote ?? {};
-  const openclawRemote = overrides.url === undefined && gateway.mode === 'remote' && typeof remote.sshTarget === 'string' && remote.sshTarget !== '';
+  const openclawRemote =
+    overrides.url === undefined && gateway.mode === 'remote' && typeof remote.sshTarget === 'string' && SSH_DESTINATION.test(remote.sshTarget);
   const destination = overrides.ssh ?? (openclawRemote ? (remote.sshTarget as string) : undefined);
   // OpenClaw's remote mode without SSH: its remote URL.
   const remoteUrl =
@@ -130,17 +127,26 @@ export function gatewayTarget(overrides: GatewayOverrides, env: Env): GatewayTar
     if (env.OPENCLAW_GATEWAY_PASSWORD) return at({ password: env.OPENCLAW_GATEWAY_PASSWORD }, 'OPENCLAW_GATEWAY_PASSWORD');
     return undefined;
   };
-  // This host's own gateway.auth token is never offered to a gateway on another host by URL.
+  // Where each token may go: this host's own (gateway.auth, the environment) to this host's gateway;
+  // OpenClaw's remote precedence only to the host OpenClaw's own remote mode names; a host named
+  // by hand in authwatch's config (gateway.ssh, gateway.url, `pair --url`) only the token named
+  // for it there (`gateway.token`, above).
+  const namedByOpenclaw = destination !== undefined && gateway.mode === 'remote' && remote.sshTarget === destination;
   const found =
-    ssh || remoteUrl
-      ? (fromConfig(remote, 'gateway.remote') ??
-        fromEnv() ??
-        (overrides.localAuth === false || remoteUrl ? undefined : fromConfig(gateway.auth, 'gateway.auth')))
-      : paired
-        ? fromEnv()
-        : (fromConfig(gateway.auth, 'gateway.auth') ?? fromEnv());
+    !ssh && !paired
+      ? (fromConfig(gateway.auth, 'gateway.auth') ?? fromEnv())
+      : namedByOpenclaw
+        ? (fromConfig(remote, 'gateway.remote') ?? fromEnv() ?? fromConfig(gateway.auth, 'gateway.auth'))
+        : remoteUrl
+          ? (fromConfig(remote, 'gateway.remote') ?? fromEnv())
+          : undefined;
   // A paired device needs no shared token once paired (its device token stands in).
   if (paired) return found && !('unavailable' in found) ? found : at({}, 'the device token from authwatch gateway pair');
+  if (ssh && !found) {
+    return {
+      unavailable: `no token for the gateway on ${ssh.destination}: name it in sources.openclaw.gateway.token (env: or file:); this host's own gateway token is never sent to another host`,
+    };
+  }
   // A gateway without a configured token uses a runtime-only one that no other process can read.
   return found ?? { unavailable: `no gateway token in ${path} or OPENCLAW_GATEWAY_TOKEN` };
 }
@@ -154,7 +160,7 @@ export function gatewayTargetFor(gateway: OpenclawGateway, env: Env): { target: 
   const overrides = gateway.gateway;
   const viaCliHost = gateway.ssh !== undefined && overrides.ssh === undefined && overrides.url === undefined;
   if (!viaCliHost) return { target: gatewayTarget(overrides, env), viaCliHost };
-  const target = gatewayTarget({ ...overrides, ssh: gateway.ssh, sshArgs: overrides.sshArgs ?? gateway.sshArgs, localAuth: false }, env);
+  const target = gatewayTarget({ ...overrides, ssh: gateway.ssh, sshArgs: overrides.sshArgs ?? gateway.sshArgs }, env);
   return {
     target: 'unavailable' in target ? { unavailable: `no token for the gateway on ${gateway.ssh} (sources.openclaw.gateway.token)` } : target,
     viaCliHost,

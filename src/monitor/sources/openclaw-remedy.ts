@@ -1,11 +1,13 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openclawStateDir } from '../../config/paths.js';
-import { shWord } from '../../shell.js';
-import { sshTo } from './ssh-tunnel.js';
+import { blank, type Line, onGateway, type Remedy } from '../remedy-lines.js';
 import type { Credential, ModelRoute } from '../types.js';
 
 type Env = Record<string, string | undefined>;
+
+const BLANK_MODEL = blank('provider/model');
+const BLANK_PROFILE = blank('other-profile-id');
 
 /** API key variables OpenClaw reads from the environment or `<state>/.env`, where well known. */
 const API_KEY_VARS: Record<string, string> = {
@@ -18,160 +20,150 @@ const API_KEY_VARS: Record<string, string> = {
   xai: 'XAI_API_KEY',
 };
 
+/** `--agent ID` for a non-default agent; `--agent=ID` keeps an id that begins with "-" a value. */
+function agentArgs(credential: Omit<Credential, 'remedyText'>): string[] {
+  if (!credential.agent || credential.agentIsDefault) return [];
+  return credential.agent.startsWith('-') ? [`--agent=${credential.agent}`] : ['--agent', credential.agent];
+}
+
+/** A positional id after the options: `--` first when it begins with "-", so it is never read as one. */
+function positional(id: string): string[] {
+  return id.startsWith('-') ? ['--', id] : [id];
+}
+
 /**
  * The steps that fix an OpenClaw credential, one per line, with the exact commands from OpenClaw's
- * authentication docs.
+ * authentication docs. Commands are argv: `renderRemedy` quotes them once, for the host named by
+ * the credential's gateway (over `ssh -t` when it is another host).
  */
-export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: Env): string | null {
-  const ssh = credential.gateway?.ssh;
-  const steps = localRemedy(credential, env);
-  return steps && ssh ? onHost(steps, ssh, credential.gateway?.command ?? 'openclaw') : steps;
-}
-
-/**
- * The steps for a gateway on another host: each command (`openclaw …`, `claude setup-token`)
- * becomes `ssh -t host '…'`, quoted once more for the local shell, so it pastes as is. A command
- * starts a line or follows ": " or a backtick, and ends at the line's end, a backtick, ")" or
- * ", then" outside quotes.
- */
-export function onHost(steps: string, destination: string, command: string): string {
-  const start = /(^|: |`)(openclaw |claude setup-token)/g;
-  return steps
-    .split('\n')
-    .map((line) => {
-      let out = '';
-      let from = 0;
-      for (const match of line.matchAll(start)) {
-        const begin = match.index + match[1]!.length;
-        if (begin < from) continue;
-        let end = begin;
-        let quoted = false;
-        for (; end < line.length; end++) {
-          const c = line[end]!;
-          if (c === "'") quoted = !quoted;
-          else if (!quoted && (c === '`' || c === ')' || line.startsWith(', then', end))) break;
-        }
-        const text = line.slice(begin, end);
-        const remote = text.startsWith('openclaw ') ? `${command} ${text.slice('openclaw '.length)}` : text;
-        out += `${line.slice(from, begin)}${sshTo(destination, true)} ${shWord(remote)}`;
-        from = end;
-      }
-      return out + line.slice(from);
-    })
-    .join('\n');
-}
-
-function localRemedy(credential: Omit<Credential, 'remedyText'>, env: Env): string | null {
-  const agent = credential.agent && !credential.agentIsDefault ? ` --agent ${shWord(credential.agent)}` : '';
-  const provider = credential.provider ? shWord(credential.provider) : '<provider>';
-  const verify = `Verify: openclaw models status${agent}`;
+export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: Env): Remedy | null {
+  const agent = agentArgs(credential);
+  const provider = credential.provider ?? '<provider>';
+  const providerArg = credential.provider ?? blank('provider');
+  const verify: Line = ['Verify: ', onGateway('openclaw', 'models', 'status', ...agent)];
   const envFile = credential.gateway?.ssh ? `~/.openclaw/.env on ${credential.gateway.ssh}` : displayPath(join(openclawStateDir(env), '.env'), env);
+  const restart: Line = ['restart the gateway: ', onGateway('openclaw', 'gateway', 'restart')];
 
   if (credential.status === 'error') return errorRemedy(credential, agent);
   if (credential.inUse === false && credential.profileId) {
-    // OpenClaw would not use it: fixing it is pointless, removing it ends the notices.
+    // OpenClaw would not use it: fixing it is pointless, removing it ends the notices. `--yes`: OpenClaw
+    // refuses to remove a profile without it when it has no terminal to ask on (a paste into a script, a widget).
+    const id = positional(credential.profileId);
     return [
-      `OpenClaw does not use this profile (no configured model uses ${provider}, or the auth order leaves it out).`,
-      `Remove it: openclaw models auth logout ${shWord(credential.profileId)}${agent}`,
-      `Or, if it should be used: openclaw models auth order set --provider ${provider}${agent} ${shWord(credential.profileId)}`,
+      [`OpenClaw does not use this profile (no configured model uses ${provider}, or the auth order leaves it out).`],
+      ['Remove it: ', onGateway('openclaw', 'models', 'auth', 'logout', '--yes', ...agent, ...id)],
+      ['Or, if it should be used: ', onGateway('openclaw', 'models', 'auth', 'order', 'set', '--provider', providerArg, ...agent, ...id)],
       verify,
-    ].join('\n');
+    ];
   }
-  if (credential.route) return routeRemedy(credential, credential.route, agent, provider, verify, envFile);
+  if (credential.route) return routeRemedy(credential, credential.route, { agent, provider, providerArg, verify, envFile, restart });
 
-  const steps: string[] = [];
+  const steps: Line[] = [];
   if (credential.status === 'unusable' && credential.unusable?.kind === 'cooldown') {
     const until = credential.unusable.until ? ` until ${new Date(credential.unusable.until).toISOString()}` : '';
-    steps.push(`OpenClaw paused this profile${until} after failures (${credential.unusable.reason ?? 'no reason given'}); it retries by itself.`);
-    if (credential.profileId) steps.push(`To use another profile meanwhile: openclaw models auth order set --provider ${provider}${agent} <other-profile-id>`);
+    steps.push([`OpenClaw paused this profile${until} after failures (${credential.unusable.reason ?? 'no reason given'}); it retries by itself.`]);
+    if (credential.profileId)
+      steps.push([
+        'To use another profile meanwhile: ',
+        onGateway('openclaw', 'models', 'auth', 'order', 'set', '--provider', providerArg, ...agent, BLANK_PROFILE),
+      ]);
     steps.push(verify);
-    return steps.join('\n');
+    return steps;
   }
   if (credential.status === 'unusable' && credential.unusable?.reason === 'billing') {
-    steps.push(`OpenClaw disabled this profile for billing: check the ${provider} account's billing or credits first.`);
+    steps.push([`OpenClaw disabled this profile for billing: check the ${provider} account's billing or credits first.`]);
   }
 
   if (credential.type === 'api_key') {
     steps.push(
-      `Create a new API key with ${provider}, then: openclaw models auth paste-api-key --provider ${provider}${agent}`,
-      `Or put it in ${envFile} (${apiKeyVar(credential.provider)}=...) and restart the gateway: openclaw gateway restart`,
+      [`Create a new API key with ${provider}, then: `, onGateway('openclaw', 'models', 'auth', 'paste-api-key', '--provider', providerArg, ...agent)],
+      [`Or put it in ${envFile} (${apiKeyVar(credential.provider)}=...) and `, ...restart],
     );
   } else if (credential.provider === 'anthropic') {
     steps.push(
-      'On the gateway host run: claude setup-token',
-      `Then: openclaw models auth setup-token --provider anthropic${agent}`,
-      `Token made on another machine: openclaw models auth paste-token --provider anthropic${agent}`,
+      ['On the gateway host run: ', onGateway('claude', 'setup-token')],
+      ['Then: ', onGateway('openclaw', 'models', 'auth', 'setup-token', '--provider', 'anthropic', ...agent)],
+      ['Token made on another machine: ', onGateway('openclaw', 'models', 'auth', 'paste-token', '--provider', 'anthropic', ...agent)],
     );
-    if (credential.type === null) {
-      steps.push(`Or use an API key: put ANTHROPIC_API_KEY=... in ${envFile} and restart the gateway: openclaw gateway restart`);
-    }
+    if (credential.type === null) steps.push([`Or use an API key: put ANTHROPIC_API_KEY=... in ${envFile} and `, ...restart]);
   } else if (credential.type === 'token') {
-    steps.push(`Paste a new token: openclaw models auth paste-token --provider ${provider}${agent}`);
+    steps.push(['Paste a new token: ', onGateway('openclaw', 'models', 'auth', 'paste-token', '--provider', providerArg, ...agent)]);
   } else if (credential.type === 'oauth') {
-    steps.push(`Sign in again: openclaw models auth login --provider ${provider}${agent}`);
+    steps.push(['Sign in again: ', onGateway('openclaw', 'models', 'auth', 'login', '--provider', providerArg, ...agent)]);
   } else {
     steps.push(
-      `Sign in: openclaw models auth login --provider ${provider}${agent}`,
-      `Or put its API key in ${envFile} (${apiKeyVar(credential.provider)}=...) and restart the gateway: openclaw gateway restart`,
+      ['Sign in: ', onGateway('openclaw', 'models', 'auth', 'login', '--provider', providerArg, ...agent)],
+      [`Or put its API key in ${envFile} (${apiKeyVar(credential.provider)}=...) and `, ...restart],
     );
   }
   steps.push(verify);
-  return steps.join('\n');
+  return steps;
+}
+
+interface Common {
+  agent: string[];
+  /** The provider in prose, and as a command's word (a blank when unknown). */
+  provider: string;
+  providerArg: string | ReturnType<typeof blank>;
+  verify: Line;
+  envFile: string;
+  restart: Line;
 }
 
 /** A configured model OpenClaw cannot serve: give it what it lacks, or stop configuring it. */
-function routeRemedy(credential: Omit<Credential, 'remedyText'>, route: ModelRoute, agent: string, provider: string, verify: string, envFile: string): string {
-  const steps: string[] = [];
-  const model = route.model ? shWord(route.model) : '<model>';
+function routeRemedy(credential: Omit<Credential, 'remedyText'>, route: ModelRoute, common: Common): Remedy {
+  const { agent, provider, providerArg, verify, envFile, restart } = common;
+  const steps: Line[] = [];
   if (route.kind === 'runtime') {
     // OpenClaw's Codex harness docs: install the official plugin, then enable it.
-    const plugin = route.plugins?.[0] ?? route.runtime ?? '<plugin>';
+    const plugin = route.plugins?.[0] ?? route.runtime;
     if (route.runtime === 'codex' && !route.plugins?.length)
-      steps.push('Install the Codex plugin on the gateway host: openclaw plugins install @openclaw/codex');
-    steps.push(`Enable it: openclaw plugins enable ${shWord(plugin)}, then restart the gateway: openclaw gateway restart`);
-    steps.push(`Or use a model that needs no ${route.runtime ?? 'such'} runtime: openclaw models set <provider/model>`);
+      steps.push(['Install the Codex plugin on the gateway host: ', onGateway('openclaw', 'plugins', 'install', '@openclaw/codex')]);
+    steps.push(['Enable it: ', onGateway('openclaw', 'plugins', 'enable', ...(plugin ? positional(plugin) : [blank('plugin')])), ', then ', ...restart]);
+    steps.push([`Or use a model that needs no ${route.runtime ?? 'such'} runtime: `, onGateway('openclaw', 'models', 'set', BLANK_MODEL)]);
   } else if (credential.status === 'missing') {
     steps.push(
-      `Add a credential for ${provider}: openclaw models auth login --provider ${provider}${agent}`,
-      `Or put its API key in ${envFile} (${apiKeyVar(credential.provider)}=...) and restart the gateway: openclaw gateway restart`,
+      [`Add a credential for ${provider}: `, onGateway('openclaw', 'models', 'auth', 'login', '--provider', providerArg, ...agent)],
+      [`Or put its API key in ${envFile} (${apiKeyVar(credential.provider)}=...) and `, ...restart],
     );
   } else if (route.kind === 'incompatible') {
-    steps.push(`OpenClaw cannot serve ${model} on its configured route: pick another model.`);
+    steps.push([`OpenClaw cannot serve ${route.model ?? 'the model'} on its configured route: pick another model.`]);
   } else {
-    steps.push(`Check the ${provider} credential OpenClaw would use: openclaw models auth list --provider ${provider}${agent}`);
+    steps.push([`Check the ${provider} credential OpenClaw would use: `, onGateway('openclaw', 'models', 'auth', 'list', '--provider', providerArg, ...agent)]);
   }
-  if (route.kind !== 'runtime') steps.push(dropModel(route, model));
+  if (route.kind !== 'runtime') steps.push(dropModel(route));
   steps.push(verify);
-  return steps.join('\n');
+  return steps;
 }
 
 /** How to stop configuring a model, by what it is configured as. */
-function dropModel(route: ModelRoute, model: string): string {
+function dropModel(route: ModelRoute): Line {
+  const model = route.model ? positional(route.model) : [BLANK_MODEL];
   switch (route.role) {
     case 'fallback':
-      return `Or drop the fallback: openclaw models fallbacks remove ${model}`;
+      return ['Or drop the fallback: ', onGateway('openclaw', 'models', 'fallbacks', 'remove', ...model)];
     case 'image-fallback':
-      return `Or drop the image fallback: openclaw models image-fallbacks remove ${model}`;
+      return ['Or drop the image fallback: ', onGateway('openclaw', 'models', 'image-fallbacks', 'remove', ...model)];
     case 'image':
-      return 'Or choose another image model: openclaw models set-image <provider/model>';
+      return ['Or choose another image model: ', onGateway('openclaw', 'models', 'set-image', BLANK_MODEL)];
     case 'utility':
-      return 'Or choose another utility model: openclaw config set agents.defaults.utilityModel <provider/model>';
+      return ['Or choose another utility model: ', onGateway('openclaw', 'config', 'set', 'agents.defaults.utilityModel', BLANK_MODEL)];
     default:
-      return 'Or choose another model: openclaw models set <provider/model>';
+      return ['Or choose another model: ', onGateway('openclaw', 'models', 'set', BLANK_MODEL)];
   }
 }
 
-function errorRemedy(credential: Omit<Credential, 'remedyText'>, agent: string): string {
+function errorRemedy(credential: Omit<Credential, 'remedyText'>, agent: string[]): Remedy {
   switch (credential.failure) {
     case 'not-found':
       return [
-        'Install OpenClaw (npm install -g openclaw), or tell authwatch where it is:',
-        'set sources.openclaw.command in the config, or the OPENCLAW_BIN environment variable.',
-      ].join('\n');
+        ['Install OpenClaw (', onGateway('npm', 'install', '-g', 'openclaw'), '), or tell authwatch where it is:'],
+        ['set sources.openclaw.command in the config, or the OPENCLAW_BIN environment variable.'],
+      ];
     case 'timeout':
-      return `Check that \`openclaw models status${agent}\` finishes on this host; if it is just slow, raise sources.openclaw.timeout.`;
+      return [['Check that `', onGateway('openclaw', 'models', 'status', ...agent), '` finishes; if it is just slow, raise sources.openclaw.timeout.']];
     default:
-      return `Run \`openclaw models status${agent}\` and \`openclaw doctor\` to see what fails.`;
+      return [['Run `', onGateway('openclaw', 'models', 'status', ...agent), '` and `', onGateway('openclaw', 'doctor'), '` to see what fails.']];
   }
 }
 

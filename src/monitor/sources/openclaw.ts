@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openclawStateDir } from '../../config/paths.js';
 import type { Logger } from '../../log.js';
 import { scrubIdentifier } from '../../redact.js';
+import { blank, type Line, onGateway, prose, type Remedy } from '../remedy-lines.js';
 import type { Observation, SourceResult, Transport } from '../types.js';
 import { localCli, modelsStatus, type OpenclawCli, readOpenclaw, sourceError, sshCli } from './openclaw-cli.js';
 import { type OpenclawConfig, type OpenclawGateway, openclawConfigSchema, urlHost } from './openclaw-config.js';
@@ -113,7 +114,9 @@ async function readGatewayOrCli(gateway: OpenclawGateway, agents: string[], ctx:
   const cli = gateway.ssh ? sshCli(gateway.ssh, gateway.sshArgs, gateway.remoteCommand, gateway.timeout) : localCli(gateway.command, ctx.env);
   if (gateway.via === 'cli' && gateway.gateway.ssh && !gateway.ssh) {
     // This host's CLI would describe this host, not the one gateway.ssh names.
-    const remedy = `Run the CLI there instead: sources.openclaw.ssh: ${gateway.gateway.ssh}\nOr read its gateway through the tunnel: sources.openclaw.via: auto`;
+    const remedy = prose(
+      `Run the CLI there instead: sources.openclaw.ssh: ${gateway.gateway.ssh}\nOr read its gateway through the tunnel: sources.openclaw.via: auto`,
+    );
     const message = `sources.openclaw.via is cli, but the gateway is on ${gateway.gateway.ssh} (gateway.ssh) and this host's CLI cannot read it`;
     return {
       observations: [{ ...sourceError('openclaw:agents', null, message), remedy }],
@@ -149,7 +152,7 @@ async function readGateway(
   const { target, viaCliHost } = gatewayTargetFor(gateway, env);
   const ssh = 'ssh' in target && target.ssh ? target.ssh.destination : (gateway.ssh ?? null);
   let where = 'url' in target ? describeTarget(target) : undefined;
-  const fail = (message: string, remedy: string) => ({
+  const fail = (message: string, remedy: Remedy) => ({
     result: {
       observations: [{ ...sourceError('openclaw:agents', null, message), remedy }],
       covered: [],
@@ -230,34 +233,35 @@ async function readGateway(
 }
 
 /** What to do when the gateway path fails where the CLI would not help (a wrong token) or is not wanted (`via: gateway`). */
-function gatewayRemedy(kind: GatewayFailure['kind'] | 'unavailable', target?: GatewayTarget): string {
-  const orAuto = 'Or let authwatch use the CLI when the gateway cannot answer: sources.openclaw.via: auto';
+function gatewayRemedy(kind: GatewayFailure['kind'] | 'unavailable', target?: GatewayTarget): Remedy {
+  const orAuto: Line = ['Or let authwatch use the CLI when the gateway cannot answer: sources.openclaw.via: auto'];
+  const restart = onGateway('openclaw', 'gateway', 'restart');
   switch (kind) {
     case 'auth':
       return [
-        `The gateway refused the credential from ${target?.from ?? 'the config'}.`,
-        "If OpenClaw's config changed since the gateway started, restart it: openclaw gateway restart",
-        'Otherwise give authwatch the token the gateway uses: sources.openclaw.gateway.token (env: or file:)',
-        'Or read OpenClaw through its CLI instead: sources.openclaw.via: cli',
-      ].join('\n');
+        [`The gateway refused the credential from ${target?.from ?? 'the config'}.`],
+        ["If OpenClaw's config changed since the gateway started, restart it: ", restart],
+        ['Otherwise give authwatch the token the gateway uses: sources.openclaw.gateway.token (env: or file:)'],
+        ['Or read OpenClaw through its CLI instead: sources.openclaw.via: cli'],
+      ];
     case 'unavailable':
       return [
-        'Give the gateway a token authwatch can read: openclaw config set gateway.auth.token <token>, then openclaw gateway restart',
-        'Or name one for authwatch: sources.openclaw.gateway.token (env: or file:), or OPENCLAW_GATEWAY_TOKEN',
+        ['Give the gateway a token authwatch can read: ', onGateway('openclaw', 'config', 'set', 'gateway.auth.token', blank('token')), ', then ', restart],
+        ['Or name one for authwatch: sources.openclaw.gateway.token (env: or file:), or OPENCLAW_GATEWAY_TOKEN'],
         orAuto,
-      ].join('\n');
+      ];
     case 'protocol':
-      return ['Update authwatch or OpenClaw, whichever is older, so that their gateway protocols match.', orAuto].join('\n');
+      return [['Update authwatch or OpenClaw, whichever is older, so that their gateway protocols match.'], orAuto];
     case 'tls':
       return [
-        "If the gateway's certificate is self-signed, pin it: sources.openclaw.gateway.tlsFingerprint: <sha256>",
-        'On the gateway host: openssl x509 -noout -fingerprint -sha256 -in ~/.openclaw/gateway/tls/gateway-cert.pem',
-        'Or reach it through an SSH tunnel instead: sources.openclaw.gateway.ssh: user@host',
-      ].join('\n');
+        ["If the gateway's certificate is self-signed, pin it: sources.openclaw.gateway.tlsFingerprint: <sha256>"],
+        ['On the gateway host: openssl x509 -noout -fingerprint -sha256 -in ~/.openclaw/gateway/tls/gateway-cert.pem'],
+        ['Or reach it through an SSH tunnel instead: sources.openclaw.gateway.ssh: user@host'],
+      ];
     case 'plaintext':
-      return 'Use its wss:// URL (gateway.tls on its host), or reach it through an SSH tunnel: sources.openclaw.gateway.ssh: user@host';
+      return [['Use its wss:// URL (gateway.tls on its host), or reach it through an SSH tunnel: sources.openclaw.gateway.ssh: user@host']];
     default:
-      return ['Start the gateway: openclaw gateway start (its state: openclaw gateway status)', orAuto].join('\n');
+      return [['Start the gateway: ', onGateway('openclaw', 'gateway', 'start'), ' (its state: ', onGateway('openclaw', 'gateway', 'status'), ')'], orAuto];
   }
 }
 
@@ -310,12 +314,12 @@ async function pairedDevice(
   gateway: OpenclawGateway,
   target: GatewayTarget,
   { env, log }: Context,
-): Promise<{ device: DeviceAuth; where: string } | { problem: { message: string; remedy: string } }> {
+): Promise<{ device: DeviceAuth; where: string } | { problem: { message: string; remedy: Remedy } }> {
   const { device: file, warning } = await loadDevice(env);
   if (warning) log.warn({}, warning);
   if (target.url.startsWith('ws:')) log.warn({ url: target.url }, plaintextWarning(target.url));
   const problem = pairingProblem(file, target.url, gateway.name);
-  if (problem || !file) return { problem: problem ?? { message: 'not paired', remedy: '' } };
+  if (problem || !file) return { problem: problem ?? { message: 'not paired', remedy: [] } };
   return { device: { file, offerSharedAuth: false, changed: false }, where: `${describeTarget(target)} as device ${shortId(file.deviceId)}` };
 }
 

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import type { Logger } from '../../log.js';
 import type { Credential, Observation, SourceResult } from '../types.js';
+import type { Remedy } from '../remedy-lines.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -47,7 +48,7 @@ export interface Source<C> {
    */
   scopeOf(record: Pick<Credential, 'source' | 'agent' | 'gateway'>): string;
   /** What to do about a record in trouble (status not ok/static), one step per line. */
-  remedy(credential: Omit<Credential, 'remedyText'>, env: Env): string | null;
+  remedy(credential: Omit<Credential, 'remedyText'>, env: Env): Remedy | null;
   /** Directories `watch` watches: a change there means credentials may have changed. */
   watchDirs(config: C, env: Env): string[];
   /** What `config check` lists as enabled (empty when off). */
@@ -61,7 +62,7 @@ export interface Source<C> {
 export function failedRead(
   fields: Pick<Observation, 'id' | 'source' | 'agent' | 'agentIsDefault' | 'detail'> & {
     failure: NonNullable<Observation['failure']>;
-    remedy?: string | undefined;
+    remedy?: Remedy | undefined;
   },
 ): Observation {
   const { remedy, ...rest } = fields;

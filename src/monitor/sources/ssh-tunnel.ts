@@ -1,8 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { sleep } from '../../abort.js';
 import { quoteForeign } from '../../redact.js';
-import { shWord } from '../../shell.js';
+import { onThisHost, type Remedy } from '../remedy-lines.js';
+import { splitDestination, sshLogin } from './ssh-destination.js';
 
 /**
  * An SSH local forward to a gateway on another host, OpenClaw's "universal fallback" for remote
@@ -31,12 +35,6 @@ export interface Tunnel {
   close(): Promise<void>;
 }
 
-/** `user@host:2222` → the ssh destination and port (`-p`); a bare IPv6 address keeps its colons. */
-export function splitDestination(destination: string): { host: string; port?: string } {
-  const match = /^([^:]+):(\d+)$/.exec(destination);
-  return match ? { host: match[1]!, port: match[2]! } : { host: destination };
-}
-
 /** What every ssh run of authwatch's has: never a prompt, a bounded connect, keep-alives. */
 function commonOptions(timeoutMs: number): string[] {
   // Half the budget, so that a host that never answers is ssh's own timeout (with its reason), not ours.
@@ -50,14 +48,20 @@ function target(destination: string, sshArgs: string[]): string[] {
   return [...(port ? ['-p', port] : []), ...sshArgs, '--', host];
 }
 
-export function sshArgv(spec: TunnelSpec, localPort: number): string[] {
+/**
+ * `ssh -N -L <socket>:127.0.0.1:<remotePort> host`: the forward's local end is a unix socket in a
+ * directory only this user can enter, never a TCP port. A TCP port would be known (from /proc)
+ * before ssh binds it, after login, and another local user who bound it first would receive the
+ * client's `connect` frame with the gateway token.
+ */
+export function sshArgv(spec: TunnelSpec, socketPath: string): string[] {
   return [
     '-N',
     ...commonOptions(spec.timeoutMs),
     '-o',
     'ExitOnForwardFailure=yes',
     '-L',
-    `127.0.0.1:${localPort}:127.0.0.1:${spec.remotePort}`,
+    `${socketPath}:127.0.0.1:${spec.remotePort}`,
     ...target(spec.destination, spec.sshArgs),
   ];
 }
@@ -70,17 +74,29 @@ export function sshRunArgv(spec: Pick<TunnelSpec, 'destination' | 'sshArgs' | 't
   return ['ssh', '-T', ...commonOptions(spec.timeoutMs), ...target(spec.destination, spec.sshArgs), remote];
 }
 
-/** Opens the forward and waits until it accepts connections, or says why ssh gave up. */
+/**
+ * Opens the forward and waits until it accepts connections, or says why ssh gave up. The gateway
+ * client speaks WebSocket to a TCP address, so this process bridges a loopback port it holds from
+ * the start (no window for anyone to take it) to ssh's socket. ssh ends with authwatch: on exit
+ * and on a signal (`endTunnelsWith`), and where util-linux's setpriv exists, by the kernel when
+ * authwatch is killed outright (the parent-death signal).
+ */
 export async function openTunnel(spec: TunnelSpec): Promise<{ ok: true; tunnel: Tunnel } | ({ ok: false } & TunnelFailure)> {
-  const localPort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'authwatch-ssh-'));
+  const socketPath = join(dir, 'gateway.sock');
   let stderr = '';
   let exited: number | null | undefined;
   let child: ChildProcess;
   try {
-    child = spawn('ssh', sshArgv(spec, localPort), { env: spec.env as NodeJS.ProcessEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+    const argv = sshArgv(spec, socketPath);
+    const [program, args] = setprivPath(spec.env) ? ['setpriv', ['--pdeathsig', 'TERM', '--', 'ssh', ...argv]] : ['ssh', argv];
+    child = spawn(program as string, args as string[], { env: spec.env as NodeJS.ProcessEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
     return { ok: false, kind: 'failed', message: `cannot start ssh: ${quoteForeign(String(error))}` };
   }
+  const live = { child, dir };
+  endTunnelsWith(live);
   const gone = new Promise<void>((resolve) => {
     child.once('exit', (code) => {
       exited = code;
@@ -95,21 +111,28 @@ export async function openTunnel(spec: TunnelSpec): Promise<{ ok: true; tunnel: 
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     if (stderr.length < 8192) stderr += chunk;
   });
+  const end = async () => {
+    if (exited === undefined) child.kill('SIGTERM');
+    // The grace timer ends with ssh: left running, it alone kept a one-shot check alive 2 s longer.
+    const grace = new AbortController();
+    await Promise.race([gone, sleep(2_000, grace.signal)]);
+    grace.abort();
+    if (exited === undefined) child.kill('SIGKILL');
+    liveTunnels.delete(live);
+    rmSync(dir, { recursive: true, force: true });
+  };
   const deadline = Date.now() + spec.timeoutMs;
   while (exited === undefined && Date.now() < deadline) {
-    if (await accepts(localPort)) {
+    if (await accepts({ path: socketPath })) {
+      const bridge = await bridgeTo(socketPath);
       return {
         ok: true,
         tunnel: {
-          localPort,
+          localPort: bridge.port,
           alive: () => exited === undefined,
           close: async () => {
-            if (exited === undefined) child.kill('SIGTERM');
-            // The grace timer ends with ssh: left running, it alone kept a one-shot check alive 2 s longer.
-            const grace = new AbortController();
-            await Promise.race([gone, sleep(2_000, grace.signal)]);
-            grace.abort();
-            if (exited === undefined) child.kill('SIGKILL');
+            bridge.close();
+            await end();
           },
         },
       };
@@ -117,10 +140,91 @@ export async function openTunnel(spec: TunnelSpec): Promise<{ ok: true; tunnel: 
     await sleep(50);
   }
   if (exited === undefined) {
-    child.kill('SIGKILL');
+    await end();
     return { ok: false, kind: 'unreachable', message: `ssh ${spec.destination}: no forward within ${spec.timeoutMs} ms` };
   }
+  await end();
   return { ok: false, ...classifySsh(spec.destination, stderr, exited) };
+}
+
+/**
+ * A loopback port of this process's that pipes each connection to ssh's socket. Someone else who
+ * connects to it reaches the remote gateway as through any `ssh -L`, and still needs its token,
+ * which only travels inside this process's own connection.
+ */
+async function bridgeTo(socketPath: string): Promise<{ port: number; close(): void }> {
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect({ path: socketPath });
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.once('close', () => {
+        open.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+      socket.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    close: () => {
+      server.close();
+      for (const socket of open) socket.destroy();
+    },
+  };
+}
+
+/** The ssh processes and socket directories of the tunnels open now, ended with this process. */
+const liveTunnels = new Set<{ child: ChildProcess; dir: string }>();
+let hooked = false;
+
+/**
+ * Ends every tunnel's ssh when this process ends: at exit (synchronously: nothing async runs
+ * then), and on SIGTERM, SIGINT or SIGHUP when nothing else handles that signal (`watch` does,
+ * and closes its tunnels itself), after which the signal is raised again so that the exit status
+ * still says which signal ended the process.
+ */
+function endTunnelsWith(live: { child: ChildProcess; dir: string }): void {
+  liveTunnels.add(live);
+  if (hooked) return;
+  hooked = true;
+  const endAll = () => {
+    for (const { child, dir } of liveTunnels) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+    liveTunnels.clear();
+  };
+  process.once('exit', endAll);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      if (process.listenerCount(signal) > 1) return;
+      process.off(signal, onSignal);
+      endAll();
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+let setpriv: boolean | undefined;
+/** Whether util-linux's setpriv is on PATH (Linux), to give ssh a parent-death signal. */
+function setprivPath(env: Record<string, string | undefined>): boolean {
+  if (setpriv === undefined) {
+    setpriv = (env.PATH ?? '').split(delimiter).some((d) => {
+      try {
+        accessSync(join(d, 'setpriv'), constants.X_OK);
+        return d !== '';
+      } catch {
+        return false;
+      }
+    });
+  }
+  return setpriv;
 }
 
 /** What ssh's complaint means, and the first line of it (scrubbed of anything that is not text). */
@@ -138,23 +242,10 @@ export function classifySsh(destination: string, stderr: string, code: number | 
   return { kind: 'failed', message };
 }
 
-/** A port the kernel just handed out on 127.0.0.1 (ExitOnForwardFailure catches the rare race). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Whether something accepts TCP connections on 127.0.0.1:`port` now. */
-export function accepts(port: number): Promise<boolean> {
+/** Whether something accepts connections at `where` now (a TCP port on 127.0.0.1, or a unix socket). */
+export function accepts(where: { port: number } | { path: string }): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect('path' in where ? { path: where.path } : { host: '127.0.0.1', port: where.port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -163,36 +254,28 @@ export function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** `[-p port] user@host`, as ssh and ssh-copy-id take it on a command line to paste. */
-function loginWords(destination: string): string {
-  const { host, port } = splitDestination(destination);
-  return `${port ? `-p ${port} ` : ''}${shWord(host)}`;
-}
-
-/** `ssh [-t] [-p port] user@host`, to paste. */
-export function sshTo(destination: string, tty = false): string {
-  return `ssh ${tty ? '-t ' : ''}${loginWords(destination)}`;
-}
-
-/** What to do when an SSH hop fails, as commands to paste (`-p` for a port); `argsKey` names where extra ssh options go. */
-export function sshRemedy(kind: TunnelFailure['kind'], destination: string, argsKey: string): string {
+/** What to do when an SSH hop fails, as commands to paste here (`-p` for a port); `argsKey` names where extra ssh options go. */
+export function sshRemedy(kind: TunnelFailure['kind'], destination: string, argsKey: string): Remedy {
   const { host: login, port } = splitDestination(destination);
-  const ssh = sshTo(destination);
+  const ssh = sshLogin(destination);
   const host = login.replace(/^[^@]*@/, '');
   switch (kind) {
     case 'hostkey':
       return [
-        `The host key of ${host} is unknown or has changed. Check it with the host's owner, then record it by logging in once: ${ssh}`,
-        `(for a changed key, first: ssh-keygen -R ${shWord(port ? `[${host}]:${port}` : host)})`,
-      ].join('\n');
+        [`The host key of ${host} is unknown or has changed. Check it with the host's owner, then record it by logging in once: `, onThisHost(...ssh)],
+        ['(for a changed key, first: ', onThisHost('ssh-keygen', '-R', port ? `[${host}]:${port}` : host), ')'],
+      ];
     case 'auth':
       return [
-        `ssh was refused a login without a password (authwatch runs it with BatchMode=yes). Copy your public key to the host with ssh-copy-id ${loginWords(destination)}`,
-        `Or name one: ${argsKey}: [-i, ~/.ssh/id_ed25519]`,
-      ].join('\n');
+        [
+          'ssh was refused a login without a password (authwatch runs it with BatchMode=yes). Copy your public key to the host with ',
+          onThisHost('ssh-copy-id', ...(port ? ['-p', port] : []), '--', login),
+        ],
+        [`Or name one: ${argsKey}: [-i, ~/.ssh/id_ed25519]`],
+      ];
     case 'unreachable':
-      return `Check that ${host} is up and its sshd answers: ${ssh} true`;
+      return [[`Check that ${host} is up and its sshd answers: `, onThisHost(...ssh, 'true')]];
     default:
-      return `Run ${ssh} true by hand to see what fails.`;
+      return [['Run ', onThisHost(...ssh, 'true'), ' by hand to see what fails.']];
   }
 }
