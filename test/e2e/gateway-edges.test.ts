@@ -14,7 +14,9 @@ import { FAKE_BIN, FIXTURE_NOW, FIXTURES, parseReport, runCli, sandbox } from '.
 let server: WebSocketServer;
 let port: number;
 const connects: unknown[] = [];
-let mode: 'mismatch' | 'preparing' | 'preparing-once' = 'mismatch';
+let mode: 'mismatch' | 'preparing' | 'preparing-once' | 'malformed' = 'mismatch';
+/** In `malformed` mode: what the gateway answers instead (per method). */
+let malformed: { 'agents.list'?: unknown; 'models.authStatus'?: unknown } = {};
 let authStatusCalls = 0;
 
 beforeAll(async () => {
@@ -26,6 +28,7 @@ beforeAll(async () => {
     socket.on('message', (data) => {
       const frame = JSON.parse(String(data)) as { id: string; method: string; params: { minProtocol: number; maxProtocol: number } };
       const reply = (payload: unknown) => socket.send(JSON.stringify({ type: 'res', id: frame.id, ok: true, payload }));
+      if (mode === 'malformed' && frame.method in malformed) return reply(malformed[frame.method as keyof typeof malformed]);
       if (frame.method === 'agents.list') return reply({ defaultId: 'main', agents: [{ id: 'main' }] });
       if (frame.method === 'models.authStatus') {
         authStatusCalls++;
@@ -161,4 +164,41 @@ describe('a gateway on another host with via: cli', () => {
     });
     expect(existsSync(log)).toBe(false);
   });
+});
+
+describe('a gateway whose reply is not in the shape OpenClaw gives', () => {
+  const profile = { profileId: 'anthropic:manual', type: 'token', status: 'ok', expiry: { at: Date.now() + 86_400_000 } };
+  const cases: Array<[string, typeof malformed, string]> = [
+    ['providers is a string', { 'models.authStatus': { providers: 'x' } }, 'models.authStatus reply is not in the expected shape (at providers: '],
+    [
+      'a profile id that is a number',
+      { 'models.authStatus': { providers: [{ provider: 'anthropic', profiles: [{ ...profile, profileId: 5 }] }] } },
+      'models.authStatus reply is not in the expected shape (at providers[0].profiles[0].profileId: ',
+    ],
+    [
+      'an expiry of 1e300',
+      { 'models.authStatus': { providers: [{ provider: 'anthropic', profiles: [{ ...profile, expiry: { at: 1e300 } }] }] } },
+      'models.authStatus reply is not in the expected shape (at providers[0].profiles[0].expiry.at: expected a time in epoch milliseconds, from 1970 to 9999)',
+    ],
+    ['agents is an object', { 'agents.list': { agents: { id: 'main' } } }, 'agents.list reply is not in the expected shape (at agents: '],
+  ];
+  for (const [what, reply, words] of cases) {
+    it(`${what}: an error record naming the field (via: gateway), the CLI's answer in auto`, async () => {
+      mode = 'malformed';
+      malformed = reply;
+      try {
+        const b = box();
+        const strict = await runCli(['check', '--json', '--no-notify', '--config', b.writeConfig('sources:\n  openclaw:\n    via: gateway\n')], b.env);
+        expect(strict.exitCode, strict.stderr).toBe(3);
+        expect(strict.stderr).not.toMatch(/internal error|is not a function|Invalid time value/);
+        expect(parseReport(strict).errors[0]!.message).toContain(`: the gateway's ${words}`);
+        const auto = await runCli(['check', '--json', '--no-notify', '--config', b.writeConfig('sources:\n  openclaw:\n    via: auto\n', 'auto.yaml')], b.env);
+        expect(auto.exitCode, auto.stderr).toBe(2);
+        expect(parseReport(auto).sources[0]).toMatchObject({ via: 'cli', fallbackReason: expect.stringContaining(words) });
+      } finally {
+        mode = 'mismatch';
+        malformed = {};
+      }
+    });
+  }
 });

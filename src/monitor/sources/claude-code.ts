@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { expandHome } from '../../config/paths.js';
-import { fileSource } from './file-source.js';
+import { epochMs } from './epoch.js';
+import { fileSource, notExpected } from './file-source.js';
 
 const credentialsSchema = z.looseObject({
   claudeAiOauth: z.optional(
     z.looseObject({
-      expiresAt: z.optional(z.number()),
+      expiresAt: z.optional(epochMs()),
       refreshToken: z.optional(z.string()),
     }),
   ),
@@ -23,7 +24,7 @@ export const claudeCodeSource = fileSource({
   defaultPath: (env) => expandHome(join('~', '.claude', '.credentials.json'), env),
   judge(json) {
     const parsed = credentialsSchema.safeParse(json);
-    if (!parsed.success) return { error: 'is not the expected JSON' };
+    if (!parsed.success) return { error: notExpected(parsed.error) };
     const oauth = parsed.data.claudeAiOauth;
     if (!oauth) return { missing: 'holds no claudeAiOauth login' };
     return { expiresAt: oauth.expiresAt ?? null, refreshable: Boolean(oauth.refreshToken), type: 'oauth' };

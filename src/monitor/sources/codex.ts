@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { expandHome } from '../../config/paths.js';
-import { fileSource } from './file-source.js';
+import { isEpochMs } from './epoch.js';
+import { fileSource, notExpected } from './file-source.js';
 
 const authSchema = z.looseObject({
   OPENAI_API_KEY: z.nullish(z.string()),
@@ -22,7 +23,9 @@ export function jwtExpiry(token: string): number | null | undefined {
   if (!payload) return undefined;
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+    if (typeof claims.exp !== 'number') return null;
+    // An `exp` that is no time (1e300) makes the token as unreadable as one that is not a JWT.
+    return isEpochMs(claims.exp * 1000) ? claims.exp * 1000 : undefined;
   } catch {
     return undefined;
   }
@@ -42,11 +45,11 @@ export const codexSource = fileSource({
   defaultPath: (env) => join(env.CODEX_HOME || expandHome(join('~', '.codex'), env), 'auth.json'),
   judge(json) {
     const parsed = authSchema.safeParse(json);
-    if (!parsed.success) return { error: 'is not the expected JSON' };
+    if (!parsed.success) return { error: notExpected(parsed.error) };
     const { tokens, OPENAI_API_KEY: apiKey } = parsed.data;
     if (tokens?.access_token) {
       const expiresAt = jwtExpiry(tokens.access_token);
-      if (expiresAt === undefined) return { error: 'holds an access token that is not a JWT' };
+      if (expiresAt === undefined) return { error: 'holds an access token that is not a JWT with a time as exp' };
       return { expiresAt, refreshable: Boolean(tokens.refresh_token), type: 'oauth' };
     }
     if (apiKey) return { expiresAt: null, refreshable: false, type: 'api_key' };

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
+import { epochMs, isEpochMs } from './epoch.js';
 import { durationSchema } from '../../config/duration-schema.js';
 import type { Observation } from '../types.js';
-import { issuePath } from '../../issue-path.js';
+import { firstIssue } from '../../issue-path.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
 import { failedRead, type Source } from './source.js';
@@ -51,7 +52,7 @@ export const commandSources: Source<CommandSourceConfig[]> = {
  * The record a `command` source prints, as a JSON array. Documented in the README; unknown fields
  * are ignored so that producers can carry their own.
  */
-const isoOrEpoch = z.union([z.number(), z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date or epoch milliseconds'))]);
+const isoOrEpoch = z.union([epochMs(), z.string().check(z.refine((s) => isEpochMs(Date.parse(s)), 'expected an ISO 8601 date or epoch milliseconds'))]);
 const name = () => z.string().check(z.minLength(1));
 
 export const commandRecordSchema = z.looseObject({
@@ -86,8 +87,7 @@ export async function readCommand(source: CommandSourceConfig, env: Record<strin
   if (!json.ok) return fail('printed output that is not JSON');
   const parsed = outputSchema.safeParse(json.value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return fail(`printed records not in the expected shape (at ${issuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'})`);
+    return fail(`printed records not in the expected shape (${firstIssue(parsed.error)})`);
   }
   const seen = new Set<string>();
   const out: Observation[] = [];

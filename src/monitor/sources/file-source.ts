@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { expandHome } from '../../config/paths.js';
+import { firstIssue } from '../../issue-path.js';
 import { readFailure, readRegularFile } from '../../fs-read.js';
 import type { CredentialType, Observation } from '../types.js';
 import { parseJsonOutput } from './parse-json.js';
@@ -25,6 +26,11 @@ export interface FileSourceSpec {
   renew: string[];
   /** What to do when the file cannot be read or parsed. */
   repair: string;
+}
+
+/** A login file that is not in the shape its judge reads: the first field that is not, and why. */
+export function notExpected(error: z.core.$ZodError): string {
+  return `is not the expected JSON (${firstIssue(error)})`;
 }
 
 /** Login files are small; anything larger is not one. */

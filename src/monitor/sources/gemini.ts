@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import * as z from 'zod/mini';
+import { epochMs } from './epoch.js';
 import { expandHome } from '../../config/paths.js';
-import { fileSource } from './file-source.js';
+import { fileSource, notExpected } from './file-source.js';
 
 const credsSchema = z.looseObject({
   access_token: z.optional(z.string()),
   refresh_token: z.optional(z.string()),
-  expiry_date: z.optional(z.number()),
+  expiry_date: z.optional(epochMs()),
 });
 
 /**
@@ -20,7 +21,7 @@ export const geminiSource = fileSource({
   defaultPath: (env) => expandHome(join('~', '.gemini', 'oauth_creds.json'), env),
   judge(json) {
     const parsed = credsSchema.safeParse(json);
-    if (!parsed.success) return { error: 'is not the expected JSON' };
+    if (!parsed.success) return { error: notExpected(parsed.error) };
     const { access_token: access, refresh_token: refresh, expiry_date: expiry } = parsed.data;
     if (!access && !refresh) return { missing: 'holds no login' };
     return { expiresAt: expiry ?? null, refreshable: Boolean(refresh), type: 'oauth' };

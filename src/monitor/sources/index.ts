@@ -1,9 +1,9 @@
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
-import { scrubIdentifier, scrubSecrets } from '../../redact.js';
+import { quoteForeign, scrubIdentifier, scrubSecrets } from '../../redact.js';
 import type { Remedy } from '../remedy-lines.js';
 import type { Observation, SourceReport, SourceResult } from '../types.js';
-import type { SourceSession } from './source.js';
+import { failedRead, type SourceSession } from './source.js';
 import { configuredSources } from './registry.js';
 
 export interface CollectOptions {
@@ -29,7 +29,7 @@ export async function collectObservations({ config, env, log, agents, session }:
   const results = await Promise.all(
     enabled.map(async ({ key, source, config: own }) => {
       const started = process.hrtime.bigint();
-      const result: SourceResult = await source.read(own, { env, log, agents, ...(session ? { session } : {}) });
+      const result = await readOrError(key, () => source.read(own, { env, log, agents, ...(session ? { session } : {}) }));
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       // One line per way it was read (OpenClaw: per gateway), or one for the source as a whole.
       const transports = result.transports?.length ? result.transports : [{ via: 'file' }];
@@ -41,6 +41,19 @@ export async function collectObservations({ config, env, log, agents, session }:
     covered: results.flatMap(({ result }) => result.covered),
     sources: results.flatMap(({ reports }) => reports.map((r) => ({ ...r, ...(r.fallbackReason ? { fallbackReason: scrubSecrets(r.fallbackReason) } : {}) }))),
   };
+}
+
+/**
+ * A source's read, or, should it throw after all (a value no schema foresaw), one `error` record
+ * for that source: the other sources still report, and `watch` goes on checking.
+ */
+async function readOrError(key: string, read: () => Promise<SourceResult>): Promise<SourceResult> {
+  try {
+    return await read();
+  } catch (error) {
+    const detail = `${key}: could not be read (${error instanceof Error ? error.name : 'error'}: ${quoteForeign(error instanceof Error ? error.message : String(error), 200)})`;
+    return { observations: [failedRead({ id: `${key}:source`, source: key, agent: null, agentIsDefault: true, detail, failure: 'failed' })], covered: [] };
+  }
 }
 
 const nullable = (scrub: (text: string) => string) => (text: string | null) => (text === null ? null : scrub(text));

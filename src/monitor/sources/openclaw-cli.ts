@@ -1,5 +1,5 @@
 import type { Logger } from '../../log.js';
-import { issuePath } from '../../issue-path.js';
+import { firstIssue } from '../../issue-path.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
 import { quoteForeign, scrubIdentifier } from '../../redact.js';
 import type { Observation, SourceResult } from '../types.js';
@@ -74,9 +74,8 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
     if (!listed.ok) return { observations: [sourceError('openclaw:agents', null, `openclaw agents list: ${listed.message}`, listed)], covered: [], agents: 0 };
     const parsed = agentsListSchema.safeParse(listed.value);
     if (!parsed.success) {
-      const where = issuePath(parsed.error.issues[0]?.path ?? []);
       return {
-        observations: [sourceError('openclaw:agents', null, `openclaw agents list --json is not in the expected shape (at ${where})`)],
+        observations: [sourceError('openclaw:agents', null, `openclaw agents list --json is not in the expected shape (${firstIssue(parsed.error)})`)],
         covered: [],
         agents: 0,
       };
@@ -113,8 +112,9 @@ export async function modelsStatus(
   if (!out.ok) return { error: sourceError(id, agent, `openclaw models status (agent ${agent.id}): ${out.message}`, out) };
   const parsed = modelsStatusSchema.safeParse(out.value);
   if (parsed.success) return { status: parsed.data };
-  const where = issuePath(parsed.error.issues[0]?.path ?? []);
-  return { error: sourceError(id, agent, `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (at ${where})`) };
+  return {
+    error: sourceError(id, agent, `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (${firstIssue(parsed.error)})`),
+  };
 }
 
 type CliFailure = { ok: false; kind: FailureKind; message: string; remedy?: Remedy };

@@ -7,7 +7,9 @@ import { quoteForeign } from '../../redact.js';
 import { VERSION } from '../../version.js';
 import { deadline, sleep } from '../../abort.js';
 import type { OpenclawGateway } from './openclaw-config.js';
-import type { ModelsStatus } from './openclaw-schema.js';
+import type * as z from 'zod/mini';
+import { firstIssue } from '../../issue-path.js';
+import { type AuthStatusReply, agentsListReplySchema, authStatusReplySchema, type ModelsStatus } from './openclaw-schema.js';
 import { type DeviceFile, deviceHostDeps, gatewayKey, identityOf, isRemoteUrl } from './gateway-device.js';
 import { SSH_DESTINATION } from './ssh-destination.js';
 import type { Tunnel, TunnelFailure } from './ssh-tunnel.js';
@@ -416,8 +418,8 @@ export async function readViaGateway(
     const read = async (): Promise<GatewayRead> => {
       let agents = onlyAgents.length > 0 ? onlyAgents.map((id) => ({ id, isDefault: false })) : link.agents;
       if (!agents) {
-        const listed = await link.request<{ defaultId?: string; agents?: Array<{ id?: unknown }> }>('agents.list', {});
-        agents = (listed.agents ?? []).flatMap((a) => (typeof a.id === 'string' ? [{ id: a.id, isDefault: a.id === listed.defaultId }] : []));
+        const listed = checkedReply('agents.list', agentsListReplySchema, await link.request<unknown>('agents.list', {}));
+        agents = listed.agents.map((a) => ({ id: a.id, isDefault: a.id === listed.defaultId }));
         link.agents = agents;
       }
       const statuses = new Map<string, ModelsStatus>();
@@ -437,19 +439,18 @@ export async function readViaGateway(
 
 async function authStatus(link: GatewayLink, agentId: string, signal: AbortSignal): Promise<ModelsStatus> {
   for (let attempt = 0; ; attempt++) {
-    const reply = await link.request<AuthStatusReply>('models.authStatus', { agentId });
+    const reply = checkedReply('models.authStatus', authStatusReplySchema, await link.request<unknown>('models.authStatus', { agentId }));
     if (reply.unavailable?.code !== 'PREPARED_MODEL_AUTH_UNAVAILABLE') return toModelsStatus(reply);
     if (attempt >= PREPARED_RETRIES || signal.aborted) throw new Error('the gateway is still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)');
     await sleep(PREPARED_WAIT_MS, signal);
   }
 }
 
-interface AuthStatusReply {
-  providers?: Array<{
-    provider?: string;
-    profiles?: Array<{ profileId?: string; type?: string; status?: string; reasonCode?: string; expiry?: { at?: number } }>;
-  }>;
-  unavailable?: { code?: string };
+/** A reply in the shape `schema` reads, or an error naming the first field that is not (never JavaScript's own words). */
+function checkedReply<T>(method: string, schema: z.ZodMiniType<T, unknown>, reply: unknown): T {
+  const parsed = schema.safeParse(reply);
+  if (parsed.success) return parsed.data;
+  throw new Error(`the gateway's ${method} reply is not in the expected shape (${firstIssue(parsed.error)})`);
 }
 
 /**
@@ -459,25 +460,22 @@ interface AuthStatusReply {
  * (the configured models, route issues, runtimes, cooldowns) stays empty here.
  */
 export function toModelsStatus(reply: AuthStatusReply): ModelsStatus {
-  const profiles = (reply.providers ?? []).flatMap((p) =>
-    (p.profiles ?? []).flatMap((profile) => {
-      if (!profile.profileId || !p.provider || !profile.status) return [];
-      const type = profile.type === 'oauth' || profile.type === 'token' || profile.type === 'api_key' ? profile.type : 'token';
-      return [
-        {
-          profileId: profile.profileId,
-          provider: p.provider,
-          type,
-          status: profile.status,
-          ...(profile.reasonCode ? { reasonCode: profile.reasonCode } : {}),
-          ...(typeof profile.expiry?.at === 'number' ? { expiresAt: profile.expiry.at } : {}),
-        },
-      ];
+  const profiles = reply.providers.flatMap((p) =>
+    p.profiles.map((profile) => {
+      const type: 'oauth' | 'token' | 'api_key' = profile.type === 'oauth' || profile.type === 'api_key' ? profile.type : 'token';
+      return {
+        profileId: profile.profileId,
+        provider: p.provider,
+        type,
+        status: profile.status,
+        ...(profile.reasonCode ? { reasonCode: profile.reasonCode } : {}),
+        ...(typeof profile.expiry?.at === 'number' ? { expiresAt: profile.expiry.at } : {}),
+      };
     }),
   );
   return {
     auth: { missingProvidersInUse: [], unusableProfiles: [], runtimeAuthRoutes: [], modelRouteIssues: [], oauth: { profiles } },
-  } as ModelsStatus;
+  };
 }
 
 /**

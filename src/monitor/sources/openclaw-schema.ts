@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { epochMs } from './epoch.js';
 
 /**
  * The parts of `openclaw models status --json` and `openclaw agents list --json` that authwatch
@@ -14,7 +15,7 @@ export const profileSchema = z.looseObject({
   type: z.enum(['oauth', 'token', 'api_key']),
   status: name(),
   reasonCode: z.optional(z.string()),
-  expiresAt: z.optional(z.number()),
+  expiresAt: z.optional(epochMs()),
 });
 
 export const unusableProfileSchema = z.looseObject({
@@ -22,7 +23,7 @@ export const unusableProfileSchema = z.looseObject({
   provider: z.optional(name()),
   kind: name(),
   reason: z.optional(z.string()),
-  until: z.optional(z.number()),
+  until: z.optional(epochMs()),
 });
 
 export const runtimeAuthRouteSchema = z.looseObject({
@@ -82,6 +83,42 @@ export const agentsListSchema = z.array(
     isDefault: z.optional(z.boolean()),
   }),
 );
+
+/**
+ * The gateway's `models.authStatus` reply, checked where it enters like the CLI's JSON: a profile
+ * that is not in this shape makes the read an error naming the field, never a crash further on.
+ */
+export const authStatusReplySchema = z.looseObject({
+  providers: z._default(
+    z.array(
+      z.looseObject({
+        provider: name(),
+        profiles: z._default(
+          z.array(
+            z.looseObject({
+              profileId: name(),
+              type: z.optional(z.string()),
+              status: name(),
+              reasonCode: z.optional(z.nullable(z.string())),
+              expiry: z.optional(z.nullable(z.looseObject({ at: z.optional(z.nullable(epochMs())) }))),
+            }),
+          ),
+          [],
+        ),
+      }),
+    ),
+    [],
+  ),
+  unavailable: z.optional(z.nullable(z.looseObject({ code: z.optional(z.string()) }))),
+});
+
+export type AuthStatusReply = z.output<typeof authStatusReplySchema>;
+
+/** The gateway's `agents.list` reply. */
+export const agentsListReplySchema = z.looseObject({
+  defaultId: z.optional(z.nullable(z.string())),
+  agents: z._default(z.array(z.looseObject({ id: name() })), []),
+});
 
 /** What OpenClaw prints on stdout with `--json` when the command itself fails. */
 export const cliErrorSchema = z.looseObject({
