@@ -3,7 +3,7 @@ import { stateDir } from '../config/paths.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { readRegularFile } from '../fs-read.js';
 import { runForDelivery } from './exec.js';
-import { alertBody, alertTitle } from './message.js';
+import { alertBody, alertTitle, markupLiteral } from './message.js';
 import type { DesktopConfig } from './schemas.js';
 import type { Alert, DeliveryResult, Notifier } from './types.js';
 
@@ -19,10 +19,12 @@ export function appleScriptString(text: string): string {
  */
 export function desktopArgv(alert: Alert, backend: 'notify-send' | 'osascript', replaceId?: number): string[] {
   const title = alertTitle(alert);
-  const body = alertBody(alert);
   if (backend === 'osascript') {
-    return ['osascript', '-e', `display notification ${appleScriptString(body)} with title ${appleScriptString(title)}`];
+    return ['osascript', '-e', `display notification ${appleScriptString(alertBody(alert))} with title ${appleScriptString(title)}`];
   }
+  // The body is markup to a notification server ("body-markup" in the Desktop Notifications spec):
+  // `&`, `<` and `>` as entities, so that a name shows as written and no tag or link acts.
+  const body = markupLiteral(alertBody(alert));
   const urgency = alert.inUse === false ? 'low' : alert.event === 'resolved' || alert.status === 'warn' ? 'normal' : 'critical';
   return [
     'notify-send',

@@ -5,37 +5,46 @@ import type { Alert } from './types.js';
 /** The detail of a `resolved` sent because the credential vanished (e.g. replaced by a new profile). */
 export const VANISHED = 'no longer reported by its source (replaced or removed)';
 
+/** How a title is written: our own words, and names from outside (which a formatted channel must show as they are). */
+interface TitleStyle {
+  words(text: string): string;
+  name(text: string): string;
+}
+const PLAIN: TitleStyle = { words: (text) => text, name: printable };
+
 /** `anthropic:manual (agent work)`, or the provider/source when there is no profile. */
-function subject(alert: Alert): string {
+function subject(alert: Alert, { words, name }: TitleStyle): string {
   const c = alert.credential;
-  const what = c.profileId ?? (c.provider ? `${c.provider} credential` : `${c.source} source`);
-  const gateway = c.gateway;
-  const where = [...(c.agent ? [`agent ${c.agent}`] : []), ...(gateway ? [`gateway ${gateway}`] : [])].join(', ');
-  return printable(where ? `${what} (${where})` : what);
+  const what = c.profileId ?? null;
+  const named = what !== null ? name(what) : c.provider ? `${name(c.provider)}${words(' credential')}` : `${name(c.source)}${words(' source')}`;
+  const where = [...(c.agent ? [`${words('agent ')}${name(c.agent)}`] : []), ...(c.gateway ? [`${words('gateway ')}${name(c.gateway)}`] : [])];
+  return where.length ? `${named}${words(' (')}${where.join(words(', '))}${words(')')}` : named;
 }
 
 /** A one-line title, free of control characters (names come from outside). */
-export function alertTitle(alert: Alert): string {
-  const prefix = `${alert.test ? '[TEST] ' : alert.event === 'reminder' ? 'Reminder: ' : ''}${alert.inUse === false ? 'Unused: ' : ''}`;
+export function alertTitle(alert: Alert, style: TitleStyle = PLAIN): string {
+  const { words } = style;
+  const prefix = words(`${alert.test ? '[TEST] ' : alert.event === 'reminder' ? 'Reminder: ' : ''}${alert.inUse === false ? 'Unused: ' : ''}`);
+  const who = subject(alert, style);
   if (alert.event === 'resolved') {
-    return `${prefix}[RESOLVED] ${subject(alert)} ${alert.detail === VANISHED ? 'is no longer reported (replaced or removed)' : `is ${alert.status} again`}`;
+    return `${prefix}${words('[RESOLVED] ')}${who}${words(alert.detail === VANISHED ? ' is no longer reported (replaced or removed)' : ` is ${alert.status} again`)}`;
   }
-  const tag = `[${alert.status.toUpperCase()}]`;
+  const tag = words(`[${alert.status.toUpperCase()}] `);
   const left = alert.remainingMs;
   switch (alert.status) {
     case 'warn':
     case 'critical':
-      return `${prefix}${tag} ${subject(alert)} expires in ${formatDuration(left ?? 0)}`;
+      return `${prefix}${tag}${who}${words(` expires in ${formatDuration(left ?? 0)}`)}`;
     case 'expired':
-      return `${prefix}${tag} ${subject(alert)} expired${left !== null ? ` ${formatDuration(left)} ago` : ''}`;
+      return `${prefix}${tag}${who}${words(` expired${left !== null ? ` ${formatDuration(left)} ago` : ''}`)}`;
     case 'missing':
-      return `${prefix}${tag} ${subject(alert)}: no usable credential`;
+      return `${prefix}${tag}${who}${words(': no usable credential')}`;
     case 'unusable':
-      return `${prefix}${tag} ${subject(alert)} cannot be used`;
+      return `${prefix}${tag}${who}${words(' cannot be used')}`;
     case 'error':
-      return `${prefix}${tag} ${printable(alert.credential.source)} could not be checked`;
+      return `${prefix}${tag}${style.name(alert.credential.source)}${words(' could not be checked')}`;
     default:
-      return `${prefix}${tag} ${subject(alert)}`;
+      return `${prefix}${tag}${who}`;
   }
 }
 
@@ -79,21 +88,55 @@ export function alertPayload(alert: Alert) {
 
 const CHAT_MARK: Partial<Record<Alert['status'], string>> = { warn: '⚠️', critical: '🔴', expired: '⛔', missing: '⛔', unusable: '⛔', error: '❓' };
 
+/** Text for a reader of `&`, `<` and `>` markup (a notification server's body, Slack): those three as entities. */
+export function markupLiteral(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
+/**
+ * Markdown that shows `text` as it is (CommonMark, as OpenClaw's channels and Discord read it):
+ * every ASCII punctuation character backslash-escaped, so that no name or detail becomes a link,
+ * emphasis, code, HTML or an auto-linked domain.
+ */
+export function markdownLiteral(text: string): string {
+  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/** A Markdown code span that holds `text` exactly: fenced by more backticks than any run inside it. */
+export function markdownCode(text: string): string {
+  const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  // A space each side is stripped again by the reader; without it a leading backtick would join the fence.
+  const pad = /^[` ]|[` ]$/.test(text) ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/**
+ * Text for OpenClaw's chat Markdown that shows as written. OpenClaw turns tag-like text outside
+ * code back into Telegram tags, escaped or not (2026.9.6: `&lt;a href=…&gt;` arrived as a link), so
+ * text that holds `<` or `&` goes into a code span, where it stays text; the rest is escaped.
+ */
+function chatLiteral(text: string): string {
+  return /[<&]/.test(text) ? markdownCode(text) : markdownLiteral(text);
+}
+
+/** Names in chat titles: code spans, exactly as written. */
+const CHAT_TITLE: TitleStyle = { words: markdownLiteral, name: (text) => markdownCode(printable(text)) };
+
 /**
  * A chat message short enough for a phone's lock screen: the title (status, credential, agent,
- * time left), the commands that fix it as code, and the host. Markdown: chat channels render
- * `code` as such (OpenClaw converts it per channel); the rest is plain text.
+ * time left), the commands that fix it as code, and the host. Markdown, which OpenClaw converts
+ * per channel: the commands are code spans, everything else (names from outside included) literal.
  */
 export function chatText(alert: Alert): string {
   const mark = alert.event === 'resolved' ? '✅' : (CHAT_MARK[alert.status] ?? '🔑');
-  const lines = [`${mark} ${alertTitle(alert)}`];
+  const lines = [`${mark} ${alertTitle(alert, CHAT_TITLE)}`];
   if (alert.event !== 'resolved' && alert.remedy) {
     // Each remedy line names its command after a colon ("Then: openclaw …"); shown as code.
     for (const line of printableLines(alert.remedy).split('\n').slice(0, 3)) {
       const command = /^(.*?:\s)((?:ssh -t |openclaw |claude ).*)$/.exec(line);
-      lines.push(command ? `${command[1]}\`${command[2]!.replaceAll('`', "'")}\`` : line);
+      lines.push(command ? `${chatLiteral(command[1]!)}${markdownCode(command[2]!)}` : chatLiteral(line));
     }
   }
-  lines.push(`on ${printable(alert.host)}`);
+  lines.push(`on ${chatLiteral(printable(alert.host))}`);
   return lines.join('\n');
 }

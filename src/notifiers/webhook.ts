@@ -2,7 +2,7 @@ import { crypto } from '../lazy-crypto.js';
 import { VERSION } from '../version.js';
 import { isPlaintextRemote, safeHost } from '../net/http.js';
 import { postForDelivery } from './http.js';
-import { alertBody, alertPayload, alertTitle } from './message.js';
+import { alertBody, alertPayload, alertTitle, markdownLiteral, markupLiteral } from './message.js';
 import { resolveSecretAt, type Secret } from './secret.js';
 import type { Alert, Notifier } from './types.js';
 import type { WebhookConfig } from './schemas.js';
@@ -50,10 +50,19 @@ export function createWebhook(config: WebhookConfig, env: Record<string, string 
 
 function bodyFor(format: WebhookConfig['format'], alert: Alert) {
   const text = `${alertTitle(alert)}\n${alertBody(alert)}`;
-  if (format === 'slack') return { text };
-  // Discord rejects content over 2000 characters.
-  if (format === 'discord') return { content: text.length > 2000 ? `${text.slice(0, 1999)}…` : text };
+  // Slack: formatting off, and `&`, `<`, `>` escaped as Slack requires, so no name becomes a link or a mention.
+  if (format === 'slack') return { text: markupLiteral(text), mrkdwn: false };
+  // Discord: Markdown shown literally, no mentions (a name of "@everyone" pings no one), at most 2000 characters.
+  if (format === 'discord') return { content: discordContent(markdownLiteral(text)), allowed_mentions: { parse: [] } };
   return alertPayload(alert);
+}
+
+/** Discord rejects content over 2000 characters: cut, never inside an escape. */
+function discordContent(text: string): string {
+  if (text.length <= 2000) return text;
+  const cut = text.slice(0, 1999);
+  const trailing = /\\*$/.exec(cut)![0].length;
+  return `${trailing % 2 ? cut.slice(0, -1) : cut}…`;
 }
 
 /** The key bytes of a `whsec_<base64>` secret (the prefix is optional, as in the reference libraries). */

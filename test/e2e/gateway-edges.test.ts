@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { FAKE_BIN, FIXTURE_NOW, FIXTURES, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { FAKE_BIN, FIXTURE_NOW, FIXTURES, parseReport, readArgvLog, runCli, sandbox } from '../helpers/cli.js';
+import { startWatch } from '../helpers/watch.js';
 
 // What a real gateway cannot be made to do here, answered as OpenClaw 2026.9.6's gateway answers:
 // - another protocol version (OpenClaw ships one): its message-handler replies INVALID_REQUEST
@@ -14,7 +15,10 @@ import { FAKE_BIN, FIXTURE_NOW, FIXTURES, parseReport, runCli, sandbox } from '.
 let server: WebSocketServer;
 let port: number;
 const connects: unknown[] = [];
-let mode: 'mismatch' | 'preparing' | 'preparing-once' | 'malformed' = 'mismatch';
+let mode: 'mismatch' | 'preparing' | 'preparing-once' | 'malformed' | 'flood' = 'mismatch';
+/** In `flood` mode: how many config.changed events the gateway sent, and when it stopped. */
+let floodDone: () => void = () => {};
+const flood = { sent: 0, done: new Promise<void>((resolve) => (floodDone = resolve)) };
 /** In `malformed` mode: what the gateway answers instead (per method). */
 let malformed: { 'agents.list'?: unknown; 'models.authStatus'?: unknown } = {};
 let authStatusCalls = 0;
@@ -47,6 +51,19 @@ beforeAll(async () => {
       }
       if (frame.method !== 'connect') return;
       connects.push(frame.params);
+      if (mode === 'flood') {
+        reply({ type: 'hello-ok', protocol: 4, policy: { tickIntervalMs: 30_000 } });
+        // 50 config.changed at a time, as fast as the socket takes them, for 3 s; then quiet.
+        const until = Date.now() + 3000;
+        const burst = () => {
+          if (socket.readyState !== socket.OPEN || Date.now() > until) return floodDone();
+          for (let i = 0; i < 50; i++) socket.send('{"type":"event","event":"config.changed","payload":{}}');
+          flood.sent += 50;
+          setImmediate(burst);
+        };
+        setImmediate(burst);
+        return;
+      }
       if (mode !== 'mismatch') return reply({ type: 'hello-ok', protocol: 4, policy: { tickIntervalMs: 30_000 } });
       const { minProtocol, maxProtocol } = frame.params;
       socket.send(
@@ -201,4 +218,32 @@ describe('a gateway whose reply is not in the shape OpenClaw gives', () => {
       }
     });
   }
+});
+
+describe('a gateway that floods config.changed', () => {
+  it('watch re-reads at most once a second, runs no route pass for it within the minute, and logs one line per re-read', async () => {
+    mode = 'flood';
+    const b = box();
+    const log = join(b.home, 'openclaw.log');
+    const config = b.writeConfig('schedule: "0 0 1 1 *"\nsources:\n  openclaw:\n    via: auto\n');
+    const w = startWatch(['--config', config, '--no-notify'], { ...b.env, FAKE_OPENCLAW_LOG: log, XDG_STATE_HOME: join(b.home, 'state-flood') });
+    try {
+      await flood.done;
+      const announced = () => w.lines.filter((l) => l.msg === 'openclaw gateway: config changed').reduce((sum, l) => sum + Number(l.events), 0);
+      // Every event the gateway sent is accounted for in some re-read's line.
+      await w.waitFor(() => announced() === flood.sent, 20_000, `re-reads covering all ${flood.sent} events`);
+      const rereads = w.lines.filter((l) => l.msg === 'openclaw gateway: config changed').length;
+      console.log('FLOOD', flood.sent, rereads, w.checks().length, readArgvLog(log).length, w.stderr().split('\n').length);
+      expect(flood.sent).toBeGreaterThan(10_000);
+      // 3 s of flood: one at once, then at most one a second (and one gathered at the end).
+      expect(rereads).toBeLessThanOrEqual(5);
+      expect(w.checks().length).toBeLessThanOrEqual(rereads + 2);
+      // The one route pass of the first check; config.changed alone holds the next one back a minute.
+      expect(readArgvLog(log).filter((argv) => argv[1] === 'status')).toHaveLength(1);
+      expect(w.stderr().split('\n').length).toBeLessThan(100);
+    } finally {
+      mode = 'mismatch';
+      await w.stop();
+    }
+  });
 });

@@ -153,8 +153,14 @@ describe('webhook notifier against a real HTTP server', () => {
     );
     await t.check();
     const byPath = Object.fromEntries(server.requests.map((r) => [r.path, r]));
-    expect(JSON.parse(byPath['/slack']!.body)).toEqual({ text: expect.stringMatching(/^\[WARN\] anthropic:manual \(agent main\) expires in 2h 59m\n/) });
-    expect(JSON.parse(byPath['/discord']!.body)).toEqual({ content: expect.stringContaining('claude setup-token') });
+    expect(JSON.parse(byPath['/slack']!.body)).toEqual({
+      text: expect.stringMatching(/^\[WARN\] anthropic:manual \(agent main\) expires in 2h 59m\n/),
+      mrkdwn: false,
+    });
+    expect(JSON.parse(byPath['/discord']!.body)).toEqual({
+      content: expect.stringMatching(/^\\\[WARN\\\] anthropic\\:manual \\\(agent main\\\) expires in 2h 59m\n[^]*claude setup\\-token/),
+      allowed_mentions: { parse: [] },
+    });
     expect(byPath['/slack']!.headers['webhook-signature']).toBeUndefined();
   });
 });

@@ -14,16 +14,17 @@ describe('check --format openclaw (what an OpenClaw automation announces)', () =
     };
     serve(FIXTURE_NOW + H);
     const firing = await run();
+    // Markdown, which OpenClaw renders per channel: names and commands as code, our words literal (punctuation escaped).
     expect(firing.split('\n').slice(0, 3)).toEqual([
-      '🔴 [CRITICAL] anthropic:manual (agent main) expires in 1h',
-      'On the gateway host run: `claude setup-token`',
-      'Then: `openclaw models auth setup-token --provider anthropic`',
+      '🔴 \\[CRITICAL\\] `anthropic:manual` \\(agent `main`\\) expires in 1h',
+      'On the gateway host run\\: `claude setup-token`',
+      'Then\\: `openclaw models auth setup-token --provider anthropic`',
     ]);
     expect(firing).toMatch(/\non \S+\n$/);
     // Unchanged: nothing to post (OpenClaw suppresses a run that prints only NO_REPLY).
     expect(await run()).toBe('NO_REPLY\n');
     serve(FIXTURE_NOW + 30 * 24 * H);
-    expect(await run()).toMatch(/^✅ \[RESOLVED\] anthropic:manual \(agent main\) is ok again\non \S+\n$/);
+    expect(await run()).toMatch(/^✅ \\\[RESOLVED\\\] `anthropic:manual` \\\(agent `main`\\\) is ok again\non \S+\n$/);
     expect(await run()).toBe('NO_REPLY\n');
   });
 });

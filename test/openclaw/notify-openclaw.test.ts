@@ -44,7 +44,7 @@ afterAll(async () => {
 /** The message as the chat gets it (the time left depends on when the check runs). */
 const ARRIVES = new RegExp(
   [
-    String.raw`^🔴 \[CRITICAL\] anthropic:manual \(agent main\) expires in \d+m( \d+s)?`,
+    String.raw`^🔴 \[CRITICAL\] <code>anthropic:manual</code> \(agent <code>main</code>\) expires in \d+m( \d+s)?`,
     'On the gateway host run: <code>claude setup-token</code>',
     'Then: <code>openclaw models auth setup-token --provider anthropic</code>',
     'Token made on another machine: <code>openclaw models auth paste-token --provider anthropic</code>',
@@ -97,6 +97,29 @@ describe('openclaw notifier: alerts through the gateway to Telegram', { timeout:
     } finally {
       botApi.state.sendDelayMs = 0;
     }
+  });
+
+  it('names from outside arrive at Telegram as their literal text: no link, bold or image from a profile name', async () => {
+    const before = botApi.sent().length;
+    const plants = ['[Renew here](https://evil.example/x)', '**b**', '<a href="https://evil.example/y">y</a>', '<img src="https://evil.example/z.png">'];
+    const records = join(box.home, 'planted.json');
+    writeFileSync(records, JSON.stringify([{ id: 'planted', profileId: plants.join(' '), agent: plants[0], status: 'expired', detail: plants.join(' ') }]));
+    const env = { ...box.env, XDG_STATE_HOME: join(box.home, 'state-planted') };
+    const config = box.writeConfig(
+      `sources:\n  openclaw:\n    enabled: false\n  commands:\n    - name: planted\n      command: [cat, ${records}]\nnotifiers:\n  - type: openclaw\n    channel: telegram\n    target: "${CHAT}"\n    via: gateway\n`,
+      'planted.yaml',
+    );
+    const result = await runCli(['check', '--json', '--config', config], env);
+    expect(parseReport(result).notifications, result.stderr).toMatchObject([{ notifier: 'openclaw', event: 'firing', ok: true }]);
+    const sent = botApi.sent().slice(before);
+    expect(sent).toHaveLength(1);
+    const text = String(sent[0]!.params.text);
+    expect(sent[0]!.params.parse_mode).toBe('HTML');
+    // Telegram's HTML: the names as code (OpenClaw keeps tag-like text inside code as text), nothing else marked up.
+    expect(text).not.toMatch(/<(a|b|strong|i|em|img|s|u|tg-spoiler)\b/);
+    expect(text).toContain(
+      '<code>[Renew here](https://evil.example/x) **b** &lt;a href="https://evil.example/y"&gt;y&lt;/a&gt; &lt;img src="https://evil.example/z.png"&gt;</code>',
+    );
   });
 
   it('via cli: openclaw message send delivers the same text', async () => {

@@ -79,6 +79,8 @@ describe('route facts from a CLI pass, joined to the gateway profiles', () => {
     expect(passReason(undefined, gateway, at)).toBe('no route facts yet');
     expect(passReason(entry, gateway, { ...at, now: NOW + 3_600_000 })).toBe('route facts older than 60 min');
     expect(passReason(entry, gateway, { ...at, invalidatedAt: NOW + 1 })).toBe('the gateway announced config.changed');
+    // config.changed alone: at most one pass a minute (a flooding gateway); the next check after it passes.
+    expect(passReason(entry, gateway, { ...at, now: NOW + 59_999, invalidatedAt: NOW + 1 })).toBeNull();
     expect(passReason(entry, gateway, { ...at, stamp: 'stamp-2' })).toBe("OpenClaw's config file changed");
     const added = gatewayReply(cli, [{ provider: 'anthropic', profileId: 'anthropic:work', type: 'token', status: 'ok' }]);
     expect(passReason(entry, added, at)).toBe('the gateway lists other profiles');

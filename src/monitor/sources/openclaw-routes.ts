@@ -69,6 +69,13 @@ export function configStamp(configPath: string): string {
 
 const profileIds = (status: ModelsStatus) => status.auth.oauth.profiles.map((p) => p.profileId).sort();
 
+/**
+ * How long facts from a pass stand against `config.changed` alone: a gateway that floods the event
+ * would otherwise make every check a CLI run. A change of the config file or of the profiles is
+ * never held back; `watch` checks again when the hold ends (openclaw.ts).
+ */
+export const ROUTE_PASS_HOLD_MS = 60_000;
+
 /** Why this agent needs a CLI pass now, or null when its saved facts still hold. */
 export function passReason(
   entry: RouteEntry | undefined,
@@ -77,7 +84,7 @@ export function passReason(
 ): string | null {
   if (!entry) return 'no route facts yet';
   if (now - entry.at >= everyMs) return `route facts older than ${Math.round(everyMs / 60_000)} min`;
-  if (entry.at < invalidatedAt) return 'the gateway announced config.changed';
+  if (entry.at < invalidatedAt && now - entry.at >= ROUTE_PASS_HOLD_MS) return 'the gateway announced config.changed';
   if (entry.stamp !== stamp) return "OpenClaw's config file changed";
   if (JSON.stringify(entry.profiles) !== JSON.stringify(profileIds(gateway))) return 'the gateway lists other profiles';
   return null;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openclawStateDir } from '../../config/paths.js';
 import type { Logger } from '../../log.js';
 import { scrubIdentifier } from '../../redact.js';
+import { RateLimited } from '../../rate-limit.js';
 import { blank, type Line, onGateway, prose, type Remedy } from '../remedy-lines.js';
 import type { Observation, SourceResult, Transport } from '../types.js';
 import { localCli, modelsStatus, type OpenclawCli, readOpenclaw, sourceError, sshCli } from './openclaw-cli.js';
@@ -22,13 +23,16 @@ import {
 } from './openclaw-gateway.js';
 import { normalizeModelsStatus } from './openclaw-normalize.js';
 import { openclawRemedy } from './openclaw-remedy.js';
-import type { RoutesFile } from './openclaw-routes.js';
+import { ROUTE_PASS_HOLD_MS, type RoutesFile } from './openclaw-routes.js';
 import type { ModelsStatus } from './openclaw-schema.js';
 import { gatewayKey, loadDevice, pairingProblem, plaintextWarning, savePairing, shortId } from './gateway-device.js';
 import { sshRemedy, type TunnelFailure } from './ssh-tunnel.js';
 import type { Source, SourceSession } from './source.js';
 
 export const SOURCE = 'openclaw';
+
+/** A gateway's `config.changed` re-reads at most this often, however many it sends. */
+const CONFIG_REREAD_MS = 1_000;
 export type { OpenclawConfig, OpenclawGateway } from './openclaw-config.js';
 export { openclawArgv } from './openclaw-cli.js';
 export { modelsInUse, normalizeModelsStatus } from './openclaw-normalize.js';
@@ -284,11 +288,22 @@ async function gatewayLink(
   const kept = session?.get<GatewayLink>(key);
   if (kept?.serves(target)) return kept;
   const named = { url: target.url, ...(gateway.name ? { gateway: gateway.name } : {}) };
+  // A gateway may announce config.changed in floods: re-read at most once a second (one log line
+  // each, counting the events it covers), and once more a minute on, when the route pass that the
+  // change calls for is no longer held back (openclaw-routes.ts passes at most once a minute for it).
+  const reread = new RateLimited(CONFIG_REREAD_MS, (events) => {
+    log.info({ ...named, events }, 'openclaw gateway: config changed');
+    session?.trigger('openclaw config changed');
+  });
+  let routesLater: NodeJS.Timeout | undefined;
   const events: LinkEvents = {
     onEvent: (event) => {
       if (event !== 'config.changed' || !session) return;
-      log.info(named, 'openclaw gateway: config changed');
-      session.trigger('openclaw config changed');
+      reread.poke();
+      routesLater ??= setTimeout(() => {
+        routesLater = undefined;
+        session.trigger('openclaw config changed (route facts)');
+      }, ROUTE_PASS_HOLD_MS).unref();
     },
     onReconnect: () => {
       log.info(named, 'openclaw gateway: connected again');
