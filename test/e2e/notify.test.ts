@@ -158,7 +158,7 @@ describe('webhook notifier against a real HTTP server', () => {
       mrkdwn: false,
     });
     expect(JSON.parse(byPath['/discord']!.body)).toEqual({
-      content: expect.stringMatching(/^\\\[WARN\\\] anthropic\\:manual \\\(agent main\\\) expires in 2h 59m\n[^]*claude setup\\-token/),
+      content: expect.stringMatching(/^\\\[WARN\\\] anthropic\\:manual \\\(agent main\\\) expires in 2h 59m\n[\s\S]*claude setup\\-token/),
       allowed_mentions: { parse: [] },
     });
     expect(byPath['/slack']!.headers['webhook-signature']).toBeUndefined();

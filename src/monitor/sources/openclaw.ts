@@ -295,13 +295,15 @@ async function gatewayLink(
     log.info({ ...named, events }, 'openclaw gateway: config changed');
     session?.trigger('openclaw config changed');
   });
-  let routesLater: NodeJS.Timeout | undefined;
+  let routesCheckPending = false;
   const events: LinkEvents = {
     onEvent: (event) => {
       if (event !== 'config.changed' || !session) return;
       reread.poke();
-      routesLater ??= setTimeout(() => {
-        routesLater = undefined;
+      if (routesCheckPending) return;
+      routesCheckPending = true;
+      setTimeout(() => {
+        routesCheckPending = false;
         session.trigger('openclaw config changed (route facts)');
       }, ROUTE_PASS_HOLD_MS).unref();
     },
