@@ -119,6 +119,35 @@ describe('the openclaw source, against a recording fake', () => {
     for (const pid of pids) expect(alive(pid), `process ${pid} survived the timeout (state shown)`).toBe(false);
   });
 
+  it('one deadline bounds the whole read: agents after a slow one are not started once sources.openclaw.timeout is spent', async () => {
+    const { box, dir, calls } = withFake({ main: 'status-token-expiring.json', work: 'status-agent-work.json', ops: 'status-agent-work.json' });
+    writeFileSync(
+      join(dir, 'agents.json'),
+      JSON.stringify([
+        { id: 'main', isDefault: true },
+        { id: 'work', isDefault: false },
+        { id: 'ops', isDefault: false },
+      ]),
+    );
+    // Each status answer takes 1.5 s, and the whole read may take 2 s: main answers, work is cut
+    // short at what is left, ops never starts.
+    box.env.FAKE_OPENCLAW_DELAY_MS = '1500';
+    const result = await runCli(
+      ['check', '--json', '--no-notify', '--config', box.writeConfig('sources:\n  openclaw:\n    via: cli\n    timeout: 2s\n')],
+      box.env,
+    );
+    expect(result.exitCode, result.stderr).toBe(3);
+    expect(calls()).toEqual([
+      ['agents', 'list', '--json'],
+      ['models', 'status', '--json', '--agent=main'],
+      ['models', 'status', '--json', '--agent=work'],
+    ]);
+    const details = Object.fromEntries(parseReport(result).credentials.map((c) => [c.id, c.detail]));
+    expect(details['openclaw:main:anthropic:manual']).toBeDefined();
+    expect(details['openclaw:work:source']).toMatch(/^openclaw models status \(agent work\): openclaw timed out after /);
+    expect(details['openclaw:ops:source']).toBe("openclaw models status (agent ops): not run: the read's 2s (sources.openclaw.timeout) were spent");
+  });
+
   it('openclaw not installed: exit 3, says so and what to do, for check and status alike', async () => {
     const box = sandbox();
     for (const command of ['check', 'status']) {

@@ -52,7 +52,10 @@ export interface OpenclawOptions {
   cli: OpenclawCli;
   /** Agents to check; empty means every agent OpenClaw lists. */
   agents: string[];
+  /** Each run's limit; with `until`, whatever is left of the whole read's. */
   timeoutMs: number;
+  /** When the whole read must be over (epoch ms): a run that would start later does not start. */
+  until?: number;
   env: Env;
   log: Logger;
 }
@@ -101,7 +104,7 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
 export async function modelsStatus(
   cli: OpenclawCli,
   agent: Agent,
-  options: Pick<OpenclawOptions, 'timeoutMs' | 'env' | 'log'>,
+  options: Pick<OpenclawOptions, 'timeoutMs' | 'until' | 'env' | 'log'>,
 ): Promise<{ status: ModelsStatus } | { error: Observation }> {
   const started = Date.now();
   // `--agent=ID` in one argv item: an id that begins with "-" (`--help`) stays a value, not an option.
@@ -122,9 +125,13 @@ type CliFailure = { ok: false; kind: FailureKind; message: string; remedy?: Reme
 async function runJson(
   cli: OpenclawCli,
   args: string[],
-  options: Pick<OpenclawOptions, 'timeoutMs' | 'env'>,
+  options: Pick<OpenclawOptions, 'timeoutMs' | 'until' | 'env'>,
 ): Promise<{ ok: true; value: unknown } | CliFailure> {
-  const run = await runProgram(cli.argv(args), { timeoutMs: options.timeoutMs, env: options.env });
+  const left = options.until === undefined ? options.timeoutMs : Math.min(options.timeoutMs, options.until - Date.now());
+  if (left <= 0) {
+    return { ok: false, kind: 'timeout', message: `not run: the read's ${options.timeoutMs / 1000}s (sources.openclaw.timeout) were spent` };
+  }
+  const run = await runProgram(cli.argv(args), { timeoutMs: left, env: options.env });
   if (!run.ok) return cli.ssh && run.kind === 'timeout' ? { ...run, message: `ssh ${cli.ssh}: ${run.message}`, remedy: remoteTimeoutRemedy(cli) } : run;
   const json = parseJsonOutput(run.stdout);
   if (!json.ok) {

@@ -38,7 +38,16 @@ export { openclawArgv } from './openclaw-cli.js';
 export { modelsInUse, normalizeModelsStatus } from './openclaw-normalize.js';
 
 type Env = Record<string, string | undefined>;
-type Context = { env: Env; log: Logger; session?: SourceSession | undefined };
+type Context = {
+  env: Env;
+  log: Logger;
+  session?: SourceSession | undefined;
+  /** When this gateway's read must be over (epoch ms): its `timeout` bounds the whole of it, fallback and every agent included. */
+  until: number;
+};
+
+/** What is left of a read's time, never less than 1 ms (a timer of 0 would mean none). */
+const left = (ctx: Pick<Context, 'until'>) => Math.max(1, ctx.until - Date.now());
 
 /**
  * OpenClaw gateways: every agent's profiles, as `openclaw models status --json` reports them, read
@@ -53,7 +62,8 @@ export const openclawSource: Source<OpenclawConfig> = {
         .filter((g) => g.enabled)
         .map(async (gateway) => {
           const started = process.hrtime.bigint();
-          const result = await readGatewayOrCli(gateway, agents?.length ? agents : gateway.agents, { env, log, session });
+          const until = Date.now() + gateway.timeout;
+          const result = await readGatewayOrCli(gateway, agents?.length ? agents : gateway.agents, { env, log, session, until });
           const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
           return labelled(gateway, result, durationMs);
         }),
@@ -136,7 +146,7 @@ async function readGatewayOrCli(gateway: OpenclawGateway, agents: string[], ctx:
     fallbackReason = viaGateway.fallback;
     await noteTransport(gateway, ctx, 'cli', fallbackReason);
   }
-  const result = await readOpenclaw({ cli, agents, timeoutMs: gateway.timeout, env: ctx.env, log: ctx.log });
+  const result = await readOpenclaw({ cli, agents, timeoutMs: gateway.timeout, until: ctx.until, env: ctx.env, log: ctx.log });
   const transport: Transport = { via: 'cli', agents: result.agents, fallbackReason, ...(cli.ssh ? { ssh: cli.ssh } : {}) };
   return { ...result, transports: [transport], ssh: cli.ssh };
 }
@@ -186,7 +196,7 @@ async function readGateway(
   }
   const link = opened;
   try {
-    const read = await readViaGateway(link, agents, gateway.timeout);
+    const read = await readViaGateway(link, agents, left(ctx));
     // The link kept by watch signs in with the device it was opened with.
     const used = link.device;
     if (used?.changed) {
@@ -278,12 +288,8 @@ function coveredScopes(listed: boolean, agents: readonly string[]): string[] {
  * A connection for this check: `watch` keeps one per gateway (and SSH tunnel); a one-shot check
  * opens its own. For a gateway on another host the SSH forward is opened first.
  */
-async function gatewayLink(
-  gateway: OpenclawGateway,
-  target: GatewayTarget,
-  { log, session, env }: Context,
-  device?: DeviceAuth,
-): Promise<GatewayLink | TunnelFailure> {
+async function gatewayLink(gateway: OpenclawGateway, target: GatewayTarget, ctx: Context, device?: DeviceAuth): Promise<GatewayLink | TunnelFailure> {
+  const { log, session, env } = ctx;
   const key = `openclaw-gateway${gateway.name ? `@${gateway.name}` : ''}`;
   const kept = session?.get<GatewayLink>(key);
   if (kept?.serves(target)) return kept;
@@ -317,7 +323,7 @@ async function gatewayLink(
     },
   };
   // Kept before it starts, so that the session closes it whatever happens next.
-  const opened = await openGatewayLink(target, gateway.timeout, env, events, (link) => session?.set(key, link), device);
+  const opened = await openGatewayLink(target, left(ctx), env, events, (link) => session?.set(key, link), device);
   if (!('kind' in opened) && target.ssh) log.debug({ ...named, destination: target.ssh.destination }, 'openclaw gateway: ssh tunnel open');
   return opened;
 }
@@ -353,7 +359,7 @@ async function routeFacts(
   cli: OpenclawCli,
   read: GatewayRead,
   invalidatedAt: number,
-  { env, log }: Context,
+  { env, log, until }: Context,
 ): Promise<{ statuses: Map<string, ModelsStatus>; errors: Observation[]; ageMs: number | null; file?: RoutesFile }> {
   if (gateway.routesEvery === 'off') return { statuses: read.statuses, errors: [], ageMs: null };
   const { configStamp, loadRoutes, passReason, routeEntry, routesPath, saveRoutes, withRouteFacts } = await import('./openclaw-routes.js');
@@ -373,7 +379,7 @@ async function routeFacts(
     const reason = passReason(entry, fromGateway, { stamp, now, everyMs: gateway.routesEvery, invalidatedAt });
     if (reason) {
       log.debug({ agent: scrubIdentifier(agent.id), reason }, 'openclaw: route pass through the CLI');
-      const pass = await modelsStatus(cli, agent, { timeoutMs: gateway.timeout, env, log });
+      const pass = await modelsStatus(cli, agent, { timeoutMs: gateway.timeout, until, env, log });
       if ('status' in pass) {
         entry = routeEntry(pass.status, stamp, now);
         file.agents[agent.id] = entry;
