@@ -86,12 +86,30 @@ function looksRandom(run: string): boolean {
   return bits >= 3.5;
 }
 
+/** The secrets this process itself holds and uses (gateway tokens and passwords, channel secrets). */
+const held = new Set<string>();
+
+/**
+ * Remembers a secret authwatch uses, so that it is masked wherever it shows up, whatever its shape:
+ * a gateway that echoes the token it was sent, in an error, must not get it printed.
+ */
+export function holdSecret(value: string): void {
+  // Shorter than 4 characters, masking would mangle ordinary words more than it protects.
+  if (value.length >= 4) held.add(value);
+}
+
+function maskHeld(text: string): string {
+  let out = text;
+  for (const secret of held) if (out.includes(secret)) out = out.split(secret).join('<secret>');
+  return out;
+}
+
 /**
  * For identifiers from outside (agent ids, providers, profile ids): masks values that are keys by
  * their shape, but reads no meaning into `name: value`, so `github-token:personal` stays itself.
  */
 export function scrubIdentifier(text: string): string {
-  let out = text;
+  let out = maskHeld(text);
   for (const pattern of PATTERNS) out = out.replace(pattern, '<secret>');
   return out.replace(LONG_RUN, (run) => (looksRandom(run) ? '<secret>' : run));
 }

@@ -1,4 +1,5 @@
 import { timedOut } from '../abort.js';
+import { holdSecret } from '../redact.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -40,7 +41,8 @@ export async function httpRequest(
 ): Promise<{ ok: true; response: HttpResponse } | ({ ok: false } & HttpFailure)> {
   let response: Response;
   try {
-    response = await fetch(url, { method: request.method, headers: request.headers, body: request.body, signal, redirect: 'manual' });
+    const { target, headers } = basicAuthFromUrl(url, request.headers);
+    response = await fetch(target, { method: request.method, headers, body: request.body, signal, redirect: 'manual' });
   } catch (error) {
     return { ok: false, ...failure(error, signal) };
   }
@@ -50,6 +52,27 @@ export async function httpRequest(
   } catch (error) {
     return { ok: false, ...failure(error, signal) };
   }
+}
+
+/**
+ * `https://user:pass@host/…`, which fetch refuses to send: the credentials become the basic auth they
+ * stand for (as curl sends them), unless the request already carries an authorization header.
+ */
+function basicAuthFromUrl(url: string, headers: Record<string, string> | undefined): { target: string; headers: Record<string, string> | undefined } {
+  const match = /^(https?:\/\/)([^@/?#]*)@/i.exec(url);
+  if (!match) return { target: url, headers };
+  const target = `${match[1]}${url.slice(match[0].length)}`;
+  if (Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'authorization')) return { target, headers };
+  holdSecret(match[2]!);
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  const [user = '', password = ''] = match[2]!.split(/:(.*)/s).map(decode);
+  return { target, headers: { ...headers, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } };
 }
 
 /** Reads at most `max` bytes of the body, racing every read against the signal. */

@@ -1,4 +1,5 @@
 import { expandHome } from '../config/paths.js';
+import { holdSecret } from '../redact.js';
 import { readFailure, readRegularFileSync } from '../fs-read.js';
 
 /**
@@ -9,6 +10,7 @@ export class Secret {
   readonly #value: string;
   constructor(value: string) {
     this.#value = value;
+    holdSecret(value);
   }
   reveal(): string {
     return this.#value;

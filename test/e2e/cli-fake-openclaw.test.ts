@@ -144,7 +144,9 @@ describe('the openclaw source, against a recording fake', () => {
     ]);
     const details = Object.fromEntries(parseReport(result).credentials.map((c) => [c.id, c.detail]));
     expect(details['openclaw:main:anthropic:manual']).toBeDefined();
-    expect(details['openclaw:work:source']).toMatch(/^openclaw models status \(agent work\): openclaw timed out after /);
+    expect(details['openclaw:work:source']).toBe(
+      "openclaw models status (agent work): openclaw was still running when the read's 2s (sources.openclaw.timeout) ran out, and was killed",
+    );
     expect(details['openclaw:ops:source']).toBe("openclaw models status (agent ops): not run: the read's 2s (sources.openclaw.timeout) were spent");
   });
 

@@ -14,6 +14,8 @@ import { ConfigError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { describeStderr, runProgram } from '../../process/run.js';
 import { printable } from '../../text.js';
+import { scrubSecrets } from '../../redact.js';
+import type { DeviceAuth } from '../../monitor/sources/openclaw-gateway.js';
 import { localTime } from '../render.js';
 import type { Io } from '../io.js';
 
@@ -49,8 +51,25 @@ async function openclawTransport(gateway: OpenclawGateway, env: Record<string, s
   // A token from this shell's environment is not necessarily in the timer's.
   const from = target.from.startsWith('OPENCLAW_GATEWAY_') ? `${target.from}, from this shell: the job needs it too` : target.from;
   const where = describeTarget(target);
+  // A gateway on another host by URL admits this host's paired device only: say so before connecting.
+  let device: DeviceAuth | undefined;
+  if (target.paired) {
+    const { loadDevice, pairingProblem } = await import('../../monitor/sources/gateway-device.js');
+    const { device: file } = await loadDevice(env);
+    const problem = pairingProblem(file, target.url, gateway.name);
+    if (problem || !file) {
+      const { renderRemedy } = await import('../../monitor/remedy-lines.js');
+      return [
+        'FAIL',
+        `${problem?.message ?? 'not paired'}; ${renderRemedy(problem?.remedy ?? [], { ssh: null })
+          .split('\n')
+          .join('; ')}`,
+      ];
+    }
+    device = { file, offerSharedAuth: false, changed: false };
+  }
   // The SSH hop gets 10 s; the gateway's hello 5 s (below).
-  const link = await openGatewayLink(target, 10_000, env);
+  const link = await openGatewayLink(target, 10_000, env, {}, undefined, device);
   if ('kind' in link) return ['FAIL', `the gateway ${target.url} via ssh, which fails: ${link.message}`];
   const limit = deadline(5_000);
   try {
@@ -76,7 +95,8 @@ async function openclawTransport(gateway: OpenclawGateway, env: Record<string, s
 async function remoteOpenclaw(gateway: OpenclawGateway & { ssh: string }, env: Record<string, string | undefined>): Promise<[Verdict, string]> {
   const { sshCli } = await import('../../monitor/sources/openclaw-cli.js');
   const run = await runProgram(sshCli(gateway.ssh, gateway.sshArgs, gateway.remoteCommand, 20_000).argv(['--version']), { timeoutMs: 20_000, env });
-  if (run.ok && run.exitCode === 0) return ['ok', `openclaw on ${gateway.ssh}: ${printable(run.stdout.trim().split('\n')[0] ?? '')}`];
+  // Scrubbed like any output from another host: a wrapper there may print a key.
+  if (run.ok && run.exitCode === 0) return ['ok', `openclaw on ${gateway.ssh}: ${printable(scrubSecrets(run.stdout.trim().split('\n')[0] ?? ''))}`];
   const why = !run.ok
     ? run.message
     : run.exitCode === 255

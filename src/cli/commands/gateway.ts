@@ -14,8 +14,16 @@ import {
   savePairing,
   shortId,
 } from '../../monitor/sources/gateway-device.js';
-import { type GatewayFailure, type GatewayTarget, gatewayTarget, gatewayTargetFor, openGatewayLink } from '../../monitor/sources/openclaw-gateway.js';
+import {
+  type DeviceAuth,
+  type GatewayFailure,
+  type GatewayTarget,
+  gatewayTarget,
+  gatewayTargetFor,
+  openGatewayLink,
+} from '../../monitor/sources/openclaw-gateway.js';
 import { TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE } from '../../monitor/sources/openclaw-config.js';
+import { printable } from '../../text.js';
 import type { Io } from '../io.js';
 import { pickGateway } from './reauth.js';
 
@@ -53,7 +61,8 @@ export async function pairCommand(options: GatewayOptions, io: Io): Promise<numb
   io.stdout.write(`Pairing device ${shortId(device.deviceId)} with ${target.url} (scope operator.read)…\n`);
 
   const started = Date.now();
-  let announced: string | undefined;
+  // The request announced last (null: one without a usable id); undefined: none yet.
+  let announced: string | null | undefined;
   let lastProgress = started;
   for (let first = true; ; first = false) {
     const outcome = await attempt(target, device, io.env);
@@ -75,12 +84,13 @@ export async function pairCommand(options: GatewayOptions, io: Io): Promise<numb
     }
     const elapsed = Date.now() - started;
     if (outcome.kind === 'pairing') {
-      if (outcome.requestId !== announced) {
-        announced = outcome.requestId;
-        io.stdout.write(
-          `\nThe gateway asks for approval. On the gateway host, run:\n  openclaw devices approve ${outcome.requestId ?? '--latest'}\n` +
-            `Waiting up to ${formatDuration(waitMs)} (Ctrl-C stops; run pair again later).\n`,
-        );
+      if ((outcome.requestId ?? null) !== announced) {
+        announced = outcome.requestId ?? null;
+        // classify keeps a request id only when it is one (letters, digits, "-"): anything else is not printed to paste.
+        const how = outcome.requestId
+          ? `On the gateway host, run:\n  openclaw devices approve ${outcome.requestId}\n`
+          : `The gateway named no usable request id. On the gateway host, find this device's request (device ${shortId(device.deviceId)}) and approve it:\n  openclaw devices list\n  openclaw devices approve <requestId>\n`;
+        io.stdout.write(`\nThe gateway asks for approval. ${how}Waiting up to ${formatDuration(waitMs)} (Ctrl-C stops; run pair again later).\n`);
       } else if (Date.now() - lastProgress >= 30_000) {
         lastProgress = Date.now();
         io.stdout.write(`Still waiting for the approval (${formatDuration(elapsed)} of ${formatDuration(waitMs)}).\n`);
@@ -100,13 +110,15 @@ export async function pairCommand(options: GatewayOptions, io: Io): Promise<numb
 
 /** One connection as the device: hello-ok (the token is now in `device`), or why not. */
 async function attempt(target: GatewayTarget, device: DeviceFile, env: Record<string, string | undefined>) {
-  const auth = { file: device, offerSharedAuth: true, changed: false };
+  const auth: DeviceAuth = { file: device, offerSharedAuth: true, changed: false };
   const link = await openGatewayLink(target, 15_000, env, {}, undefined, auth);
   if ('kind' in link) return { ok: false as const, kind: 'unreachable' as const, message: link.message };
   try {
     const limit = AbortSignal.timeout(15_000);
     const ready = await link.ready(limit);
-    return ready.ok && device.pairings[gatewayKey(target.url)]?.token ? { ok: true as const } : ready.ok ? notIssued : ready;
+    if (!ready.ok) return ready;
+    if (auth.rejected) return { ok: false as const, kind: 'failed' as const, message: auth.rejected };
+    return device.pairings[gatewayKey(target.url)]?.token ? { ok: true as const } : notIssued;
   } finally {
     await link.close();
   }
@@ -119,7 +131,7 @@ function pairHint(failure: GatewayFailure, target: GatewayTarget): string {
     case 'auth':
       return `The first pairing needs the gateway's shared token (gateway.auth.token on its host): --token env:VAR or --token file:PATH (${'token' in target.auth || 'password' in target.auth ? `refused: the one from ${target.from}` : 'none found here'}).\n`;
     case 'tls':
-      return "If its certificate is self-signed, pin it: --tls-fingerprint <sha256>, from the gateway host's\n  openssl x509 -noout -fingerprint -sha256 -in ~/.openclaw/gateway/tls/gateway-cert.pem\n";
+      return `${target.tlsFingerprint ? 'Its certificate is not the one pinned; if it was renewed, pin the new one' : 'If its certificate is self-signed, pin it'}: --tls-fingerprint <sha256>, from the gateway host's\n  openssl x509 -noout -fingerprint -sha256 -in ~/.openclaw/gateway/tls/gateway-cert.pem\n`;
     default:
       return '';
   }
@@ -156,7 +168,7 @@ export async function gatewayStatusCommand(io: Io): Promise<number> {
   for (const p of pairings) {
     const since = new Date(p.pairedAt).toISOString();
     const state = p.token && p.refusedAt === undefined ? 'paired' : `token refused on ${new Date(p.refusedAt ?? p.pairedAt).toISOString()}: pair again`;
-    io.stdout.write(`${p.url}: ${state} (since ${since}, scopes ${p.scopes.join(', ') || 'none'})\n`);
+    io.stdout.write(`${printable(p.url)}: ${state} (since ${since}, scopes ${p.scopes.join(', ') || 'none'})\n`);
   }
   return ExitCode.Ok;
 }
@@ -182,6 +194,11 @@ async function findTarget(options: GatewayOptions, io: Io): Promise<GatewayTarge
   let found: ReturnType<typeof gatewayTarget>;
   if (options.url !== undefined) {
     if (!/^wss?:\/\/[^\s/]+/.test(options.url)) throw new UserError(`--url: "${options.url}" is not a ws:// or wss:// URL`, ExitCode.Usage);
+    try {
+      new URL(options.url);
+    } catch {
+      throw new UserError(`--url: "${options.url}" is not a valid URL (its host or port cannot be read)`, ExitCode.Usage);
+    }
     found = gatewayTarget({ url: options.url, token: options.token, tlsFingerprint: options.tlsFingerprint }, io.env);
   } else {
     const { config } = await loadConfig(options.config, io.env);

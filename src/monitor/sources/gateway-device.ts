@@ -6,6 +6,8 @@ import { stateDir } from '../../config/paths.js';
 import { writeFileAtomic } from '../../fs-atomic.js';
 import { readRegularFile } from '../../fs-read.js';
 import { crypto } from '../../lazy-crypto.js';
+import { holdSecret } from '../../redact.js';
+import { firstIssue } from '../../issue-path.js';
 import { blank, type Line, onThisHost, type Remedy } from '../remedy-lines.js';
 
 type Env = Record<string, string | undefined>;
@@ -26,10 +28,18 @@ export interface DeviceIdentity {
   privateKeyPem: string;
 }
 
+/** A device token as a gateway issues it: printable, no spaces, bounded. */
+const deviceToken = () => z.string().check(z.regex(/^[\x21-\x7e]{1,4096}$/, 'printable characters without spaces, at most 4096'));
+/** Scopes as OpenClaw names them (`operator.read`). */
+const scopes = () => z.array(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9._:-]{0,63}$/, 'a scope name such as operator.read'))).check(z.maxLength(64));
+
+/** What a gateway's hello-ok hands the client to keep: checked before it is kept or printed. */
+const issuedTokenSchema = z.object({ token: deviceToken(), scopes: scopes() });
+
 const pairingSchema = z.object({
   url: z.string(),
-  token: z.optional(z.string()),
-  scopes: z.array(z.string()),
+  token: z.optional(deviceToken()),
+  scopes: scopes(),
   pairedAt: z.number(),
   /** When a gateway refused the token (revoked or rotated there): pair again. */
   refusedAt: z.optional(z.number()),
@@ -51,6 +61,25 @@ export function devicePath(env: Env): string {
   return join(stateDir(env), 'device.json');
 }
 
+/**
+ * A URL as it may be shown: `ws://user:pw@host` → `ws://host`, and the `user:pw` apart (remembered
+ * as a secret) for the connection itself.
+ */
+export function withoutCredentials(url: string): { url: string; credentials?: string } {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i.exec(url);
+  if (!match) return { url };
+  const credentials = match[2]!;
+  holdSecret(credentials);
+  const password = credentials.slice(credentials.indexOf(':') + 1);
+  if (credentials.includes(':')) holdSecret(password);
+  return { url: `${match[1]}${url.slice(match[0].length)}`, credentials };
+}
+
+/** The URL to connect to: the credentials put back where `withoutCredentials` took them from. */
+export function withCredentials(url: string, credentials: string | undefined): string {
+  return credentials ? url.replace(/^([a-z][a-z0-9+.-]*:\/\/)/i, `$1${credentials}@`) : url;
+}
+
 /** One pairing per gateway endpoint: scheme, host and port (`wss://gw.lan:18789`). */
 export function gatewayKey(url: string): string {
   const u = new URL(url);
@@ -69,6 +98,34 @@ export function isRemoteUrl(url: string): boolean {
   if (isIP(host) === 4) return !host.startsWith('127.');
   // IPv4-mapped loopback: URL writes ::ffff:127.0.0.1 as ::ffff:7f00:1.
   if (isIP(host) === 6) return host !== '::1' && !/^::ffff:(?:127\.|7f[0-9a-f]{2}:)/.test(host);
+  return true;
+}
+
+/**
+ * Whether OpenClaw's client refuses plaintext `ws://` to this URL's host, as its policy reads: only
+ * loopback, private, link-local and CGNAT (tailnet) addresses, `.local` and `.ts.net` names are
+ * allowed. Asked first, so that a public `ws://` gateway is reported as what it is, not as unpaired.
+ */
+export function plaintextRefused(url: string): boolean {
+  let host: string;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'ws:') return false;
+    host = parsed.hostname
+      .replace(/^\[|\]$/g, '')
+      .toLowerCase()
+      .replace(/\.+$/, '');
+  } catch {
+    return false;
+  }
+  if (!isRemoteUrl(url) || host.endsWith('.local') || host.endsWith('.ts.net')) return false;
+  if (isIP(host) === 4) {
+    const [a = 0, b = 0] = host.split('.').map(Number);
+    const privateV4 =
+      a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+    return !privateV4;
+  }
+  if (isIP(host) === 6) return !/^(f[cd]|fe[89ab])/.test(host);
   return true;
 }
 
@@ -139,7 +196,7 @@ function rawPublicKey(publicKeyPem: string): Buffer {
  * token, bound to the pairing for one gateway: `store` is called with the token a gateway issues
  * (hello-ok), `clear` when it refuses the stored one. The caller saves the file afterwards.
  */
-export function deviceHostDeps(device: DeviceFile, key: string, url: string, onChange: () => void) {
+export function deviceHostDeps(device: DeviceFile, key: string, url: string, onChange: () => void, onRejected: (why: string) => void = () => {}) {
   return {
     signDevicePayload: (privateKeyPem: string, payload: string) =>
       crypto().sign(null, Buffer.from(payload, 'utf8'), crypto().createPrivateKey(privateKeyPem)).toString('base64url'),
@@ -148,7 +205,14 @@ export function deviceHostDeps(device: DeviceFile, key: string, url: string, onC
       const pairing = device.pairings[key];
       return pairing?.token ? { token: pairing.token, scopes: pairing.scopes } : null;
     },
-    storeDeviceAuthToken: (params: { token: string; scopes: string[] }) => {
+    storeDeviceAuthToken: (issued: { token: string; scopes: string[] }) => {
+      // The reply is the gateway's word: a token or scopes out of shape are not kept, and say why.
+      const parsed = issuedTokenSchema.safeParse({ token: issued.token, scopes: issued.scopes });
+      if (!parsed.success) {
+        onRejected(`the gateway issued a device token that is not in the expected shape (${firstIssue(parsed.error)}); it was not kept`);
+        return;
+      }
+      const params = parsed.data;
       const previous = device.pairings[key];
       if (previous?.token === params.token && previous.refusedAt === undefined) return;
       device.pairings[key] = { url, token: params.token, scopes: params.scopes, pairedAt: Date.now() };

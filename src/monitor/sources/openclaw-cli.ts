@@ -132,6 +132,10 @@ async function runJson(
     return { ok: false, kind: 'timeout', message: `not run: the read's ${options.timeoutMs / 1000}s (sources.openclaw.timeout) were spent` };
   }
   const run = await runProgram(cli.argv(args), { timeoutMs: left, env: options.env });
+  // Cut short by the whole read's deadline rather than its own: say so, not "after 0s".
+  if (!run.ok && run.kind === 'timeout' && left < options.timeoutMs - 1000) {
+    run.message = `openclaw was still running when the read's ${options.timeoutMs / 1000}s (sources.openclaw.timeout) ran out, and was killed`;
+  }
   if (!run.ok) return cli.ssh && run.kind === 'timeout' ? { ...run, message: `ssh ${cli.ssh}: ${run.message}`, remedy: remoteTimeoutRemedy(cli) } : run;
   const json = parseJsonOutput(run.stdout);
   if (!json.ok) {

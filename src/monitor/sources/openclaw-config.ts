@@ -17,8 +17,19 @@ const nameSchema = z
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'a name of letters, digits, "_", "." and "-" (at most 40)'));
 
 /** Where the gateway is and how to sign in, when not OpenClaw's own local defaults (also the openclaw notifier's). */
+const wsUrl = () =>
+  z.string().check(
+    z.refine((url) => {
+      try {
+        return /^wss?:$/.test(new URL(url).protocol);
+      } catch {
+        return false;
+      }
+    }, 'a ws:// or wss:// URL whose host and port can be read'),
+  );
+
 export const gatewayOverridesSchema = z.strictObject({
-  url: z.optional(nonEmpty()),
+  url: z.optional(wsUrl()),
   token: z.optional(nonEmpty()),
   ssh: z.optional(sshDestination()),
   remotePort: z.optional(z.int().check(z.minimum(1), z.maximum(65_535))),

@@ -3,14 +3,14 @@ import type { GatewayClient } from '@openclaw/gateway-client';
 import { openclawStateDir } from '../../config/paths.js';
 import { readRegularFileSync } from '../../fs-read.js';
 import { resolveSecretAt } from '../../notifiers/secret.js';
-import { quoteForeign } from '../../redact.js';
+import { holdSecret, quoteForeign } from '../../redact.js';
 import { VERSION } from '../../version.js';
 import { deadline, sleep } from '../../abort.js';
 import type { OpenclawGateway } from './openclaw-config.js';
 import type * as z from 'zod/mini';
 import { firstIssue } from '../../issue-path.js';
 import { type AuthStatusReply, agentsListReplySchema, authStatusReplySchema, type ModelsStatus } from './openclaw-schema.js';
-import { type DeviceFile, deviceHostDeps, gatewayKey, identityOf, isRemoteUrl } from './gateway-device.js';
+import { type DeviceFile, deviceHostDeps, gatewayKey, identityOf, isRemoteUrl, withCredentials, withoutCredentials } from './gateway-device.js';
 import { SSH_DESTINATION } from './ssh-destination.js';
 import type { Tunnel, TunnelFailure } from './ssh-tunnel.js';
 
@@ -18,8 +18,13 @@ type Env = Record<string, string | undefined>;
 
 /** Where the gateway listens and how to authenticate, and where that was read (for remedies). */
 export interface GatewayTarget {
-  /** The WebSocket URL; through SSH, the gateway's address on its own host (the hop is in `ssh`). */
+  /**
+   * The WebSocket URL; through SSH, the gateway's address on its own host (the hop is in `ssh`).
+   * Never with credentials in it: it is shown in output, logs and messages.
+   */
   url: string;
+  /** `user:password` from the configured URL (a proxy's basic auth in front of the gateway), put back only to connect. */
+  urlCredentials?: string;
   auth: { token: string } | { password: string } | Record<string, never>;
   /** `sources.openclaw.gateway.token`, `~/.openclaw/openclaw.json (gateway.auth.token)`, `OPENCLAW_GATEWAY_TOKEN`, … */
   from: string;
@@ -105,14 +110,19 @@ export function gatewayTarget(overrides: GatewayOverrides, env: Env): GatewayTar
   }
   const paired = !ssh && isRemoteUrl(url);
   const pin = overrides.tlsFingerprint ?? (remoteUrl && typeof remote.tlsFingerprint === 'string' ? remote.tlsFingerprint : undefined);
-  const at = (auth: GatewayTarget['auth'], from: string): GatewayTarget => ({
-    url,
-    auth,
-    from,
-    ...(ssh ? { ssh } : {}),
-    ...(paired ? { paired } : {}),
-    ...(pin ? { tlsFingerprint: pin } : {}),
-  });
+  const shown = withoutCredentials(url);
+  const at = (auth: GatewayTarget['auth'], from: string): GatewayTarget => {
+    for (const value of Object.values(auth)) holdSecret(value);
+    return {
+      url: shown.url,
+      ...(shown.credentials ? { urlCredentials: shown.credentials } : {}),
+      auth,
+      from,
+      ...(ssh ? { ssh } : {}),
+      ...(paired ? { paired } : {}),
+      ...(pin ? { tlsFingerprint: pin } : {}),
+    };
+  };
   if (overrides.token !== undefined) return at({ token: resolveSecretAt('gateway.token', overrides.token, env).reveal() }, 'sources.openclaw.gateway.token');
 
   const fromConfig = (section: Secretish | undefined, key: string): GatewayTarget | { unavailable: string } | undefined => {
@@ -207,6 +217,8 @@ export interface DeviceAuth {
   offerSharedAuth: boolean;
   /** Set when the gateway issued a token or refused the stored one: the file needs saving. */
   changed: boolean;
+  /** Set when the gateway issued a token that is not in shape (and was not kept): why. */
+  rejected?: string;
 }
 
 /**
@@ -250,6 +262,7 @@ export class GatewayLink {
       target.url === this.target.url &&
       target.ssh?.destination === this.target.ssh?.destination &&
       target.tlsFingerprint === this.target.tlsFingerprint &&
+      target.urlCredentials === this.target.urlCredentials &&
       JSON.stringify(target.auth) === JSON.stringify(this.target.auth)
     );
   }
@@ -258,7 +271,7 @@ export class GatewayLink {
     // ws and the protocol package load only when the gateway is used.
     const { GatewayClient } = await import('@openclaw/gateway-client');
     const device = this.device;
-    const url = this.tunnel ? `ws://127.0.0.1:${this.tunnel.localPort}` : this.target.url;
+    const url = this.tunnel ? `ws://127.0.0.1:${this.tunnel.localPort}` : withCredentials(this.target.url, this.target.urlCredentials);
     if (url.startsWith('wss:') && !this.target.tlsFingerprint) trustSystemCas();
     this.#client = new GatewayClient({
       url,
@@ -266,9 +279,18 @@ export class GatewayLink {
       ...(device
         ? {
             deviceIdentity: identityOf(device.file),
-            hostDeps: deviceHostDeps(device.file, gatewayKey(url), url, () => {
-              device.changed = true;
-            }),
+            // Kept under the URL as shown (no credentials in the device file).
+            hostDeps: deviceHostDeps(
+              device.file,
+              gatewayKey(this.target.url),
+              this.target.url,
+              () => {
+                device.changed = true;
+              },
+              (why) => {
+                device.rejected = why;
+              },
+            ),
           }
         : {}),
       ...(this.target.tlsFingerprint ? { tlsFingerprint: this.target.tlsFingerprint } : {}),

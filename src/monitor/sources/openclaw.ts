@@ -25,7 +25,7 @@ import { normalizeModelsStatus } from './openclaw-normalize.js';
 import { openclawRemedy } from './openclaw-remedy.js';
 import { ROUTE_PASS_HOLD_MS, type RoutesFile } from './openclaw-routes.js';
 import type { ModelsStatus } from './openclaw-schema.js';
-import { gatewayKey, loadDevice, pairingProblem, plaintextWarning, savePairing, shortId } from './gateway-device.js';
+import { gatewayKey, loadDevice, pairingProblem, plaintextRefused, plaintextWarning, savePairing, shortId } from './gateway-device.js';
 import { sshRemedy, type TunnelFailure } from './ssh-tunnel.js';
 import type { Source, SourceSession } from './source.js';
 
@@ -268,7 +268,11 @@ function gatewayRemedy(kind: GatewayFailure['kind'] | 'unavailable', target?: Ga
       return [['Update authwatch or OpenClaw, whichever is older, so that their gateway protocols match.'], orAuto];
     case 'tls':
       return [
-        ["If the gateway's certificate is self-signed, pin it: sources.openclaw.gateway.tlsFingerprint: <sha256>"],
+        target?.tlsFingerprint
+          ? [
+              "The gateway's certificate is not the one pinned (sources.openclaw.gateway.tlsFingerprint). If it was renewed there, check the new one and pin it:",
+            ]
+          : ["If the gateway's certificate is self-signed, pin it: sources.openclaw.gateway.tlsFingerprint: <sha256>"],
         ['On the gateway host: openssl x509 -noout -fingerprint -sha256 -in ~/.openclaw/gateway/tls/gateway-cert.pem'],
         ['Or reach it through an SSH tunnel instead: sources.openclaw.gateway.ssh: user@host'],
       ];
@@ -340,6 +344,14 @@ async function pairedDevice(
 ): Promise<{ device: DeviceAuth; where: string } | { problem: { message: string; remedy: Remedy } }> {
   const { device: file, warning } = await loadDevice(env);
   if (warning) log.warn({}, warning);
+  if (plaintextRefused(target.url)) {
+    return {
+      problem: {
+        message: `openclaw gateway ${target.url}: OpenClaw's client refuses plaintext ws:// to a public address (only loopback, private and tailnet addresses): use wss://, or an SSH tunnel (gateway.ssh)`,
+        remedy: gatewayRemedy('plaintext'),
+      },
+    };
+  }
   if (target.url.startsWith('ws:')) log.warn({ url: target.url }, plaintextWarning(target.url));
   const problem = pairingProblem(file, target.url, gateway.name);
   if (problem || !file) return { problem: problem ?? { message: 'not paired', remedy: [] } };
