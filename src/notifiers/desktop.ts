@@ -60,7 +60,7 @@ class NotificationIds {
 
   async get(credentialId: string): Promise<number | undefined> {
     const id = (await this.all())[this.notifier]?.[credentialId];
-    return Number.isInteger(id) && (id as number) > 0 ? id : undefined;
+    return isNotificationId(id) ? id : undefined;
   }
 
   async set(credentialId: string, id: number | undefined): Promise<void> {
@@ -71,6 +71,11 @@ class NotificationIds {
     all[this.notifier] = mine;
     await writeFileAtomic(this.path, `${JSON.stringify(all)}\n`);
   }
+}
+
+/** A notification id as the D-Bus spec has it: an unsigned 32-bit number, 0 meaning none. */
+function isNotificationId(id: unknown): id is number {
+  return Number.isInteger(id) && (id as number) > 0 && (id as number) <= 0xffff_ffff;
 }
 
 /** A desktop pop-up: notify-send (libnotify) on Linux, `osascript` on macOS. */
@@ -89,15 +94,17 @@ export function createDesktop(config: DesktopConfig, env: Record<string, string 
     async send(alert): Promise<DeliveryResult> {
       // A test alert neither replaces nor is replaced; osascript cannot replace.
       const key = backend === 'notify-send' && !alert.test ? alert.credential.id : undefined;
-      const sent = await runForDelivery(label, desktopArgv(alert, backend, key === undefined ? undefined : await ids.get(key)), {
-        timeoutMs: config.timeout,
-        env,
-      });
+      const replaceId = key === undefined ? undefined : await ids.get(key);
+      const run = (id: number | undefined) => runForDelivery(label, desktopArgv(alert, backend, id), { timeoutMs: config.timeout, env });
+      let sent = await run(replaceId);
+      // An id the daemon no longer knows (restarted, or a file edited by hand) must not cost every
+      // later alert for this credential: once more, as a new notification.
+      if (!sent.ok && replaceId !== undefined) sent = await run(undefined);
       if (!sent.ok || !key) return sent;
       // A resolution is the last word on its notification: the next episode starts a new one.
       const shown = Number(sent.stdout?.trim());
       // Shown either way: an id that cannot be kept costs one stacked notification, never a re-send.
-      await ids.set(key, alert.event === 'resolved' || !Number.isInteger(shown) || shown <= 0 ? undefined : shown).catch(() => {});
+      await ids.set(key, alert.event === 'resolved' || !isNotificationId(shown) ? undefined : shown).catch(() => {});
       return { ok: true };
     },
   };

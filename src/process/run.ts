@@ -73,7 +73,8 @@ export async function runProgram(argv: readonly string[], options: RunOptions): 
   }, options.timeoutMs);
   try {
     const result = await collect(child, options.input, () => signalGroup(pid, 'SIGKILL'));
-    if (timedOut) return { ok: false, kind: 'timeout', message: `${file} timed out after ${formatDuration(Math.ceil(options.timeoutMs / 1000) * 1000)} and was killed` };
+    if (timedOut)
+      return { ok: false, kind: 'timeout', message: `${file} timed out after ${formatDuration(Math.ceil(options.timeoutMs / 1000) * 1000)} and was killed` };
     if (result.spawnError === 'ENOENT') return { ok: false, kind: 'not-found', message: `${file} not found (not installed, or not on PATH)` };
     if (result.spawnError === 'EACCES') return { ok: false, kind: 'not-found', message: `${file} is not executable (permission denied)` };
     // The spawn itself failed (EMFILE: out of file descriptors; E2BIG: arguments or environment too large).

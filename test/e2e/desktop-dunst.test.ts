@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect } from 'vitest';
@@ -61,5 +61,23 @@ describe('desktop notifier against a real notification daemon (dunst on a privat
     expect(dunst.history()).toEqual([
       { id: first!.id, appname: 'authwatch', summary: resolved!.summary, body: expect.stringContaining('Was critical; now ok.') },
     ]);
+  });
+  it('a stored id out of the D-Bus range (4294967296, 1e300) is not offered as --replace-id: the alert still shows', async () => {
+    dunst = await startDunst();
+    for (const stored of [4294967296, 1e300]) {
+      const { box, serve } = sandboxWithProfile();
+      box.env.DBUS_SESSION_BUS_ADDRESS = dunst.bus;
+      const config = box.writeConfig('notifiers:\n  - type: desktop\n    backend: notify-send\n');
+      const dir = join(box.home, '.local', 'state', 'authwatch');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'desktop-notifications.json'), `{"desktop":{"openclaw:main:anthropic:manual":${stored}}}`);
+      serve(FIXTURE_NOW + H);
+      const result = await runCli(['check', '--json', '--config', config], { ...box.env, AUTHWATCH_NOW: String(FIXTURE_NOW) });
+      expect(parseReport(result).notifications).toMatchObject([{ event: 'firing', ok: true }]);
+      const kept = JSON.parse(readFileSync(join(dir, 'desktop-notifications.json'), 'utf8')).desktop['openclaw:main:anthropic:manual'];
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThanOrEqual(0xffff_ffff);
+    }
+    expect((await receivedAtLeast(1))[0]).toMatchObject({ appname: 'authwatch', urgency: 'CRITICAL' });
   });
 });

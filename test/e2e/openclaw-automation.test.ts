@@ -30,6 +30,18 @@ describe('check --format openclaw (what an OpenClaw automation announces)', () =
 });
 
 describe('generate openclaw', () => {
+  it.each([
+    [['--schedule', '--help'], 'schedule "--help": not a valid cron expression'],
+    [['--schedule', 'garbage words'], 'schedule "garbage words": not a valid cron expression'],
+    [['--timezone', 'Not/AZone'], '--timezone: '],
+  ])('refuses %j as systemd does (exit 64), before running anything', async (args, message) => {
+    const box = sandbox();
+    const result = await runCli(['generate', 'openclaw', '--channel', 'telegram', '--to', '-1001234', ...args], box.env);
+    expect(result.exitCode).toBe(64);
+    expect(result.stderr).toContain(`authwatch: ${message}`);
+    expect(result.stdout).toBe('');
+  });
+
   it('prints the automations create command: the check as exact argv, announced to the chat', async () => {
     const box = sandbox();
     const result = await runCli(['generate', 'openclaw', '--channel', 'telegram', '--to', '-1001234', '--schedule', '*/30 * * * *'], box.env);

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_PACKAGE, CLIENT_PROTOCOL, classify, toModelsStatus } from '../../src/monitor/sources/openclaw-gateway.js';
-import { passReason, routeEntry, withRouteFacts } from '../../src/monitor/sources/openclaw-routes.js';
+import { loadRoutes, passReason, routeEntry, saveRoutes, withRouteFacts } from '../../src/monitor/sources/openclaw-routes.js';
 import { modelsStatusSchema, type ModelsStatus } from '../../src/monitor/sources/openclaw-schema.js';
 import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw-normalize.js';
 import { FIXTURES } from '../helpers/cli.js';
@@ -101,5 +102,32 @@ describe('gateway failures', () => {
     expect(pkg.dependencies['@openclaw/gateway-client']).toBe(CLIENT_PACKAGE);
     const { PROTOCOL_VERSION } = await import('@openclaw/gateway-protocol/version');
     expect(PROTOCOL_VERSION).toBe(CLIENT_PROTOCOL);
+  });
+});
+
+describe('route facts on disk', () => {
+  it('an agent named __proto__ keeps its facts like any other (foreign ids are Map keys)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'aw-routes-')), 'openclaw-routes.json');
+    const entry = routeEntry(fixture('status-fallback-no-credential.json'), 'stamp-1', NOW);
+    await saveRoutes(path, {
+      version: 1,
+      via: 'gateway',
+      agents: new Map([
+        ['__proto__', entry],
+        ['constructor', entry],
+        ['main', entry],
+      ]),
+    });
+    const loaded = await loadRoutes(path);
+    expect([...loaded.agents.keys()]).toEqual(['__proto__', 'constructor', 'main']);
+    expect(loaded.agents.get('__proto__')).toEqual(entry);
+    expect(
+      passReason(loaded.agents.get('__proto__'), gatewayReply(fixture('status-fallback-no-credential.json')), {
+        stamp: 'stamp-1',
+        now: NOW + 1,
+        everyMs: 3_600_000,
+        invalidatedAt: 0,
+      }),
+    ).toBeNull();
   });
 });

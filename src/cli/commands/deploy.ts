@@ -77,6 +77,11 @@ async function automationFor(options: DeployOptions, io: Io): Promise<{ openclaw
   ] as const) {
     if (value !== undefined) refuseControlCharacters(flag, value);
   }
+  // The same checks as the other platforms: an IANA zone, and a cron expression (not `--help`, which
+  // OpenClaw's CLI would take as its own option, nor words).
+  if (options.timezone !== undefined && !isTimeZone(options.timezone)) throw new UsageError(`--timezone: ${TIME_ZONE_HINT}, got "${options.timezone}"`);
+  const { parseCron } = await import('../../deploy/cron.js');
+  parseCron(options.schedule ?? config.schedule);
   const facts = detectFacts(io.env, {
     ...(options.node ? { node: options.node } : {}),
     ...(options.authwatch ? { entry: options.authwatch } : {}),

@@ -32,11 +32,13 @@ const fileSchema = z.object({
   version: z.literal(1),
   /** How the last check read OpenClaw, to log a change of transport once. */
   via: z.optional(z.enum(['gateway', 'cli'])),
-  agents: z._default(z.record(z.string(), entrySchema), {}),
+  /** Checked entry by entry in loadRoutes: a record would assign the keys, and `__proto__` is an agent id too. */
+  agents: z._default(z.unknown(), {}),
 });
 
 export type RouteEntry = z.output<typeof entrySchema>;
-export type RoutesFile = z.output<typeof fileSchema>;
+/** By agent id, a Map: agent ids come from outside, and an agent named `__proto__` must keep its facts like any other. */
+export type RoutesFile = { version: 1; via?: 'gateway' | 'cli' | undefined; agents: Map<string, RouteEntry> };
 
 /** One file per gateway: `openclaw-routes.json` for the unnamed one, `openclaw-routes@<name>.json` for a named one. */
 export function routesPath(env: Record<string, string | undefined>, gateway: string | null = null): string {
@@ -46,15 +48,26 @@ export function routesPath(env: Record<string, string | undefined>, gateway: str
 export async function loadRoutes(path: string): Promise<RoutesFile> {
   try {
     const parsed = fileSchema.safeParse(JSON.parse(await readRegularFile(path, 16 * 1024 * 1024)));
-    if (parsed.success) return parsed.data;
+    if (parsed.success) {
+      const agents = new Map<string, RouteEntry>();
+      const raw = parsed.data.agents;
+      if (raw && typeof raw === 'object') {
+        for (const [id, value] of Object.entries(raw)) {
+          const entry = entrySchema.safeParse(value);
+          if (entry.success) agents.set(id, entry.data);
+        }
+      }
+      return { version: 1, ...(parsed.data.via ? { via: parsed.data.via } : {}), agents };
+    }
   } catch {
     // Missing or unreadable: a cache, rebuilt by the next pass.
   }
-  return { version: 1, agents: {} };
+  return { version: 1, agents: new Map() };
 }
 
 export async function saveRoutes(path: string, file: RoutesFile): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(file)}\n`);
+  // Object.fromEntries defines each key as the object's own, `__proto__` included.
+  await writeFileAtomic(path, `${JSON.stringify({ ...file, agents: Object.fromEntries(file.agents) })}\n`);
 }
 
 /** OpenClaw's config file, as `mtime:size` (or `none`): a change means the configured models may have changed. */

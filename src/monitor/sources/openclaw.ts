@@ -387,14 +387,14 @@ async function routeFacts(
   for (const agent of read.agents) {
     const fromGateway = read.statuses.get(agent.id);
     if (!fromGateway) continue;
-    let entry = file.agents[agent.id];
+    let entry = file.agents.get(agent.id);
     const reason = passReason(entry, fromGateway, { stamp, now, everyMs: gateway.routesEvery, invalidatedAt });
     if (reason) {
       log.debug({ agent: scrubIdentifier(agent.id), reason }, 'openclaw: route pass through the CLI');
       const pass = await modelsStatus(cli, agent, { timeoutMs: gateway.timeout, until, env, log });
       if ('status' in pass) {
         entry = routeEntry(pass.status, stamp, now);
-        file.agents[agent.id] = entry;
+        file.agents.set(agent.id, entry);
         changed = true;
       } else errors.push(pass.error);
     }
