@@ -78,6 +78,34 @@ describe('authwatch as a paired device', () => {
     expect(first(pairingProblem(null, 'wss://gw:1', null)?.remedy)).toBe('Pair: authwatch gateway pair');
   });
 
+  it("a hello-ok token or scopes out of shape are not kept, and the reason is said (never printed raw, never 'Paired')", () => {
+    const device = newDevice();
+    const rejected: string[] = [];
+    const deps = deviceHostDeps(
+      device,
+      'wss://gw:1',
+      'wss://gw:1/',
+      () => {},
+      (why) => rejected.push(why),
+    );
+    for (const issued of [
+      { token: 'device-token-1', scopes: 'x' },
+      { token: { nested: true }, scopes: ['operator.read'] },
+      { token: 'device-token-1', scopes: ['operator.read\u001b[31m'] },
+      { token: 'has a space', scopes: [] },
+    ]) {
+      deps.storeDeviceAuthToken(issued as unknown as { token: string; scopes: string[] });
+    }
+    expect(device.pairings).toEqual({});
+    expect(rejected).toHaveLength(4);
+    expect(rejected[0]).toMatch(/^the gateway issued a device token that is not in the expected shape \(at scopes: .*\); it was not kept$/);
+    expect(rejected.join('\n')).not.toContain('\u001b');
+    expect(classify(Object.assign(new Error('pairing required'), { details: { code: 'PAIRING_REQUIRED', requestId: 'x; rm -rf ~' } }))).toEqual({
+      kind: 'pairing',
+      message: 'pairing required',
+    });
+  });
+
   it('a corrupt device file is moved aside with a warning, not a crash', async () => {
     const env = stateEnv();
     await saveDevice(env, newDevice());
