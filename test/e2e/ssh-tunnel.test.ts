@@ -135,6 +135,26 @@ function take(spec) {
 `;
 
 describe('the SSH tunnel and the other users of this machine', { timeout: 120_000 }, () => {
+  it('doctor scrubs what the remote openclaw --version printed (a wrapper there may print a key)', async () => {
+    const key = `sk-ant-oat01-${'Q7x'.repeat(24)}`;
+    const config = box.writeConfig(
+      [
+        'sources:',
+        '  openclaw:',
+        '    via: cli',
+        `    ssh: ${sshd.destination}`,
+        `    sshArgs: ${JSON.stringify(clientArgs)}`,
+        // The user's own shell text: a wrapper that prints a key before the version (the # ends the line there).
+        `    remoteCommand: ${JSON.stringify(`echo "openclaw 2026.9.6 (token ${key})" #`)}`,
+        '',
+      ].join('\n'),
+      'doctor.yaml',
+    );
+    const doctor = await runCli(['doctor', '--config', config], box.env);
+    expect(doctor.stdout).toMatch(/ok +openclaw on .*: openclaw 2026\.9\.6 \(token <secret>\)/);
+    expect(`${doctor.stdout}${doctor.stderr}`).not.toContain(key);
+  });
+
   itAsNobody('a squatter watching /proc cannot take the forward: six checks, six tokens to the gateway, none to the squatter', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'authwatch-squat-'));
     chmodSync(dir, 0o777);

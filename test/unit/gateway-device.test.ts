@@ -179,3 +179,18 @@ describe('authwatch as a paired device', () => {
     });
   });
 });
+
+describe('gateway pair while it waits for approval', () => {
+  it('announces a request without a usable id (it used to wait in silence), then each new one once', async () => {
+    const { approvalNews } = await import('../../src/cli/commands/gateway.js');
+    const id = 'ab'.repeat(32);
+    const first = approvalNews(undefined, undefined, id);
+    expect(first).toBe(
+      `\nThe gateway asks for approval. The gateway named no usable request id. On the gateway host, find this device's request (device ${id.slice(0, 12)}) and approve it:\n  openclaw devices list\n  openclaw devices approve <requestId>\n`,
+    );
+    expect(approvalNews(undefined, null, id)).toBeNull();
+    expect(approvalNews('req-1', null, id)).toBe('\nThe gateway asks for approval. On the gateway host, run:\n  openclaw devices approve req-1\n');
+    expect(approvalNews('req-1', 'req-1', id)).toBeNull();
+    expect(approvalNews('req-2', 'req-1', id)).toContain('openclaw devices approve req-2');
+  });
+});

@@ -84,13 +84,10 @@ export async function pairCommand(options: GatewayOptions, io: Io): Promise<numb
     }
     const elapsed = Date.now() - started;
     if (outcome.kind === 'pairing') {
-      if ((outcome.requestId ?? null) !== announced) {
+      const news = approvalNews(outcome.requestId, announced, device.deviceId);
+      if (news) {
         announced = outcome.requestId ?? null;
-        // classify keeps a request id only when it is one (letters, digits, "-"): anything else is not printed to paste.
-        const how = outcome.requestId
-          ? `On the gateway host, run:\n  openclaw devices approve ${outcome.requestId}\n`
-          : `The gateway named no usable request id. On the gateway host, find this device's request (device ${shortId(device.deviceId)}) and approve it:\n  openclaw devices list\n  openclaw devices approve <requestId>\n`;
-        io.stdout.write(`\nThe gateway asks for approval. ${how}Waiting up to ${formatDuration(waitMs)} (Ctrl-C stops; run pair again later).\n`);
+        io.stdout.write(`${news}Waiting up to ${formatDuration(waitMs)} (Ctrl-C stops; run pair again later).\n`);
       } else if (Date.now() - lastProgress >= 30_000) {
         lastProgress = Date.now();
         io.stdout.write(`Still waiting for the approval (${formatDuration(elapsed)} of ${formatDuration(waitMs)}).\n`);
@@ -106,6 +103,19 @@ export async function pairCommand(options: GatewayOptions, io: Io): Promise<numb
     }
     await sleep(Math.min(3000, Math.max(0, waitMs - elapsed)));
   }
+}
+
+/**
+ * What to tell the person when the gateway asks for approval, or null when it is the request already
+ * announced. `announced` is undefined before the first (a request without a usable id is news too:
+ * classify keeps an id only when it is one, letters, digits and "-", so nothing else is printed to paste).
+ */
+export function approvalNews(requestId: string | undefined, announced: string | null | undefined, deviceId: string): string | null {
+  if (announced !== undefined && (requestId ?? null) === announced) return null;
+  const how = requestId
+    ? `On the gateway host, run:\n  openclaw devices approve ${requestId}\n`
+    : `The gateway named no usable request id. On the gateway host, find this device's request (device ${shortId(deviceId)}) and approve it:\n  openclaw devices list\n  openclaw devices approve <requestId>\n`;
+  return `\nThe gateway asks for approval. ${how}`;
 }
 
 /** One connection as the device: hello-ok (the token is now in `device`), or why not. */
