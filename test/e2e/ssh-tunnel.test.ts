@@ -17,6 +17,8 @@ import { itIf, onPath } from '../helpers/tools.js';
 const sshdThere = onPath('sshd') || existsSync('/usr/sbin/sshd');
 const asNobody = process.getuid?.() === 0 && onPath('setpriv');
 const it = itIf(sshdThere, 'sshd not found (Debian package: openssh-server)');
+// kill -9 leaves no time to end ssh: only the parent-death signal setpriv gives it does.
+const itWithPdeathsig = itIf(sshdThere && onPath('setpriv'), 'needs sshd (openssh-server) and setpriv (util-linux) for ssh to end with a killed authwatch');
 const itAsNobody = itIf(sshdThere && asNobody, 'needs sshd (openssh-server), root and setpriv (util-linux) to run a squatter as another user');
 const TOKEN = `gw-${fakeToken('')}`;
 
@@ -194,7 +196,7 @@ describe('the SSH tunnel and the other users of this machine', { timeout: 120_00
   });
 
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    it(`a one-shot check ended by ${signal} mid-read takes its ssh with it`, async () => {
+    (signal === 'SIGKILL' ? itWithPdeathsig : it)(`a one-shot check ended by ${signal} mid-read takes its ssh with it`, async () => {
       stall = true;
       try {
         const child = spawn(process.execPath, [CLI, 'check', '--no-notify', '--config', config()], { env: box.env, stdio: 'ignore' });
@@ -214,7 +216,7 @@ describe('the SSH tunnel and the other users of this machine', { timeout: 120_00
     });
   }
 
-  it('watch killed outright (SIGKILL) takes its ssh with it', async () => {
+  itWithPdeathsig('watch killed outright (SIGKILL) takes its ssh with it', async () => {
     const w = startWatch(['--config', config('schedule: "0 0 1 1 *"'), '--log-level', 'info'], { ...box.env, XDG_STATE_HOME: join(box.home, 'state-watch') });
     try {
       await w.waitFor(() => w.checks().length >= 1, 30_000, 'the first check');
