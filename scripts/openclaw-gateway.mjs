@@ -88,8 +88,19 @@ export async function startGateway(bin, home, token, port, remote) {
     const tls = remote.tls ? { enabled: true, autoGenerate: false, ...remote.tls } : { enabled: true, autoGenerate: true };
     Object.assign(config.gateway, { bind: 'custom', customBindHost: remote.host, tls });
   }
-  writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1' };
+  // Written only when it changes: a rewrite moves the file's mtime, which marks the route facts stale
+  // and costs the next check a CLI pass (a gateway restarted on the same port changes nothing).
+  const text = JSON.stringify(config, null, 2);
+  let before;
+  try {
+    before = readFileSync(configPath, 'utf8');
+  } catch {
+    before = undefined;
+  }
+  if (text !== before) writeFileSync(configPath, text);
+  // npm offline with no retries, as for the CLI in tests (test/helpers/openclaw.ts): a plugin install
+  // fails at once instead of after npm's backoffs.
+  const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1', npm_config_offline: 'true', npm_config_fetch_retries: '0' };
   const argv = remote ? ['ip', 'netns', 'exec', remote.netns, bin, 'gateway', 'run'] : [bin, 'gateway', 'run'];
   const child = spawn(argv[0], argv.slice(1), { env, stdio: 'ignore', detached: true });
   const signal = (pid, sig) => {

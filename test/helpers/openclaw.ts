@@ -2,12 +2,27 @@ import { execa } from 'execa';
 import { inject } from 'vitest';
 
 /**
+ * No network here but the package registries, and OpenClaw would wait on what is not there: npm
+ * offline with no retries (its plugin installs fail at once instead of after npm's 10-60 s
+ * backoffs: `models set openai/gpt-5` took 5.6 s instead of 25-60 s), and every fetch of its own
+ * sent to a dead local proxy (refreshes, usage, telemetry fail at once). Loopback stays direct.
+ */
+export const OFFLINE = {
+  npm_config_offline: 'true',
+  npm_config_fetch_retries: '0',
+  NODE_USE_ENV_PROXY: '1',
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  NO_PROXY: '127.0.0.1,localhost',
+};
+
+/**
  * Runs the real OpenClaw CLI (installed by the global setup) in a test HOME. Every scenario is made
  * with OpenClaw's own commands, as a user would, never by writing its private store.
  */
 export function realOpenclaw(home: string) {
   const bin = inject('openclawBin');
-  const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1' };
+  const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1', ...OFFLINE };
   async function run(args: string[], input?: string, timeoutMs = 60_000) {
     const result = await execa(bin, args, { env, extendEnv: false, input, reject: false, timeout: timeoutMs });
     if (result.exitCode !== 0) {

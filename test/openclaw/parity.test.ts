@@ -70,7 +70,8 @@ const rows: Row[] = [
     state: 'default model openai/gpt-5 with an API key; its codex runtime is unavailable',
     make: async (oc) => {
       // OpenClaw tries to install its Codex plugin here (npm, then ClawHub), which fails offline: that
-      // is how the runtime ends up unavailable. The attempts take 25-60 s per command on 2 cores.
+      // is how the runtime ends up unavailable. With npm offline and no retries (helpers/openclaw.ts
+      // OFFLINE) it fails at once: 5.6 s for models set, where npm's backoffs made it 25-60 s.
       await oc.run(['models', 'set', 'openai/gpt-5'], undefined, 240_000);
       await oc.run(['models', 'auth', 'paste-api-key', '--provider', 'openai'], `${fakeToken('sk-proj-')}\n`, 240_000);
     },
