@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { CLI, fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
 import { keyPair, processesWith, startSshd } from '../helpers/sshd.js';
+import { startHostileServer } from '../helpers/hostile-server.js';
 import { startWatch } from '../helpers/watch.js';
 import { itIf, onPath } from '../helpers/tools.js';
 
@@ -26,6 +27,8 @@ let server: WebSocketServer;
 let gatewayPort: number;
 const tokens: string[] = [];
 let stall = false;
+/** The profile expires within the hour: an alert fires. */
+let soon = false;
 let sshd: Awaited<ReturnType<typeof startSshd>>;
 let clientArgs: string[];
 let box: ReturnType<typeof sandbox>;
@@ -46,7 +49,7 @@ beforeAll(async () => {
       }
       if (frame.method === 'agents.list') return reply({ defaultId: 'main', agents: [{ id: 'main' }] });
       if (frame.method === 'models.authStatus' && !stall) {
-        const at = Date.now() + 30 * 86_400_000;
+        const at = Date.now() + (soon ? 3_600_000 : 30 * 86_400_000);
         return reply({
           ts: Date.now(),
           providers: [{ provider: 'anthropic', status: 'ok', profiles: [{ profileId: 'anthropic:manual', type: 'token', status: 'ok', expiry: { at } }] }],
@@ -215,6 +218,23 @@ describe('the SSH tunnel and the other users of this machine', { timeout: 120_00
       }
     });
   }
+
+  it('SIGTERM while the state lock is held (after a read through the tunnel) still ends the check at once', async () => {
+    const receiver = await startHostileServer('stall');
+    soon = true;
+    try {
+      const file = config(`notifiers:\n  - type: webhook\n    url: ${receiver.url}/hook\n    timeout: 60s\ndelivery:\n  deadline: 2m`);
+      const child = spawn(process.execPath, [CLI, 'check', '--config', file], { env: box.env, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.once('exit', (code, sig) => resolve(sig ?? code)));
+      // The delivery has reached the receiver, which never answers: the lock is held now, the tunnel closed.
+      await until(() => receiver.requests.length > 0, 'the alert to reach the stalling receiver');
+      child.kill('SIGTERM');
+      expect(await exited).toBe('SIGTERM');
+    } finally {
+      soon = false;
+      await receiver.close();
+    }
+  });
 
   itWithPdeathsig('watch killed outright (SIGKILL) takes its ssh with it', async () => {
     const w = startWatch(['--config', config('schedule: "0 0 1 1 *"'), '--log-level', 'info'], { ...box.env, XDG_STATE_HOME: join(box.home, 'state-watch') });

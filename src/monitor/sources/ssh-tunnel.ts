@@ -118,7 +118,7 @@ export async function openTunnel(spec: TunnelSpec): Promise<{ ok: true; tunnel: 
     await Promise.race([gone, sleep(2_000, grace.signal)]);
     grace.abort();
     if (exited === undefined) child.kill('SIGKILL');
-    liveTunnels.delete(live);
+    forget(live);
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + spec.timeoutMs;
@@ -180,34 +180,52 @@ async function bridgeTo(socketPath: string): Promise<{ port: number; close(): vo
 
 /** The ssh processes and socket directories of the tunnels open now, ended with this process. */
 const liveTunnels = new Set<{ child: ChildProcess; dir: string }>();
-let hooked = false;
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+/** The signal listeners installed while tunnels are open (see endTunnelsWith). */
+const installed = new Map<(typeof SIGNALS)[number], () => void>();
+
+function endAll(): void {
+  for (const { child, dir } of liveTunnels) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  liveTunnels.clear();
+}
+
+function uninstall(): void {
+  for (const [signal, listener] of installed) process.off(signal, listener);
+  installed.clear();
+}
 
 /**
  * Ends every tunnel's ssh when this process ends: at exit (synchronously: nothing async runs
- * then), and on SIGTERM, SIGINT or SIGHUP when nothing else handles that signal (`watch` does,
- * and closes its tunnels itself), after which the signal is raised again so that the exit status
- * still says which signal ended the process.
+ * then), and on SIGTERM, SIGINT or SIGHUP while a tunnel is open. A signal someone else already
+ * handles is left to them (`watch` closes its tunnels itself); otherwise the listener ends the
+ * tunnels, steps aside, and raises the signal again when no listener is left, so that the exit
+ * status still says which signal ended the process. A listener added later (proper-lockfile's
+ * signal-exit, for the state lock) runs after this one and, with this one gone, ends the process.
  */
 function endTunnelsWith(live: { child: ChildProcess; dir: string }): void {
+  if (liveTunnels.size === 0) process.once('exit', endAll);
   liveTunnels.add(live);
-  if (hooked) return;
-  hooked = true;
-  const endAll = () => {
-    for (const { child, dir } of liveTunnels) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    }
-    liveTunnels.clear();
-  };
-  process.once('exit', endAll);
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    const onSignal = () => {
-      if (process.listenerCount(signal) > 1) return;
-      process.off(signal, onSignal);
+  for (const signal of SIGNALS) {
+    if (installed.has(signal) || process.listenerCount(signal) > 0) continue;
+    const listener = () => {
       endAll();
-      process.kill(process.pid, signal);
+      uninstall();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     };
-    process.on(signal, onSignal);
+    installed.set(signal, listener);
+    process.on(signal, listener);
+  }
+}
+
+/** A tunnel closed: the last one takes the signal listeners with it. */
+function forget(live: { child: ChildProcess; dir: string }): void {
+  liveTunnels.delete(live);
+  if (liveTunnels.size === 0) {
+    uninstall();
+    process.off('exit', endAll);
   }
 }
 
