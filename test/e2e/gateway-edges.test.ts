@@ -1,9 +1,8 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeGateway } from '../helpers/fake-gateway.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
 import { FAKE_BIN, FIXTURE_NOW, FIXTURES, parseReport, readArgvLog, runCli, sandbox } from '../helpers/cli.js';
 import { startWatch } from '../helpers/watch.js';
 
@@ -12,7 +11,7 @@ import { startWatch } from '../helpers/watch.js';
 //   "protocol mismatch" with PROTOCOL_MISMATCH details, then closes 1002; this one claims protocol 5;
 // - `models.authStatus` still preparing (PREPARED_MODEL_AUTH_UNAVAILABLE), for longer than the
 //   ~1.5 s a real one takes, or once.
-let server: WebSocketServer;
+let gateway: Awaited<ReturnType<typeof startFakeGateway>>;
 let port: number;
 const connects: unknown[] = [];
 let mode: 'mismatch' | 'preparing' | 'preparing-once' | 'malformed' | 'flood' = 'mismatch';
@@ -24,75 +23,52 @@ let malformed: { 'agents.list'?: unknown; 'models.authStatus'?: unknown } = {};
 let authStatusCalls = 0;
 
 beforeAll(async () => {
-  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-  port = (server.address() as AddressInfo).port;
-  server.on('connection', (socket) => {
-    socket.send(JSON.stringify({ type: 'event', event: 'connect.challenge', payload: { nonce: 'n0nce', ts: Date.now() } }));
-    socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { id: string; method: string; params: { minProtocol: number; maxProtocol: number } };
-      const reply = (payload: unknown) => socket.send(JSON.stringify({ type: 'res', id: frame.id, ok: true, payload }));
-      if (mode === 'malformed' && frame.method in malformed) return reply(malformed[frame.method as keyof typeof malformed]);
-      if (frame.method === 'agents.list') return reply({ defaultId: 'main', agents: [{ id: 'main' }] });
-      if (frame.method === 'models.authStatus') {
-        authStatusCalls++;
-        if (mode === 'preparing' || (mode === 'preparing-once' && authStatusCalls === 1))
-          return reply({ ts: Date.now(), providers: [], unavailable: { code: 'PREPARED_MODEL_AUTH_UNAVAILABLE' } });
-        return reply({
-          ts: Date.now(),
-          providers: [
-            {
-              provider: 'anthropic',
-              status: 'ok',
-              profiles: [{ profileId: 'anthropic:manual', type: 'token', status: 'ok', expiry: { at: Date.now() + 30 * 86_400_000 } }],
-            },
-          ],
-        });
-      }
-      if (frame.method !== 'connect') return;
-      connects.push(frame.params);
-      if (mode === 'flood') {
-        reply({ type: 'hello-ok', protocol: 4, policy: { tickIntervalMs: 30_000 } });
-        // 50 config.changed at a time, as fast as the socket takes them, for 3 s; then quiet.
-        const until = Date.now() + 3000;
-        const burst = () => {
-          if (socket.readyState !== socket.OPEN || Date.now() > until) return floodDone();
-          for (let i = 0; i < 50; i++) socket.send('{"type":"event","event":"config.changed","payload":{}}');
-          flood.sent += 50;
-          setImmediate(burst);
-        };
-        setImmediate(burst);
-        return;
-      }
-      if (mode !== 'mismatch') return reply({ type: 'hello-ok', protocol: 4, policy: { tickIntervalMs: 30_000 } });
-      const { minProtocol, maxProtocol } = frame.params;
-      socket.send(
-        JSON.stringify({
-          type: 'res',
-          id: frame.id,
-          ok: false,
-          error: {
-            code: 'INVALID_REQUEST',
-            message: 'protocol mismatch',
-            details: {
-              code: 'PROTOCOL_MISMATCH',
-              clientMinProtocol: minProtocol,
-              clientMaxProtocol: maxProtocol,
-              expectedProtocol: 5,
-              minimumProbeProtocol: 5,
-            },
+  gateway = await startFakeGateway((frame, { reply, fail, socket }) => {
+    if (mode === 'malformed' && frame.method in malformed) return reply(malformed[frame.method as keyof typeof malformed]);
+    if (frame.method === 'agents.list') return reply({ defaultId: 'main', agents: [{ id: 'main' }] });
+    if (frame.method === 'models.authStatus') {
+      authStatusCalls++;
+      if (mode === 'preparing' || (mode === 'preparing-once' && authStatusCalls === 1))
+        return reply({ ts: Date.now(), providers: [], unavailable: { code: 'PREPARED_MODEL_AUTH_UNAVAILABLE' } });
+      return reply({
+        ts: Date.now(),
+        providers: [
+          {
+            provider: 'anthropic',
+            status: 'ok',
+            profiles: [{ profileId: 'anthropic:manual', type: 'token', status: 'ok', expiry: { at: Date.now() + 30 * 86_400_000 } }],
           },
-        }),
-      );
-      socket.close(1002, 'protocol mismatch');
+        ],
+      });
+    }
+    if (frame.method !== 'connect') return;
+    connects.push(frame.params);
+    if (mode === 'flood') {
+      reply({ type: 'hello-ok', protocol: 4, policy: { tickIntervalMs: 30_000 } });
+      // 50 config.changed at a time, as fast as the socket takes them, for 3 s; then quiet.
+      const until = Date.now() + 3000;
+      const burst = () => {
+        if (socket.readyState !== socket.OPEN || Date.now() > until) return floodDone();
+        for (let i = 0; i < 50; i++) socket.send('{"type":"event","event":"config.changed","payload":{}}');
+        flood.sent += 50;
+        setImmediate(burst);
+      };
+      setImmediate(burst);
+      return;
+    }
+    if (mode !== 'mismatch') return reply({ type: 'hello-ok', protocol: 4, policy: { tickIntervalMs: 30_000 } });
+    const { minProtocol, maxProtocol } = frame.params;
+    fail({
+      code: 'INVALID_REQUEST',
+      message: 'protocol mismatch',
+      details: { code: 'PROTOCOL_MISMATCH', clientMinProtocol: minProtocol, clientMaxProtocol: maxProtocol, expectedProtocol: 5, minimumProbeProtocol: 5 },
     });
+    socket.close(1002, 'protocol mismatch');
   });
+  port = gateway.port;
 });
 
-afterAll(async () => {
-  for (const client of server.clients) client.terminate();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => gateway.close());
 
 function box() {
   const b = sandbox();

@@ -4,6 +4,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeGateway } from '../helpers/fake-gateway.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { parseReport, runCli, sandbox } from '../helpers/cli.js';
@@ -13,41 +14,21 @@ import { itWithTool } from '../helpers/tools.js';
 // What authwatch says about a gateway, and what it never says: a token the gateway echoes back,
 // credentials in a URL, a pairing that does not exist, a public ws:// address.
 const TOKEN = 'plain words gateway token'; // no key shape: only holding it makes it masked
-let server: WebSocketServer;
+let gateway: Awaited<ReturnType<typeof startFakeGateway>>;
 let port: number;
 const authorizations: Array<string | undefined> = [];
 
 beforeAll(async () => {
-  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-  port = (server.address() as AddressInfo).port;
-  server.on('connection', (socket, request) => {
+  gateway = await startFakeGateway((frame, { fail, socket, request }) => {
+    if (frame.method !== 'connect') return;
     authorizations.push(request.headers.authorization);
-    socket.send(JSON.stringify({ type: 'event', event: 'connect.challenge', payload: { nonce: 'n0nce', ts: Date.now() } }));
-    socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { id: string; method: string; params: { auth?: { token?: string } } };
-      if (frame.method !== 'connect') return;
-      // A gateway that quotes the token it refuses, in its error.
-      socket.send(
-        JSON.stringify({
-          type: 'res',
-          id: frame.id,
-          ok: false,
-          error: {
-            code: 'INVALID_REQUEST',
-            message: `unauthorized: token "${frame.params.auth?.token}" does not match`,
-            details: { code: 'AUTH_TOKEN_MISMATCH' },
-          },
-        }),
-      );
-      socket.close(1008, 'unauthorized');
-    });
+    // A gateway that quotes the token it refuses, in its error.
+    fail({ code: 'INVALID_REQUEST', message: `unauthorized: token "${frame.params.auth?.token}" does not match`, details: { code: 'AUTH_TOKEN_MISMATCH' } });
+    socket.close(1008, 'unauthorized');
   });
+  port = gateway.port;
 });
-afterAll(async () => {
-  for (const client of server.clients) client.terminate();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => gateway.close());
 
 function box() {
   const b = sandbox();

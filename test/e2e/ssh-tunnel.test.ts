@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeGateway } from '../helpers/fake-gateway.js';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { WebSocketServer } from 'ws';
 import { CLI, fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
 import { keyPair, processesWith, startSshd } from '../helpers/sshd.js';
 import { startHostileServer } from '../helpers/hostile-server.js';
@@ -23,7 +22,7 @@ const itWithPdeathsig = itIf(sshdThere && onPath('setpriv'), 'needs sshd (openss
 const itAsNobody = itIf(sshdThere && asNobody, 'needs sshd (openssh-server), root and setpriv (util-linux) to run a squatter as another user');
 const TOKEN = `gw-${fakeToken('')}`;
 
-let server: WebSocketServer;
+let gateway: Awaited<ReturnType<typeof startFakeGateway>>;
 let gatewayPort: number;
 const tokens: string[] = [];
 let stall = false;
@@ -35,28 +34,21 @@ let box: ReturnType<typeof sandbox>;
 
 beforeAll(async () => {
   if (!sshdThere) return;
-  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-  gatewayPort = (server.address() as AddressInfo).port;
-  server.on('connection', (socket) => {
-    socket.send(JSON.stringify({ type: 'event', event: 'connect.challenge', payload: { nonce: 'n0nce', ts: Date.now() } }));
-    socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { id: string; method: string; params: { auth?: { token?: string } } };
-      const reply = (payload: unknown) => socket.send(JSON.stringify({ type: 'res', id: frame.id, ok: true, payload }));
-      if (frame.method === 'connect') {
-        tokens.push(frame.params.auth?.token ?? '');
-        return reply({ type: 'hello-ok', protocol: 4, policy: { tickIntervalMs: 30_000 } });
-      }
-      if (frame.method === 'agents.list') return reply({ defaultId: 'main', agents: [{ id: 'main' }] });
-      if (frame.method === 'models.authStatus' && !stall) {
-        const at = Date.now() + (soon ? 3_600_000 : 30 * 86_400_000);
-        return reply({
-          ts: Date.now(),
-          providers: [{ provider: 'anthropic', status: 'ok', profiles: [{ profileId: 'anthropic:manual', type: 'token', status: 'ok', expiry: { at } }] }],
-        });
-      }
-    });
+  gateway = await startFakeGateway((frame, { reply }) => {
+    if (frame.method === 'connect') {
+      tokens.push(frame.params.auth?.token ?? '');
+      return reply({ type: 'hello-ok', protocol: 4, policy: { tickIntervalMs: 30_000 } });
+    }
+    if (frame.method === 'agents.list') return reply({ defaultId: 'main', agents: [{ id: 'main' }] });
+    if (frame.method === 'models.authStatus' && !stall) {
+      const at = Date.now() + (soon ? 3_600_000 : 30 * 86_400_000);
+      return reply({
+        ts: Date.now(),
+        providers: [{ provider: 'anthropic', status: 'ok', profiles: [{ profileId: 'anthropic:manual', type: 'token', status: 'ok', expiry: { at } }] }],
+      });
+    }
   });
+  gatewayPort = gateway.port;
   const keys = mkdtempSync(join(tmpdir(), 'authwatch-ssh-client-'));
   const client = keyPair(keys, 'client');
   sshd = await startSshd(client.pub);
@@ -70,8 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!sshdThere) return;
-  for (const client of server.clients) client.terminate();
-  await new Promise((resolve) => server.close(resolve));
+  await gateway.close();
   await sshd.stop();
 });
 
