@@ -14,7 +14,8 @@ import { itIf, onPath } from '../helpers/tools.js';
 // answers as OpenClaw's does (a `ws` server that records the token each client offers), and an
 // unprivileged squatter (uid 65534) that reads every process's argv from /proc and tries to take
 // whatever local end an `ssh -L` names before ssh binds it, recording whatever it receives.
-const sshdThere = onPath('sshd') || existsSync('/usr/sbin/sshd');
+// A regular file on PATH (.ci/run adds /usr/sbin): a /dev/null bind-mounted over sshd counts as missing.
+const sshdThere = onPath('sshd');
 const asNobody = process.getuid?.() === 0 && onPath('setpriv');
 const it = itIf(sshdThere, 'sshd not found (Debian package: openssh-server)');
 // kill -9 leaves no time to end ssh: only the parent-death signal setpriv gives it does.
