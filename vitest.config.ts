@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Three projects, all run by `npm test`:
  *  - unit: pure logic, imported from src/;
  *  - e2e: the built CLI as a child process, against fakes and real local servers and tools;
- *  - openclaw: the built CLI against the real OpenClaw CLI, which only this project installs.
+ *  - openclaw: the built CLI against the real OpenClaw CLI and gateway, which only this project installs.
  * `npx vitest run --project unit` runs one of them.
  */
 export default defineConfig({
@@ -12,6 +12,10 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     pool: 'forks',
+    // Test files at once, in every project. vitest's default is one fewer than the cores (one file at
+    // a time on 2 cores), but these files mostly wait on the processes they start: measured on 2 cores,
+    // npm test took ... (see docs/development.md).
+    maxWorkers: 3,
     // test/unit/http.test.ts collects garbage on purpose, as V8's idle GC does in production.
     execArgv: ['--expose-gc'],
     projects: [
@@ -21,18 +25,20 @@ export default defineConfig({
         // Each test starts the built CLI, often several times, and some wait for real servers.
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/setup/dist.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
       },
+      // The real OpenClaw: its states are built once per run, two at a time, while the other tests run
+      // (test/setup/openclaw-states.ts), and every start is counted against a budget per file
+      // (test/helpers/openclaw-starts.ts). An OpenClaw run takes ~300 MB and a core for 1-7 s.
       {
         extends: true,
-        // OpenClaw takes 1-3 s per command here, several seconds for paste-token; each run takes
-        // ~300 MB and a core, so its files run one at a time (in parallel on 2 cores they starved
-        // each other past their timeouts).
         test: {
           name: 'openclaw',
-          fileParallelism: false,
           include: ['test/openclaw/**/*.test.ts'],
-          globalSetup: ['test/setup/dist.ts', 'test/setup/openclaw.ts'],
+          globalSetup: ['test/setup/dist.ts', 'test/setup/openclaw.ts', 'test/setup/openclaw-states.ts'],
+          setupFiles: ['test/setup/openclaw-starts.ts'],
+          // Concurrent tests (parity's rows) two at a time.
+          maxConcurrency: 2,
           testTimeout: 120_000,
-          hookTimeout: 180_000,
+          hookTimeout: 300_000,
         },
       },
     ],

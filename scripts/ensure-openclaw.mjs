@@ -4,7 +4,7 @@
 // npm as well (package node-<platform>-<arch>). About 30 s and 830 MB the first time.
 // Prints the path of an `openclaw` wrapper script on stdout. AUTHWATCH_OPENCLAW_DIR reuses another install.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,9 +38,28 @@ export function ensureOpenclaw() {
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
   }
-  if (!existsSync(wrapper)) {
+  // Every OpenClaw start the tests make goes through this wrapper; with AUTHWATCH_OPENCLAW_LOG set
+  // it appends one line per start (its arguments), which the tests count (test/setup/openclaw-starts.ts).
+  const script = [
+    '#!/bin/sh',
+    // One line per start, written at once (several OpenClaws append to one log at the same time).
+    'if [ -n "${AUTHWATCH_OPENCLAW_LOG:-}" ]; then',
+    "  line=$(printf '%s' \"$*\" | tr '\\n' ' ')",
+    '  printf \'%s\\n\' "$line" >>"$AUTHWATCH_OPENCLAW_LOG"',
+    'fi',
+    `exec '${node}' '${entry}' "$@"`,
+    '',
+  ].join('\n');
+  let current;
+  try {
+    current = readFileSync(wrapper, 'utf8');
+  } catch {
+    current = undefined;
+  }
+  if (current !== script) {
     mkdirSync(dirname(wrapper), { recursive: true });
-    writeFileSync(wrapper, `#!/bin/sh\nexec '${node}' '${entry}' "$@"\n`, { mode: 0o755 });
+    writeFileSync(`${wrapper}.tmp`, script, { mode: 0o755 });
+    renameSync(`${wrapper}.tmp`, wrapper);
   }
   return { wrapper, node, entry, version: OPENCLAW_VERSION };
 }

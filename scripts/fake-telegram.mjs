@@ -12,6 +12,9 @@ export async function startBotApi(botToken) {
   const calls = [];
   let messageId = 0;
   const state = { sendDelayMs: 0 };
+  // sendMessage calls not answered yet, and who waits for there to be none.
+  let unanswered = 0;
+  const waiters = [];
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -39,8 +42,11 @@ export async function startBotApi(botToken) {
           // A long poll with nothing to deliver; short, so the gateway stops quickly.
           return setTimeout(() => ok([]), 500);
         case 'sendMessage': {
-          const answer = () =>
+          unanswered++;
+          const answer = () => {
             ok({ message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(params.chat_id) || 0, type: 'private' }, text: params.text });
+            if (--unanswered === 0) for (const resolve of waiters.splice(0)) resolve();
+          };
           return state.sendDelayMs ? setTimeout(answer, state.sendDelayMs) : answer();
         }
         case 'getChat':
@@ -56,6 +62,8 @@ export async function startBotApi(botToken) {
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
     sent: () => calls.filter((c) => c.method === 'sendMessage'),
+    /** Resolves once every sendMessage received so far has been answered (a slow one included). */
+    answered: () => (unanswered === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
     state,
     close: () =>
       new Promise((resolve) => {

@@ -101,6 +101,8 @@ export async function startGateway(bin, home, token, port, remote) {
   // npm offline with no retries, as for the CLI in tests (test/helpers/openclaw.ts): a plugin install
   // fails at once instead of after npm's backoffs.
   const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1', npm_config_offline: 'true', npm_config_fetch_retries: '0' };
+  // The tests count every OpenClaw start (test/helpers/openclaw-starts.ts).
+  if (process.env.AUTHWATCH_OPENCLAW_LOG) env.AUTHWATCH_OPENCLAW_LOG = process.env.AUTHWATCH_OPENCLAW_LOG;
   const argv = remote ? ['ip', 'netns', 'exec', remote.netns, bin, 'gateway', 'run'] : [bin, 'gateway', 'run'];
   const child = spawn(argv[0], argv.slice(1), { env, stdio: 'ignore', detached: true });
   const signal = (pid, sig) => {

@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { countedEnv } from './openclaw-starts.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'cli.js');
@@ -17,31 +18,44 @@ export interface CliResult {
 /**
  * A throwaway HOME with XDG dirs inside it, and an environment that contains nothing from the
  * developer's own: PATH holds only node's directory plus what the test adds.
+ *
+ * `home`: an existing HOME to use instead (an OpenClaw state several tests read, see
+ * helpers/openclaw-states.ts), left untouched: authwatch's config and state, and the test's own
+ * files (`dir`), go to a throwaway directory through XDG_CONFIG_HOME and XDG_STATE_HOME.
  */
-export function sandbox(extraPath: string[] = []) {
-  const home = mkdtempSync(join(tmpdir(), 'authwatch-test-'));
+export function sandbox(extraPath: string[] = [], options: { home?: string } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'authwatch-test-'));
+  const home = options.home ?? dir;
   const env: Record<string, string> = {
     HOME: home,
     PATH: [...extraPath, resolve(process.execPath, '..'), '/usr/bin', '/bin'].join(':'),
     TZ: 'UTC',
     NO_COLOR: '1',
+    ...(options.home ? { XDG_CONFIG_HOME: join(dir, '.config'), XDG_STATE_HOME: join(dir, '.local', 'state') } : {}),
+    // In the openclaw projects: the OpenClaw that authwatch starts is counted too.
+    ...countedEnv(),
   };
+  const statePath = join(dir, '.local', 'state', 'authwatch', 'state.json');
   return {
     home,
+    /** For the test's own files: the throwaway directory (HOME itself unless it is shared). */
+    dir,
     env,
-    statePath: join(home, '.local', 'state', 'authwatch', 'state.json'),
+    statePath,
     writeConfig(text: string, name = 'config.yaml'): string {
-      const dir = join(home, '.config', 'authwatch');
-      mkdirSync(dir, { recursive: true });
-      const path = join(dir, name);
+      const configDir = join(dir, '.config', 'authwatch');
+      mkdirSync(configDir, { recursive: true });
+      const path = join(configDir, name);
       writeFileSync(path, text);
       return path;
     },
     readState(): unknown {
-      return JSON.parse(readFileSync(join(home, '.local', 'state', 'authwatch', 'state.json'), 'utf8'));
+      return JSON.parse(readFileSync(statePath, 'utf8'));
     },
   };
 }
+
+export type Sandbox = ReturnType<typeof sandbox>;
 
 /** The argv lines a recording fake appended (one JSON array per line); none when it never ran. */
 export function readArgvLog(path: string): string[][] {

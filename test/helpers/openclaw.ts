@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { inject } from 'vitest';
+import { countedEnv } from './openclaw-starts.js';
 
 /**
  * No network here but the package registries, and OpenClaw would wait on what is not there: npm
@@ -16,13 +17,19 @@ export const OFFLINE = {
   NO_PROXY: '127.0.0.1,localhost',
 };
 
+export type Openclaw = ReturnType<typeof openclawAt>;
+
 /**
  * Runs the real OpenClaw CLI (installed by the global setup) in a test HOME. Every scenario is made
  * with OpenClaw's own commands, as a user would, never by writing its private store.
  */
-export function realOpenclaw(home: string) {
-  const bin = inject('openclawBin');
-  const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1', ...OFFLINE };
+export function realOpenclaw(home: string): Openclaw {
+  return openclawAt(inject('openclawBin'), home, countedEnv());
+}
+
+/** The same, outside a test file (the global setup that builds the shared states): `counted` names its start log. */
+export function openclawAt(bin: string, home: string, counted: Record<string, string>) {
+  const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1', ...OFFLINE, ...counted };
   async function run(args: string[], input?: string, timeoutMs = 60_000) {
     const result = await execa(bin, args, { env, extendEnv: false, input, reject: false, timeout: timeoutMs });
     if (result.exitCode !== 0) {

@@ -13,6 +13,8 @@ export const startBotApi = start as (botToken: string) => Promise<{
   apiRoot: string;
   calls: BotApiCall[];
   sent(): BotApiCall[];
+  /** Resolves once every sendMessage received so far has been answered. */
+  answered(): Promise<void>;
   state: { sendDelayMs: number };
   close(): Promise<void>;
 }>;

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
-import { CLI, fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { CLI, fakeToken, parseReport, runCli, type Sandbox, sandbox } from '../helpers/cli.js';
 import { type RunningGateway, startGateway } from '../helpers/gateway.js';
 import { canMakeNamespace, itWithNamespace, makeNamespace, type Namespace } from '../helpers/netns.js';
 import { onPath } from '../helpers/tools.js';
 import { realOpenclaw } from '../helpers/openclaw.js';
+import { copyOf } from '../helpers/openclaw-states.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
 // A gateway on "another host": a real `openclaw gateway run` inside a network namespace made by the
@@ -20,12 +21,13 @@ import { expectNoSecrets } from '../helpers/secrets.js';
 const it = itWithNamespace([['openssl', 'openssl']]);
 const runs = canMakeNamespace && onPath('openssl');
 const TOKEN = `gw-${fakeToken('')}`;
-const CREDENTIAL = fakeToken();
 
 let ns: Namespace | undefined;
 let gateway: RunningGateway | undefined;
-let server: ReturnType<typeof sandbox>;
-let phone: ReturnType<typeof sandbox>;
+let server: Sandbox;
+let phone: Sandbox;
+/** The gateway host's 3h token. */
+let credential: string;
 let fingerprint: string;
 let caPath: string;
 
@@ -33,11 +35,10 @@ beforeAll(async () => {
   // No namespaces here: the tests skip, saying why (a failure under .ci/run).
   if (!runs) return;
   ns = makeNamespace();
-  server = sandbox();
+  const state = await copyOf('anthropic-3h');
+  server = state.box;
+  credential = state.secrets[0]!;
   phone = sandbox();
-  const oc = realOpenclaw(server.home);
-  await oc.useModel('anthropic/claude-sonnet-4-5');
-  await oc.pasteToken('anthropic', CREDENTIAL, '3h');
   const tls = certificates(mkdtempSync(join(tmpdir(), 'authwatch-ca-')), ns.address);
   caPath = tls.caPath;
   gateway = await startGateway(server.home, TOKEN, undefined, { netns: ns.name, host: ns.address, tls });
@@ -151,7 +152,7 @@ describe('a gateway on another host by wss:// URL, as a paired device', { timeou
     );
     expectNoSecrets(
       { pair: String(paired.stdout) + String(paired.stderr), out: result.stdout, err: result.stderr, status: status.stdout, pairings: pairings.stdout },
-      [TOKEN, CREDENTIAL, deviceToken],
+      [TOKEN, credential, deviceToken],
     );
   });
 

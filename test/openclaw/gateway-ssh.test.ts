@@ -2,11 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { fakeToken, parseReport, runCli, type Sandbox } from '../helpers/cli.js';
 import { type RunningGateway, startGateway } from '../helpers/gateway.js';
 import { realOpenclaw } from '../helpers/openclaw.js';
+import { startsDuring } from '../helpers/openclaw-starts.js';
+import { copyOf } from '../helpers/openclaw-states.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import { keyPair, processesWith, startSshd } from '../helpers/sshd.js';
 import { startWatch } from '../helpers/watch.js';
@@ -19,7 +21,7 @@ import { shWord } from '../../src/shell.js';
 const it = itWithTool('sshd', 'openssh-server');
 const TOKEN = `gw-${fakeToken('')}`;
 
-let box: ReturnType<typeof sandbox>;
+let box: Sandbox;
 let gateway: RunningGateway | undefined;
 let sshd: Awaited<ReturnType<typeof startSshd>> | undefined;
 let client: { key: string; pub: string };
@@ -28,13 +30,10 @@ let keys: string;
 beforeAll(async () => {
   // No sshd here: the tests skip, naming the package (a failure under .ci/run, which installs it).
   if (!onPath('sshd')) return;
-  box = sandbox();
+  box = (await copyOf('anthropic-3h')).box;
   keys = mkdtempSync(join(tmpdir(), 'authwatch-ssh-client-'));
   client = keyPair(keys, 'client');
   sshd = await startSshd(client.pub);
-  const oc = realOpenclaw(box.home);
-  await oc.useModel('anthropic/claude-sonnet-4-5');
-  await oc.pasteToken('anthropic', fakeToken(), '3h');
   gateway = await startGateway(box.home, TOKEN);
   box.env.REMOTE_GATEWAY_TOKEN = TOKEN;
 }, 300_000);
@@ -58,12 +57,20 @@ const config = (sshArgs: string[]) =>
       '',
     ].join('\n'),
   );
-// authwatch's side reads no OpenClaw config (the gateway's HOME is the same directory here).
-const laptop = () => ({ ...box.env, OPENCLAW_CONFIG_PATH: join(box.home, 'none.json') });
+// authwatch's side reads no OpenClaw config (the gateway's HOME is the same directory here). It has
+// an OpenClaw CLI of its own on PATH, which must stay unused for a gateway on another host (the
+// wrapper counts every start: helpers/openclaw-starts.ts).
+const laptop = () => ({
+  ...box.env,
+  PATH: `${dirname(realOpenclaw(box.home).bin)}:${box.env.PATH}`,
+  OPENCLAW_CONFIG_PATH: join(box.home, 'none.json'),
+});
 
 describe('a gateway on another host, through an SSH tunnel', { timeout: 120_000 }, () => {
   it('reads it as a loopback client through ssh -N -L, and closes the tunnel when done', async () => {
-    const result = await runCli(['check', '--json', '--no-notify', '--config', config(sshd!.clientArgs(client.key)), '--log-level', 'debug'], laptop());
+    const { result, starts } = await startsDuring(() =>
+      runCli(['check', '--json', '--no-notify', '--config', config(sshd!.clientArgs(client.key)), '--log-level', 'debug'], laptop()),
+    );
     expect(result.exitCode, result.stderr).toBe(2);
     const report = parseReport(result);
     expect(report.sources[0]).toMatchObject({
@@ -76,7 +83,7 @@ describe('a gateway on another host, through an SSH tunnel', { timeout: 120_000 
     // Unnamed but on another host: named after it, so its ids never mix with a local gateway's.
     expect(report.credentials.map((c) => [c.id, c.status])).toEqual([['openclaw@127.0.0.1:main:anthropic:manual', 'warn']]);
     expect(result.stderr).toContain('"msg":"openclaw gateway: ssh tunnel open"');
-    expect(result.stderr).not.toContain('openclaw models status');
+    expect(starts).toEqual([]);
     // The tunnel is gone with the check.
     expect(processesWith(`127.0.0.1:${gateway!.port}`).filter((pid) => pid !== process.pid)).toEqual([]);
     expectNoSecrets({ out: result.stdout, err: result.stderr }, [TOKEN]);
@@ -101,8 +108,11 @@ describe('a gateway on another host, through an SSH tunnel', { timeout: 120_000 
 
   it('a key the host does not accept is an error (exit 3) saying how to install one; auto does not fall back to a local CLI', async () => {
     const stranger = keyPair(keys, `stranger-${Date.now()}`);
-    const result = await runCli(['check', '--json', '--no-notify', '--config', config(sshd!.clientArgs(stranger.key))], laptop());
+    const { result, starts } = await startsDuring(() =>
+      runCli(['check', '--json', '--no-notify', '--config', config(sshd!.clientArgs(stranger.key))], laptop()),
+    );
     expect(result.exitCode, result.stderr).toBe(3);
+    expect(starts).toEqual([]);
     const [record] = parseReport(result).credentials;
     expect(record!.detail).toMatch(/Permission denied/);
     expect(record!.remedy).toContain(`Copy your public key to the host with ssh-copy-id -p ${sshd!.port} -- ${sshd!.destination.replace(/:\d+$/, '')}\n`);
@@ -115,7 +125,8 @@ describe('a gateway on another host, through an SSH tunnel', { timeout: 120_000 
  * environment, so the remote command carries what the "server" needs (its HOME), as a user whose
  * OpenClaw is not on a non-login PATH would.
  */
-const remoteCommand = () => `HOME=${shWord(box.home)} TZ=UTC NO_COLOR=1 ${shWord(realOpenclaw(box.home).bin)}`;
+const remoteCommand = () =>
+  `HOME=${shWord(box.home)} TZ=UTC NO_COLOR=1 AUTHWATCH_OPENCLAW_LOG=${shWord(process.env.AUTHWATCH_OPENCLAW_LOG!)} ${shWord(realOpenclaw(box.home).bin)}`;
 const sshConfig = (lines: string[], sshArgs = sshd!.clientArgs(client.key), command = remoteCommand()) =>
   box.writeConfig(
     [
@@ -158,8 +169,12 @@ describe('the OpenClaw CLI on another host, over SSH (sources.openclaw.ssh)', { 
   it('agent ids are quoted for the remote shell: hostile ids run nothing there, and each is an error record', async () => {
     const marker = join(box.home, 'pwned');
     const hostile = [`x'; touch ${marker}; '`, `$(touch ${marker})`, `\`touch ${marker}\``, `--help; touch ${marker}`];
-    const result = await runCli(['check', '--json', '--no-notify', '--config', sshConfig(['via: cli']), ...hostile.flatMap((a) => ['--agent', a])], laptop());
+    const { result, starts } = await startsDuring(() =>
+      runCli(['check', '--json', '--no-notify', '--config', sshConfig(['via: cli']), ...hostile.flatMap((a) => ['--agent', a])], laptop()),
+    );
     expect(result.exitCode, result.stderr).toBe(3);
+    // OpenClaw on that host got each literal id as one argument: nothing ran in a shell.
+    expect(starts.sort()).toEqual(hostile.map((id) => `models status --json --agent=${id}`).sort());
     const records = parseReport(result).credentials;
     expect(records).toHaveLength(hostile.length);
     for (const r of records) {
@@ -218,9 +233,11 @@ describe('the OpenClaw CLI on another host, over SSH (sources.openclaw.ssh)', { 
     });
     expect(first.stderr).toContain(`"ssh":"${sshd!.destination}"`);
     // The next check needs no CLI run: the route facts hold.
-    const second = await runCli(['check', '--json', '--no-notify', '--config', sshConfig(lines), '--log-level', 'debug'], laptop());
+    const { result: second, starts } = await startsDuring(() =>
+      runCli(['check', '--json', '--no-notify', '--config', sshConfig(lines), '--log-level', 'debug'], laptop()),
+    );
     expect(parseReport(second).sources[0]!.routesAgeMs).toBeGreaterThan(0);
-    expect(second.stderr).not.toContain('"msg":"openclaw models status"');
+    expect(starts).toEqual([]);
     expect(parseReport(second).credentials.map((c) => [c.id, c.status])).toEqual(parseReport(first).credentials.map((c) => [c.id, c.status]));
 
     const doctor = await runCli(['doctor', '--config', sshConfig(lines)], laptop());
@@ -345,7 +362,7 @@ describe('watch through an SSH tunnel', { timeout: 240_000 }, () => {
 
       // The link dies (a dropped network, a killed ssh): the next check opens a new tunnel.
       process.kill(first!, 'SIGKILL');
-      await new Promise((r) => setTimeout(r, 300));
+      await w.waitFor(() => !tunnels().includes(first!), 10_000, 'ssh to die');
       w.child.kill('SIGUSR1');
       await w.waitFor(() => w.checks().length >= 3, 60_000, 'a check after ssh died');
       expect(w.checks()[2]!.via).toBe('gateway');

@@ -1,36 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fakeToken, type JsonReport, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { fakeToken, parseReport, runCli, type Sandbox } from '../helpers/cli.js';
 import { type RunningGateway, startGateway } from '../helpers/gateway.js';
 import { realOpenclaw } from '../helpers/openclaw.js';
+import { FALLBACK } from '../helpers/openclaw-recipes.js';
+import { startsDuring } from '../helpers/openclaw-starts.js';
+import { copyOf } from '../helpers/openclaw-states.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
 // A real `openclaw gateway run`, started here on a free loopback port with a token, and always
-// stopped (it re-parents itself: helpers/gateway.ts stops whoever listens on its port).
-const MODEL = 'anthropic/claude-sonnet-4-5';
-const FALLBACK = 'google/gemini-2.5-pro';
+// stopped (it re-parents itself: helpers/gateway.ts stops whoever listens on its port). The state is
+// a copy of `gateway-mix` (helpers/openclaw-recipes.ts): every kind of record at once.
 const TOKEN = `gw-${fakeToken('')}`;
 
-let box: ReturnType<typeof sandbox>;
+let box: Sandbox;
 let gateway: RunningGateway | undefined;
-/** The last check through the gateway, to compare the CLI fallback with. */
-let lastThroughGateway: JsonReport | undefined;
 
 beforeAll(async () => {
-  box = sandbox();
-  const oc = realOpenclaw(box.home);
-  box.env.OPENCLAW_BIN = oc.bin;
-  await oc.useModel(MODEL);
-  // The scenarios of the CLI tests: 3h, 1h, expired, an API key, a fallback whose provider has no
-  // credential (a route record, which only the CLI reports), and a second agent with 30d.
-  await oc.pasteToken('anthropic', fakeToken(), '3h');
-  await oc.pasteToken('anthropic', fakeToken(), '1h', undefined, 'anthropic:short');
-  await oc.pasteToken('anthropic', fakeToken(), '1s', undefined, 'anthropic:old');
-  await oc.pasteApiKey('openai', fakeToken('sk-proj-'));
-  await oc.run(['models', 'fallbacks', 'add', FALLBACK]);
-  await oc.addAgent('work', join(box.home, 'w'), MODEL);
-  await oc.pasteToken('anthropic', fakeToken(), '30d', 'work');
+  box = (await copyOf('gateway-mix')).box;
+  box.env.OPENCLAW_BIN = realOpenclaw(box.home).bin;
   gateway = await startGateway(box.home, TOKEN);
 }, 300_000);
 
@@ -61,7 +50,7 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
   it('gives the same records as the CLI, for every agent, with the route facts from one CLI pass', async () => {
     // The CLI first: expired profiles carry no expiry over the RPC, and the remembered one is used.
     const throughCli = await runCli(['check', '--json', '--no-notify', '--config', via('cli')], box.env);
-    const throughGateway = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env);
+    const { result: throughGateway, starts } = await startsDuring(() => runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env));
     expect(throughCli.exitCode, throughCli.stderr).toBe(1);
     expect(throughGateway.exitCode, throughGateway.stderr).toBe(1);
     const g = parseReport(throughGateway);
@@ -80,23 +69,28 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
     ]);
     expect(g.sources[0]).toMatchObject({ source: 'openclaw', via: 'gateway', url: gateway!.url, agents: 2, fallbackReason: null, routesAgeMs: 0 });
     // One CLI pass per agent for the route facts, and no `agents list`: the gateway listed them.
+    expect(starts.sort()).toEqual(['models status --json --agent=main', 'models status --json --agent=work']);
     expect(throughGateway.stderr.match(/"msg":"openclaw: route pass through the CLI"/g)).toHaveLength(2);
     expect(throughGateway.stderr).toContain('"reason":"no route facts yet"');
     expectNoSecrets({ out: throughGateway.stdout, err: throughGateway.stderr }, [TOKEN]);
   });
 
   it('the next checks reuse the route facts (no CLI at all), and `status` says how it read', async () => {
-    const again = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env);
+    // Route facts (from the test before, or made now when this one runs alone).
+    await runCli(['check', '--json', '--no-notify', '--config', via('auto')], box.env);
+    const { result: again, starts } = await startsDuring(() => runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env));
     expect(again.exitCode, again.stderr).toBe(1);
-    expect(again.stderr).not.toContain('openclaw models status');
+    expect(starts).toEqual([]);
     const report = parseReport(again);
     expect(report.sources[0]!.routesAgeMs).toBeGreaterThan(0);
     expect(report.credentials.map((c) => c.id)).toContain(`openclaw:main:route:${FALLBACK}`);
 
     // The gateway client on Node 24 (OpenClaw's own) gives the same.
-    const on24 = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env, 120_000, inject('node24'));
+    const { result: on24, starts: on24Starts } = await startsDuring(() =>
+      runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env, 120_000, inject('node24')),
+    );
     expect(on24.exitCode, on24.stderr).toBe(1);
-    expect(on24.stderr).not.toContain('openclaw models status');
+    expect(on24Starts).toEqual([]);
     expect(parseReport(on24).sources[0]).toMatchObject({ via: 'gateway', agents: 2 });
     expect(comparable(parseReport(on24))).toEqual(comparable(report));
 
@@ -117,6 +111,8 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
   });
 
   it("a profile added, or a change to OpenClaw's config, runs a new pass", async () => {
+    // Route facts first (already there unless this test runs alone).
+    await runCli(['check', '--json', '--no-notify', '--config', via('auto')], box.env);
     const oc = realOpenclaw(box.home);
     await oc.pasteToken('anthropic', fakeToken(), '30d', 'main', 'anthropic:extra');
     const added = await runCli(['check', '--json', '--no-notify', '--config', via('auto'), ...debug], box.env);
@@ -132,8 +128,7 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
     expect(removed.stderr).toMatch(
       /"reason":"(OpenClaw's config file changed|the gateway announced config\.changed)","msg":"openclaw: route pass through the CLI"/,
     );
-    lastThroughGateway = parseReport(removed);
-    expect(lastThroughGateway.credentials.map((c) => c.id)).not.toContain(`openclaw:main:route:${FALLBACK}`);
+    expect(parseReport(removed).credentials.map((c) => c.id)).not.toContain(`openclaw:main:route:${FALLBACK}`);
   });
 
   it('a wrong token is an error (exit 3) naming where the token came from, in auto too: no silent fallback', async () => {
@@ -161,15 +156,18 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
   });
 
   it('auto with the gateway stopped uses the CLI (same records); gateway alone is an error', async () => {
+    const throughGateway = await runCli(['check', '--json', '--no-notify', '--config', via('auto')], box.env);
+    const lastThroughGateway = parseReport(throughGateway);
+    expect(lastThroughGateway.sources[0]!.via).toBe('gateway');
     await gateway!.stop();
     gateway = undefined;
     const auto = await runCli(['check', '--json', '--no-notify', '--config', via('auto')], box.env);
     const report = parseReport(auto);
     expect(report.sources[0]).toMatchObject({ via: 'cli', fallbackReason: expect.stringContaining('ECONNREFUSED') });
     // The CLI's answer equals the gateway's last one on the same state, exit code included.
-    expect(auto.exitCode, auto.stderr).toBe(lastThroughGateway!.exitCode);
-    expect(comparable(report)).toEqual(comparable(lastThroughGateway!));
-    expect(report.credentials.map((c) => c.id)).toContain('openclaw:work:anthropic:extra');
+    expect(auto.exitCode, auto.stderr).toBe(lastThroughGateway.exitCode);
+    expect(comparable(report)).toEqual(comparable(lastThroughGateway));
+    expect(report.credentials.map((c) => c.id)).toContain('openclaw:work:anthropic:manual');
     const status = await runCli(['status', '--config', via('auto')], box.env);
     expect(status.stdout).toMatch(/\nread via the CLI in \d+\.\d s \(gateway not used: openclaw gateway ws:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED.*\)\n$/);
     const doctor = await runCli(['doctor', '--config', via('auto')], box.env);

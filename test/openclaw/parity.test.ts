@@ -1,81 +1,117 @@
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { type JsonReport, parseReport, runCli, type Sandbox } from '../helpers/cli.js';
 import { realOpenclaw } from '../helpers/openclaw.js';
+import type { StateName } from '../helpers/openclaw-recipes.js';
+import { copyOf, shared } from '../helpers/openclaw-states.js';
+import { expectNoSecrets } from '../helpers/secrets.js';
 
-// authwatch's exit codes promise what `openclaw models status --check` means. Each row makes a state
-// with OpenClaw's own commands (as a user would), asks both, and compares. OpenClaw's check looks at
-// one agent; authwatch at all of them, so OpenClaw's answer for a setup is the worst over its agents
-// (1 before 2 before 0). docs/commands.md#exit-codes shows this table.
-const ANTHROPIC = 'anthropic/claude-sonnet-4-5';
-
-type Oc = ReturnType<typeof realOpenclaw>;
+// authwatch's exit codes promise what `openclaw models status --check` means. Each row is a state
+// made with OpenClaw's own commands (helpers/openclaw-recipes.ts, built once per run), asks both at
+// once, and compares. OpenClaw's check looks at one agent; authwatch at all of them, so OpenClaw's
+// answer for a setup is the worst over its agents (1 before 2 before 0).
+// docs/commands.md#exit-codes shows this table. Rows that only read run two at a time.
 
 interface Row {
   state: string;
-  make: (oc: Oc, home: string) => Promise<void>;
+  recipe: StateName;
   agents?: string[];
   /** What both answer. */
   exit: 0 | 1 | 2;
   /** What authwatch reports, beyond the exit code: `id status` for the records that decide it. */
   records?: Array<[string, string, boolean?]>;
-  timeoutMs?: number;
+  /** More of what a user sees of this state: the report's details, the text output. */
+  also?: (box: Sandbox, report: JsonReport, secrets: string[]) => Promise<void>;
 }
+
+/** The minutes `check` prints as "(in Xh Ym)" for an expiry, for a run between `from` and `to`. */
+const minutesLeft = (expiresAt: string, at: number) => Math.floor((Date.parse(expiresAt) - at) / 60_000);
 
 const rows: Row[] = [
   {
-    state: 'anthropic token, 30d',
-    make: async (oc) => {
-      await oc.useModel(ANTHROPIC);
-      await oc.pasteToken('anthropic', fakeToken(), '30d');
-    },
+    state: 'anthropic token, 30d, and an OpenAI API key no configured model uses',
+    recipe: 'anthropic-30d-openai-key',
     exit: 0,
+    records: [
+      ['openclaw:main:anthropic:manual', 'ok'],
+      ['openclaw:main:openai:manual', 'static', false],
+    ],
+    also: async (box, report, secrets) => {
+      expect(report).toMatchObject({ version: 1, status: 'ok', exitCode: 0, errors: [] });
+      expect(report.credentials.map((c) => [c.id, c.type, c.status])).toEqual([
+        ['openclaw:main:anthropic:manual', 'token', 'ok'],
+        ['openclaw:main:openai:manual', 'api_key', 'static'],
+      ]);
+      const anthropic = report.credentials[0]!;
+      expect(anthropic.remainingMs).toBeGreaterThan(29 * 86_400_000);
+      expect(Date.parse(anthropic.expiresAt!) - Date.parse(report.checkedAt)).toBe(anthropic.remainingMs);
+      expect(anthropic.remedy).toBeNull();
+
+      const status = await runCli(['status', '--agent', 'main'], box.env);
+      expect(status.exitCode).toBe(0);
+      expect(status.stdout).toMatch(/^ok +main +anthropic +anthropic:manual +token +\d{4}-\d\d-\d\d \d\d:\d\d +29d 23h$/m);
+      // No configured model uses openai: its key is listed, marked, and never decides the exit code.
+      expect(status.stdout).toMatch(/^static \(unused\) +main +openai +openai:manual +api_key +- +-$/m);
+      expect(status.stdout).not.toContain('To fix');
+      expectNoSecrets({ out: status.stdout, err: status.stderr, 'state file': readFileSync(box.statePath, 'utf8') }, secrets);
+    },
   },
   {
     state: 'anthropic token, 3h',
-    make: async (oc) => {
-      await oc.useModel(ANTHROPIC);
-      await oc.pasteToken('anthropic', fakeToken(), '3h');
-    },
+    recipe: 'anthropic-3h',
     exit: 2,
     records: [['openclaw:main:anthropic:manual', 'warn']],
+    also: async (box, report, secrets) => {
+      const [credential] = report.credentials;
+      expect(credential).toMatchObject({ status: 'warn', type: 'token', provider: 'anthropic' });
+      expect(credential!.remedy).toContain('claude setup-token');
+      expect(credential!.remedy).toContain('openclaw models auth setup-token --provider anthropic');
+
+      const from = Date.now();
+      // As a user runs it (no --agent: the default agent's remedies name none).
+      const check = await runCli(['check'], box.env);
+      const to = Date.now();
+      expect(check.exitCode).toBe(2);
+      const shown = /^warn: anthropic:manual \(agent main\), expires \d{4}-\d\d-\d\d \d\d:\d\d \(in (\d+)h (\d+)m\)$/m.exec(check.stdout);
+      expect(shown, check.stdout).not.toBeNull();
+      const minutes = Number(shown![1]) * 60 + Number(shown![2]);
+      expect(minutes).toBeGreaterThanOrEqual(minutesLeft(credential!.expiresAt!, to));
+      expect(minutes).toBeLessThanOrEqual(minutesLeft(credential!.expiresAt!, from));
+      expect(minutes).toBeLessThan(180);
+      expect(check.stdout).toContain('  Then: openclaw models auth setup-token --provider anthropic\n');
+      expectNoSecrets({ out: check.stdout, err: check.stderr }, secrets);
+    },
   },
   {
     state: 'anthropic token, 1h',
-    make: async (oc) => {
-      await oc.useModel(ANTHROPIC);
-      await oc.pasteToken('anthropic', fakeToken(), '1h');
-    },
+    recipe: 'anthropic-1h',
     exit: 2,
     records: [['openclaw:main:anthropic:manual', 'critical']],
-  },
-  {
-    state: 'anthropic token expired',
-    make: async (oc) => {
-      await oc.useModel(ANTHROPIC);
-      await oc.pasteToken('anthropic', fakeToken(), '2s');
-      await sleep(2_500);
+    also: async (_, report) => {
+      expect(report).toMatchObject({ status: 'critical', credentials: [{ status: 'critical' }] });
     },
-    exit: 1,
-    records: [['openclaw:main:anthropic:manual', 'expired']],
   },
+  { state: 'anthropic token expired', recipe: 'anthropic-expired', exit: 1, records: [['openclaw:main:anthropic:manual', 'expired']] },
   {
     state: "fresh install (the default model's provider has no credential)",
-    make: async () => {},
+    recipe: 'fresh',
     exit: 1,
     records: [['openclaw:main:provider:openai', 'missing']],
+    also: async (_, report) => {
+      expect(report.credentials).toEqual([
+        expect.objectContaining({ id: 'openclaw:main:provider:openai', provider: 'openai', profileId: null, type: null, status: 'missing' }),
+        // Offline, OpenClaw cannot install the Codex plugin its default OpenAI model runs on.
+        expect.objectContaining({ id: 'openclaw:main:runtime:openai:codex', provider: 'openai', status: 'unusable' }),
+      ]);
+      expect(report.credentials[0]!.remedy).toContain('openclaw models auth login --provider openai');
+      expect(report.credentials[1]!.remedy).toContain('openclaw plugins install @openclaw/codex');
+    },
   },
   {
+    // OpenClaw tried to install its Codex plugin while the state was made (npm, then ClawHub), which
+    // fails offline: that is how the runtime ends up unavailable.
     state: 'default model openai/gpt-5 with an API key; its codex runtime is unavailable',
-    make: async (oc) => {
-      // OpenClaw tries to install its Codex plugin here (npm, then ClawHub), which fails offline: that
-      // is how the runtime ends up unavailable. With npm offline and no retries (helpers/openclaw.ts
-      // OFFLINE) it fails at once: 5.6 s for models set, where npm's backoffs made it 25-60 s.
-      await oc.run(['models', 'set', 'openai/gpt-5'], undefined, 240_000);
-      await oc.run(['models', 'auth', 'paste-api-key', '--provider', 'openai'], `${fakeToken('sk-proj-')}\n`, 240_000);
-    },
-    timeoutMs: 600_000,
+    recipe: 'openai-key',
     exit: 1,
     records: [
       ['openclaw:main:runtime:openai:codex', 'unusable'],
@@ -84,22 +120,13 @@ const rows: Row[] = [
   },
   {
     state: 'fallback google/gemini-2.5-pro with no credential',
-    make: async (oc) => {
-      await oc.useModel(ANTHROPIC);
-      await oc.pasteToken('anthropic', fakeToken(), '30d');
-      await oc.run(['models', 'fallbacks', 'add', 'google/gemini-2.5-pro']);
-    },
+    recipe: 'fallback-missing',
     exit: 1,
     records: [['openclaw:main:route:google/gemini-2.5-pro', 'missing']],
   },
   {
     state: 'two anthropic profiles: manual ok (30d) and effective; old expired, left out by the auth order',
-    make: async (oc) => {
-      await oc.useModel(ANTHROPIC);
-      await oc.pasteToken('anthropic', fakeToken(), '2s', undefined, 'anthropic:old');
-      await oc.pasteToken('anthropic', fakeToken(), '30d');
-      await oc.run(['models', 'auth', 'order', 'set', '--provider', 'anthropic', 'anthropic:manual']);
-    },
+    recipe: 'auth-order',
     exit: 0,
     records: [
       ['openclaw:main:anthropic:manual', 'ok', true],
@@ -108,29 +135,29 @@ const rows: Row[] = [
   },
   {
     state: 'an expired token of a provider no configured model uses',
-    make: async (oc) => {
-      await oc.useModel(ANTHROPIC);
-      await oc.pasteToken('anthropic', fakeToken(), '30d');
-      await oc.pasteToken('openrouter', fakeToken('sk-or-v1-'), '2s');
-      await sleep(2_500);
-    },
+    recipe: 'unused-expired',
     exit: 0,
     records: [['openclaw:main:openrouter:manual', 'expired', false]],
   },
   {
     state: 'a second agent whose token expires in 1h (main: 30d)',
-    make: async (oc, home) => {
-      await oc.useModel(ANTHROPIC);
-      await oc.pasteToken('anthropic', fakeToken(), '30d');
-      await oc.addAgent('work', join(home, 'w'), ANTHROPIC);
-      await oc.pasteToken('anthropic', fakeToken(), '1h', 'work');
-    },
+    recipe: 'two-agents',
     agents: ['main', 'work'],
     exit: 2,
     records: [
       ['openclaw:work:anthropic:manual', 'critical', true],
       ['openclaw:main:anthropic:manual', 'ok', true],
     ],
+    also: async (box, report) => {
+      // Each agent is checked, and the non-default agent's remedy carries --agent.
+      expect(report.credentials.map((c) => [c.id, c.status])).toEqual([
+        ['openclaw:work:anthropic:manual', 'critical'],
+        ['openclaw:main:anthropic:manual', 'ok'],
+      ]);
+      expect(report.credentials[0]!.remedy).toContain('openclaw models auth setup-token --provider anthropic --agent work');
+      const onlyMain = parseReport(await runCli(['check', '--json', '--no-notify', '--agent', 'main'], box.env));
+      expect(onlyMain.credentials.map((c) => c.id)).toEqual(['openclaw:main:anthropic:manual']);
+    },
   },
 ];
 
@@ -139,19 +166,20 @@ function worst(codes: number[]): number {
   return codes.includes(1) ? 1 : codes.includes(2) ? 2 : 0;
 }
 
-// Sequential: each OpenClaw run takes ~300 MB and a core (see real-openclaw.test.ts).
-describe('exit codes agree with `openclaw models status --check`', { timeout: 180_000 }, () => {
+describe('exit codes agree with `openclaw models status --check`', { timeout: 300_000 }, () => {
   for (const row of rows) {
-    it(row.state, { timeout: row.timeoutMs ?? 180_000 }, async () => {
-      const box = sandbox();
+    it.concurrent(row.state, async () => {
+      const { box, secrets } = await shared(row.recipe);
       const oc = realOpenclaw(box.home);
       box.env.OPENCLAW_BIN = oc.bin;
-      await row.make(oc, box.home);
-
-      const openclaw = worst(await Promise.all((row.agents ?? [undefined]).map((agent) => oc.check(agent))));
-      // Room for OpenClaw's slow runs while it retries its plugin install (the runtime row).
-      const config = box.writeConfig('sources:\n  openclaw:\n    timeout: 240s\n');
-      const result = await runCli(['check', '--json', '--no-notify', '--config', config], box.env, 300_000);
+      const config = box.writeConfig('sources:\n  openclaw:\n    timeout: 60s\n');
+      // A single-agent row names its agent to both, as OpenClaw's check does (authwatch then skips
+      // `agents list`, one OpenClaw start); the two-agent row lets authwatch find the agents itself.
+      const [codes, result] = await Promise.all([
+        Promise.all((row.agents ?? [undefined]).map((agent) => oc.check(agent))),
+        runCli(['check', '--json', '--no-notify', '--config', config, ...(row.agents ? [] : ['--agent', 'main'])], box.env, 120_000),
+      ]);
+      const openclaw = worst(codes);
       const report = parseReport(result);
       expect({ openclaw, authwatch: result.exitCode }, result.stderr).toEqual({ openclaw: row.exit, authwatch: row.exit });
       expect(report.exitCode).toBe(row.exit);
@@ -160,20 +188,17 @@ describe('exit codes agree with `openclaw models status --check`', { timeout: 18
       }
       // Whatever decides a non-zero exit comes with the command that fixes it.
       for (const c of report.credentials) if (c.inUse && !['ok', 'static'].includes(c.status)) expect(c.remedy, c.id).toMatch(/openclaw /);
+      expectNoSecrets({ out: result.stdout, err: result.stderr }, secrets);
+      await row.also?.(box, report, secrets);
     });
   }
 
-  it('the remedies work: dropping the fallback, or logging out the unused profile, leaves nothing to report', async () => {
-    const box = sandbox();
+  it.concurrent('the remedies work: dropping the fallback, or logging out the unused profile, leaves nothing to report', async () => {
+    const { box } = await copyOf('auth-order-fallback');
     const oc = realOpenclaw(box.home);
     box.env.OPENCLAW_BIN = oc.bin;
-    await oc.useModel(ANTHROPIC);
-    await oc.pasteToken('anthropic', fakeToken(), '2s', undefined, 'anthropic:old');
-    await oc.pasteToken('anthropic', fakeToken(), '30d');
-    await oc.run(['models', 'auth', 'order', 'set', '--provider', 'anthropic', 'anthropic:manual']);
-    await oc.run(['models', 'fallbacks', 'add', 'google/gemini-2.5-pro']);
 
-    const before = parseReport(await runCli(['check', '--json', '--no-notify'], box.env));
+    const before = parseReport(await runCli(['check', '--json', '--no-notify', '--agent', 'main'], box.env));
     expect(before.exitCode).toBe(1);
     const fallback = before.credentials.find((c) => c.id === 'openclaw:main:route:google/gemini-2.5-pro')!;
     const unused = before.credentials.find((c) => c.id === 'openclaw:main:anthropic:old')!;
@@ -183,9 +208,9 @@ describe('exit codes agree with `openclaw models status --check`', { timeout: 18
     await oc.run(drop.slice(drop.indexOf('openclaw ') + 'openclaw '.length).split(' '));
     await oc.run(logout.slice(logout.indexOf('openclaw ') + 'openclaw '.length).split(' '));
 
-    const after = await runCli(['check', '--json', '--no-notify'], box.env);
+    const [after, check] = await Promise.all([runCli(['check', '--json', '--no-notify', '--agent', 'main'], box.env), oc.check()]);
     expect(after.exitCode, after.stderr).toBe(0);
     expect(parseReport(after).credentials.map((c) => [c.id, c.status, c.inUse])).toEqual([['openclaw:main:anthropic:manual', 'ok', true]]);
-    expect(await oc.check()).toBe(0);
+    expect(check).toBe(0);
   });
 });

@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeToken, parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { fakeToken, parseReport, runCli, type Sandbox } from '../helpers/cli.js';
 import { type RunningGateway, startGateway } from '../helpers/gateway.js';
 import { realOpenclaw } from '../helpers/openclaw.js';
+import { copyOf } from '../helpers/openclaw-states.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 import { startBotApi } from '../helpers/telegram.js';
 
@@ -13,20 +14,20 @@ import { startBotApi } from '../helpers/telegram.js';
 const TOKEN = `gw-${fakeToken('')}`;
 const BOT_TOKEN = `123456:${fakeToken('').slice(0, 35)}`;
 const CHAT = '987654321';
-const CREDENTIAL = fakeToken();
 
-let box: ReturnType<typeof sandbox>;
+let box: Sandbox;
+/** The state's 1h token. */
+let credential: string;
 let gateway: RunningGateway | undefined;
 let botApi: Awaited<ReturnType<typeof startBotApi>>;
 
 beforeAll(async () => {
   botApi = await startBotApi(BOT_TOKEN);
-  box = sandbox();
-  const oc = realOpenclaw(box.home);
-  box.env.OPENCLAW_BIN = oc.bin;
-  await oc.useModel('anthropic/claude-sonnet-4-5');
   // Critical: an hour left (below the 2h threshold).
-  await oc.pasteToken('anthropic', CREDENTIAL, '1h');
+  const state = await copyOf('anthropic-1h');
+  box = state.box;
+  credential = state.secrets[0]!;
+  box.env.OPENCLAW_BIN = realOpenclaw(box.home).bin;
   // The Telegram channel, as `openclaw config set` would write it, before the gateway starts.
   const configPath = join(box.home, '.openclaw', 'openclaw.json');
   mkdirSync(join(box.home, '.openclaw'), { recursive: true });
@@ -63,7 +64,7 @@ describe('openclaw notifier: alerts through the gateway to Telegram', { timeout:
     // What arrives, as OpenClaw's Telegram channel rendered it: the commands as <code>, in HTML.
     expect(sent[0]!.params).toEqual({ chat_id: CHAT, parse_mode: 'HTML', text: expect.stringMatching(ARRIVES) });
     const text = String(sent[0]!.params.text);
-    expectNoSecrets({ text, out: result.stdout, err: result.stderr }, [TOKEN, BOT_TOKEN, CREDENTIAL]);
+    expectNoSecrets({ text, out: result.stdout, err: result.stderr }, [TOKEN, BOT_TOKEN, credential]);
 
     const again = await runCli(['check', '--json', '--config', notifier('    via: gateway\n')], box.env);
     expect(parseReport(again).notifications).toEqual([]);
@@ -92,7 +93,7 @@ describe('openclaw notifier: alerts through the gateway to Telegram', { timeout:
         msg: expect.stringMatching(/gateway send: .*(timed out|no answer within 3000 ms).*\(trying again\)$/),
       });
       // Telegram answers the first sendMessage late; nothing else arrives meanwhile or after.
-      await new Promise((resolve) => setTimeout(resolve, 7000));
+      await botApi.answered();
       expect(botApi.sent().length - before).toBe(1);
     } finally {
       botApi.state.sendDelayMs = 0;
