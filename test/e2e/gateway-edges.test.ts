@@ -197,7 +197,7 @@ describe('a gateway whose reply is not in the shape OpenClaw gives', () => {
 });
 
 describe('a gateway that floods config.changed', () => {
-  it('watch re-reads at most once a second, runs no route pass for it within the minute, and logs one line per re-read', async () => {
+  it('watch re-reads at most once a second, runs no route pass for it within the minute, and logs one line per re-read', { timeout: 120_000 }, async () => {
     mode = 'flood';
     const b = box();
     const log = join(b.home, 'openclaw.log');
@@ -205,14 +205,16 @@ describe('a gateway that floods config.changed', () => {
     const w = startWatch(['--config', config, '--no-notify'], { ...b.env, FAKE_OPENCLAW_LOG: log, XDG_STATE_HOME: join(b.home, 'state-flood') });
     try {
       await flood.done;
-      const announced = () => w.lines.filter((l) => l.msg === 'openclaw gateway: config changed').reduce((sum, l) => sum + Number(l.events), 0);
-      // Every event the gateway sent is accounted for in some re-read's line.
-      await w.waitFor(() => announced() === flood.sent, 20_000, `re-reads covering all ${flood.sent} events`);
-      const rereads = w.lines.filter((l) => l.msg === 'openclaw gateway: config changed').length;
-      console.log('FLOOD', flood.sent, rereads, w.checks().length, readArgvLog(log).length, w.stderr().split('\n').length);
+      const rereadLines = () => w.lines.filter((l) => l.msg === 'openclaw gateway: config changed');
+      const announced = () => rereadLines().reduce((sum, l) => sum + Number(l.events), 0);
+      // Every event the gateway sent is accounted for in some re-read's line (on a loaded machine
+      // watch may still be working through the backlog well after the 3 s of flood).
+      await w.waitFor(() => announced() === flood.sent, 90_000, `re-reads covering all ${flood.sent} events`);
+      const rereads = rereadLines().length;
       expect(flood.sent).toBeGreaterThan(10_000);
-      // 3 s of flood: one at once, then at most one a second (and one gathered at the end).
-      expect(rereads).toBeLessThanOrEqual(5);
+      // One at once, then at most one a second for as long as events kept coming.
+      const seconds = (Number(rereadLines().at(-1)!.time) - Number(rereadLines()[0]!.time)) / 1000;
+      expect(rereads).toBeLessThanOrEqual(2 + Math.floor(seconds));
       expect(w.checks().length).toBeLessThanOrEqual(rereads + 2);
       // The one route pass of the first check; config.changed alone holds the next one back a minute.
       expect(readArgvLog(log).filter((argv) => argv[1] === 'status')).toHaveLength(1);

@@ -95,7 +95,8 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 20_000)
 
 /** This test's ssh forwards: the processes whose argv forwards to the fake gateway's port. */
 const tunnels = () => processesWith(`:127.0.0.1:${gatewayPort}`).filter((pid) => pid !== process.pid);
-const socketDirs = () => readdirSync(box.env.TMPDIR!);
+// The tunnels' socket directories (Node 22+ also keeps its compile cache in TMPDIR).
+const socketDirs = () => readdirSync(box.env.TMPDIR!).filter((name) => name.startsWith('authwatch-ssh-'));
 
 // Binds whatever local end an `ssh -L` in /proc names, as soon as it appears, and keeps what it
 // receives. It stops by itself after 90 s or when the stop file appears.
