@@ -116,23 +116,32 @@ export function copyHome(from: string, to = mkdtempSync(join(tmpdir(), 'authwatc
 
 /** Where a built state is announced: `{home, secrets}` or `{error}`, written once it is done. */
 export const stateMarker = (root: string, name: string) => join(root, `${name}.json`);
+/** Where a test asks for a state (test/setup/openclaw-states.ts builds it first). */
+export const stateRequest = (root: string, name: string) => join(root, `${name}.wanted`);
 
 /**
- * Builds every recipe, two at a time, each child from a copy of its parent, and announces each one
- * as it is done (stateMarker), so that tests start as soon as their own state is there.
+ * Builds recipes `concurrency` at a time, each child from a copy of its parent, and announces each
+ * one as it is done (stateMarker), so that a test starts as soon as its own state is there. `want`
+ * builds a state (and its parents) ahead of those only built in advance by `all`.
  */
-export async function buildStates(root: string, openclaw: (home: string) => Openclaw, concurrency = 2): Promise<void> {
+export function stateBuilder(root: string, openclaw: (home: string) => Openclaw, concurrency = 2) {
   const recipes = RECIPES as Record<string, Recipe>;
   const built: Record<string, Promise<BuiltState>> = {};
+  const wanted = new Set<string>();
   let running = 0;
-  const waiting: Array<() => void> = [];
-  const slot = async () => {
-    while (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-  };
+  const waiting: Array<{ name: string; start: () => void }> = [];
+  const slot = (name: string) =>
+    new Promise<void>((start) => {
+      if (running < concurrency) {
+        running++;
+        start();
+      } else waiting.push({ name, start });
+    });
   const release = () => {
-    running--;
-    waiting.shift()?.();
+    const next = waiting.findIndex((w) => wanted.has(w.name));
+    const [task] = waiting.splice(next === -1 ? 0 : next, 1);
+    if (task) task.start();
+    else running--;
   };
   const announce = (name: string, value: BuiltState | { error: string }) => {
     writeFileSync(`${stateMarker(root, name)}.tmp`, JSON.stringify(value));
@@ -143,7 +152,7 @@ export async function buildStates(root: string, openclaw: (home: string) => Open
       const recipe = recipes[name];
       if (!recipe) throw new Error(`no OpenClaw state recipe named ${name}`);
       const parent = recipe.from ? await build(recipe.from) : undefined;
-      await slot();
+      await slot(name);
       let state: BuiltState;
       try {
         const home = join(root, name);
@@ -170,5 +179,21 @@ export async function buildStates(root: string, openclaw: (home: string) => Open
     });
     return built[name];
   };
-  await Promise.allSettled(Object.keys(recipes).map(build));
+  return {
+    want(name: string): Promise<BuiltState> {
+      if (!recipes[name]) {
+        announce(name, { error: `no OpenClaw state recipe named ${name}` });
+        return Promise.reject(new Error(`no OpenClaw state recipe named ${name}`));
+      }
+      for (let n: string | undefined = name; n; n = recipes[n]?.from) wanted.add(n);
+      return build(name);
+    },
+    async all(): Promise<void> {
+      await Promise.allSettled(Object.keys(recipes).map(build));
+    },
+    /** Resolves once every build begun so far has ended. */
+    async settled(): Promise<void> {
+      await Promise.allSettled(Object.values(built));
+    },
+  };
 }

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, watch } from 'node:fs';
+import { existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { type Sandbox, sandbox } from './cli.js';
-import { type BuiltState, copyHome, type StateName, stateMarker } from './openclaw-recipes.js';
+import { type BuiltState, copyHome, type StateName, stateMarker, stateRequest } from './openclaw-recipes.js';
 
 export interface StateBox {
   box: Sandbox;
@@ -9,11 +9,12 @@ export interface StateBox {
   secrets: string[];
 }
 
-/** A built state, once the global set-up announces it (test/setup/openclaw-states.ts builds them all). */
+/** A built state: asked for, and once the global set-up announces it (test/setup/openclaw-states.ts). */
 async function built(name: StateName): Promise<BuiltState> {
   const root = inject('openclawStatesDir');
   const marker = stateMarker(root, name);
   if (!existsSync(marker)) {
+    writeFileSync(stateRequest(root, name), '');
     await new Promise<void>((resolve) => {
       const watcher = watch(root, () => {
         if (existsSync(marker)) {
