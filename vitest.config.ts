@@ -12,9 +12,9 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     pool: 'forks',
-    // Test files at once, in every project. vitest's default is one fewer than the cores (one file at
-    // a time on 2 cores), but these files mostly wait on the processes they start: measured on 2 cores,
-    // npm test took ... (see docs/development.md).
+    // Test files at once, across the projects. vitest's default is one fewer than the cores: one file
+    // at a time on 2 cores, where npm test took 8m49s; these files mostly wait on the processes they
+    // start. Measured on 2 cores: 2 workers 6m58s, 3 workers 6m10s-6m31s (docs/development.md).
     maxWorkers: 3,
     // test/unit/http.test.ts collects garbage on purpose, as V8's idle GC does in production.
     execArgv: ['--expose-gc'],

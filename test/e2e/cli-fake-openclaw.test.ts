@@ -129,11 +129,12 @@ describe('the openclaw source, against a recording fake', () => {
         { id: 'ops', isDefault: false },
       ]),
     );
-    // Each status answer takes 1.5 s, and the whole read may take 2 s: main answers, work is cut
-    // short at what is left, ops never starts.
-    box.env.FAKE_OPENCLAW_DELAY_MS = '1500';
+    // Each status answer takes 5 s, and the whole read may take 8 s: main answers, work is cut
+    // short at what is left, ops never starts. (3 s of room for the rest: a loaded CI machine
+    // needed more than the 0.5 s this once had.)
+    box.env.FAKE_OPENCLAW_DELAY_MS = '5000';
     const result = await runCli(
-      ['check', '--json', '--no-notify', '--config', box.writeConfig('sources:\n  openclaw:\n    via: cli\n    timeout: 2s\n')],
+      ['check', '--json', '--no-notify', '--config', box.writeConfig('sources:\n  openclaw:\n    via: cli\n    timeout: 8s\n')],
       box.env,
     );
     expect(result.exitCode, result.stderr).toBe(3);
@@ -145,9 +146,9 @@ describe('the openclaw source, against a recording fake', () => {
     const details = Object.fromEntries(parseReport(result).credentials.map((c) => [c.id, c.detail]));
     expect(details['openclaw:main:anthropic:manual']).toBeDefined();
     expect(details['openclaw:work:source']).toBe(
-      "openclaw models status (agent work): openclaw was still running when the read's 2s (sources.openclaw.timeout) ran out, and was killed",
+      "openclaw models status (agent work): openclaw was still running when the read's 8s (sources.openclaw.timeout) ran out, and was killed",
     );
-    expect(details['openclaw:ops:source']).toBe("openclaw models status (agent ops): not run: the read's 2s (sources.openclaw.timeout) were spent");
+    expect(details['openclaw:ops:source']).toBe("openclaw models status (agent ops): not run: the read's 8s (sources.openclaw.timeout) were spent");
   });
 
   it('openclaw not installed: exit 3, says so and what to do, for check and status alike', async () => {

@@ -17,7 +17,8 @@ export const OPENCLAW_START_BUDGETS: Record<string, number> = {
   'gateway-notify.test.ts': 19,
   'gateway-pairing.test.ts': 10,
   'gateway-ssh.test.ts': 26,
-  'gateway-watch.test.ts': 22,
+  // Timing-dependent: on a loaded machine the gateway comes back later, and more checks read the CLI meanwhile (16-22 seen).
+  'gateway-watch.test.ts': 26,
 };
 
 /** The log of the starts that built the shared states (test/setup/openclaw-states.ts). */
