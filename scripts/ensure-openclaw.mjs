@@ -43,7 +43,7 @@ export function ensureOpenclaw() {
   const script = [
     '#!/bin/sh',
     // One line per start, written at once (several OpenClaws append to one log at the same time).
-    'if [ -n "${AUTHWATCH_OPENCLAW_LOG:-}" ]; then',
+    'if [ -n "$AUTHWATCH_OPENCLAW_LOG" ]; then',
     "  line=$(printf '%s' \"$*\" | tr '\\n' ' ')",
     '  printf \'%s\\n\' "$line" >>"$AUTHWATCH_OPENCLAW_LOG"',
     'fi',
