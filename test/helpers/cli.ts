@@ -32,7 +32,7 @@ export function sandbox(extraPath: string[] = [], options: { home?: string } = {
     TZ: 'UTC',
     NO_COLOR: '1',
     ...(options.home ? { XDG_CONFIG_HOME: join(dir, '.config'), XDG_STATE_HOME: join(dir, '.local', 'state') } : {}),
-    // In the openclaw projects: the OpenClaw that authwatch starts is counted too.
+    // In the openclaw project: the OpenClaw that authwatch starts is counted too.
     ...countedEnv(),
   };
   const statePath = join(dir, '.local', 'state', 'authwatch', 'state.json');

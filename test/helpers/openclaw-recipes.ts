@@ -5,7 +5,7 @@ import { fakeToken } from './cli.js';
 import type { Openclaw } from './openclaw.js';
 
 /**
- * The OpenClaw states the openclaw projects test against, each made once per run with OpenClaw's
+ * The OpenClaw states the openclaw project tests against, each made once per run with OpenClaw's
  * own commands (test/setup/openclaw-states.ts), a child from a copy of its parent. A test that only
  * reads a state shares it (helpers/openclaw-states.ts `shared`); one that changes it takes a copy
  * (`copyOf`). States hold no clock-sensitive credential shorter than 1h, except those marked

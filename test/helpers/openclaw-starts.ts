@@ -36,7 +36,7 @@ export function startsIn(log: string): string[] {
 /** The OpenClaw starts this test file has made so far, as their argument strings. */
 export function openclawStarts(): string[] {
   const log = process.env.AUTHWATCH_OPENCLAW_LOG;
-  if (!log) throw new Error('AUTHWATCH_OPENCLAW_LOG is not set: the openclaw projects set it (test/setup/openclaw-starts.ts)');
+  if (!log) throw new Error('AUTHWATCH_OPENCLAW_LOG is not set: the openclaw project sets it (test/setup/openclaw-starts.ts)');
   return startsIn(log);
 }
 

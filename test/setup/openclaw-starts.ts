@@ -2,7 +2,7 @@ import { basename, join } from 'node:path';
 import { afterAll, expect, inject } from 'vitest';
 import { OPENCLAW_START_BUDGETS, openclawStarts } from '../helpers/openclaw-starts.js';
 
-// Runs in each test file of the openclaw projects before its tests: names the file's start log
+// Runs in each test file of the openclaw project before its tests: names the file's start log
 // (the helpers pass it on to every OpenClaw they start), and holds the file to its budget.
 const file = basename(expect.getState().testPath ?? 'unknown');
 process.env.AUTHWATCH_OPENCLAW_LOG = join(inject('openclawLogDir'), `${file}.log`);

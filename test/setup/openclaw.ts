@@ -16,11 +16,11 @@ declare module 'vitest' {
   }
 }
 
-/** Only the `openclaw` projects install the real OpenClaw CLI (~30 s and ~830 MB the first time). */
+/** Only the `openclaw` project installs the real OpenClaw CLI (~30 s and ~830 MB the first time). */
 export default function setup(project: TestProject) {
   const { wrapper, node } = ensureOpenclaw() as { wrapper: string; node: string };
-  // One directory per run, shared by the projects and read by the summary reporter.
-  process.env.AUTHWATCH_OPENCLAW_LOG_DIR ??= mkdtempSync(join(tmpdir(), 'authwatch-openclaw-starts-'));
+  // A fresh directory per run, read by the summary reporter (this process) and the budget checks.
+  process.env.AUTHWATCH_OPENCLAW_LOG_DIR = mkdtempSync(join(tmpdir(), 'authwatch-openclaw-starts-'));
   project.provide('openclawBin', wrapper);
   project.provide('node24', node);
   project.provide('openclawLogDir', process.env.AUTHWATCH_OPENCLAW_LOG_DIR);
