@@ -57,6 +57,22 @@ async function onGatewayHost(args: string[]): Promise<string> {
   if (result.exitCode !== 0) throw new Error(`openclaw ${args.join(' ')} exited ${result.exitCode}: ${String(result.stderr).slice(-400)}`);
   return String(result.stdout);
 }
+/**
+ * `authwatch gateway pair`, approved on the gateway host with the real `openclaw devices approve`
+ * once it asks; `whilePending` looks at the gateway before the approval.
+ */
+async function pairApproved(whilePending?: (requestId: string) => Promise<void>) {
+  const pair = execa(process.execPath, [CLI, 'gateway', 'pair', '--config', config(), '--token', 'env:GATEWAY_TOKEN', '--wait', '2m'], {
+    env: { ...phoneEnv(), GATEWAY_TOKEN: TOKEN },
+    extendEnv: false,
+    reject: false,
+    timeout: 150_000,
+  });
+  const requestId = await approvalAsked(pair);
+  await whilePending?.(requestId);
+  const approved = await onGatewayHost(['devices', 'approve', requestId]);
+  return { requestId, approved, paired: await pair };
+}
 const devices = async () =>
   JSON.parse(await onGatewayHost(['devices', 'list', '--json'])) as { pending: Array<Record<string, unknown>>; paired: Array<Record<string, unknown>> };
 
@@ -98,18 +114,12 @@ describe('a gateway on another host by wss:// URL, as a paired device', { timeou
   });
 
   it('pair → PAIRING_REQUIRED → the real openclaw devices approve → later checks sign in with the stored device token', async () => {
-    const pair = execa(process.execPath, [CLI, 'gateway', 'pair', '--config', config(), '--token', 'env:GATEWAY_TOKEN', '--wait', '2m'], {
-      env: { ...phoneEnv(), GATEWAY_TOKEN: TOKEN },
-      extendEnv: false,
-      reject: false,
-      timeout: 150_000,
+    const { requestId, approved, paired } = await pairApproved(async (requestId) => {
+      // What the gateway holds: a new device asking for operator.read only.
+      const pending = (await devices()).pending;
+      expect(pending).toEqual([expect.objectContaining({ requestId, role: 'operator', scopes: ['operator.read'], remoteIp: ns!.hostAddress })]);
     });
-    const requestId = await approvalAsked(pair);
-    // What the gateway holds: a new device asking for operator.read only.
-    const pending = (await devices()).pending;
-    expect(pending).toEqual([expect.objectContaining({ requestId, role: 'operator', scopes: ['operator.read'], remoteIp: ns!.hostAddress })]);
-    expect(await onGatewayHost(['devices', 'approve', requestId])).toContain(`(${requestId})`);
-    const paired = await pair;
+    expect(approved).toContain(`(${requestId})`);
     expect(paired.exitCode, String(paired.stderr)).toBe(0);
     expect(String(paired.stdout)).toContain(`Paired: ${gateway!.url} issued a device token (scopes operator.read), stored in ${devicePath()}.\n`);
 
@@ -157,6 +167,8 @@ describe('a gateway on another host by wss:// URL, as a paired device', { timeou
   });
 
   it('openclaw devices revoke → an error saying pair again; the next check does not connect or ask for pairing', async () => {
+    // Paired by the test before, or now when this one runs alone.
+    if (!existsSync(devicePath())) expect((await pairApproved()).paired.exitCode).toBe(0);
     const { deviceId } = JSON.parse(readFileSync(devicePath(), 'utf8')) as { deviceId: string };
     await onGatewayHost(['devices', 'revoke', '--device', deviceId, '--role', 'operator']);
     const remedy = `Pair again: authwatch gateway pair --gateway ${host()}\nThen approve it on the gateway host: openclaw devices approve <requestId> (pair prints the exact command, and waits)`;
