@@ -19,7 +19,7 @@ declare module 'vitest' {
  * Builds the OpenClaw states of helpers/openclaw-recipes.ts in this (vitest's main) process, while
  * the tests run: each test asks for its state with a file (helpers/openclaw-states.ts) and waits
  * for the announcement. A full run also builds every state in advance, two at a time, those asked
- * for first; a run filtered by test name (`-t`) builds only what its tests ask for.
+ * for first; a run filtered by file or test name (`-t`) builds only what its tests ask for.
  */
 export default function setup(project: TestProject) {
   const root = mkdtempSync(join(tmpdir(), 'authwatch-openclaw-states-'));
@@ -30,7 +30,10 @@ export default function setup(project: TestProject) {
     const name = file?.toString().match(/^(.+)\.wanted$/)?.[1];
     if (name && existsSync(join(root, file!.toString()))) builder.want(name).catch(() => {});
   });
-  if (!project.vitest.config.testNamePattern) {
+  // vitest keeps the file filters of `vitest run <file>` in an internal field; without one, a change
+  // there only means every state is built in advance again.
+  const filesNamed = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  if (!project.vitest.config.testNamePattern && !filesNamed?.length) {
     const started = Date.now();
     void builder.all().then(() => process.stderr.write(`openclaw states: all built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`));
   }
