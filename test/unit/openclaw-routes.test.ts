@@ -99,7 +99,8 @@ describe('gateway failures', () => {
 
   it('the named client version and protocol are those installed', async () => {
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
-    expect(pkg.dependencies['@openclaw/gateway-client']).toBe(CLIENT_PACKAGE);
+    // Bundled: a devDependency, pinned to the version the messages name.
+    expect(pkg.devDependencies['@openclaw/gateway-client']).toBe(CLIENT_PACKAGE);
     const { PROTOCOL_VERSION } = await import('@openclaw/gateway-protocol/version');
     expect(PROTOCOL_VERSION).toBe(CLIENT_PROTOCOL);
   });
