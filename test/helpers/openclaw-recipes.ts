@@ -1,5 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fakeToken } from './cli.js';
 import type { Openclaw } from './openclaw.js';
@@ -93,7 +92,7 @@ export interface BuiltState {
  * those are moved to the copy. The paths in OpenClaw's SQLite store are caches and audit records
  * (checked: a copy reads the same records, and a paste into it leaves the original untouched).
  */
-export function copyHome(from: string, to = mkdtempSync(join(tmpdir(), 'authwatch-openclaw-home-'))): string {
+export function copyHome(from: string, to: string): string {
   cpSync(from, to, { recursive: true });
   const config = join(to, '.openclaw', 'openclaw.json');
   let text: string;

@@ -173,7 +173,8 @@ describe('the OpenClaw CLI on another host, over SSH (sources.openclaw.ssh)', { 
       runCli(['check', '--json', '--no-notify', '--config', sshConfig(['via: cli']), ...hostile.flatMap((a) => ['--agent', a])], laptop()),
     );
     expect(result.exitCode, result.stderr).toBe(3);
-    // OpenClaw on that host got each literal id as one argument: nothing ran in a shell.
+    // OpenClaw on that host got each id literally (the start log joins arguments with spaces, so
+    // the marker, not this, shows that no shell split one).
     expect(starts.sort()).toEqual(hostile.map((id) => `models status --json --agent=${id}`).sort());
     const records = parseReport(result).credentials;
     expect(records).toHaveLength(hostile.length);
