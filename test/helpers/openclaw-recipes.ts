@@ -18,7 +18,7 @@ export interface Recipe {
   from?: string;
   /** `secret(prefix)` makes a token and remembers it, for the tests' leak checks. */
   make(oc: Openclaw, home: string, secret: (prefix?: string) => string): Promise<unknown>;
-  /** It holds a token pasted with a few seconds to live, expired once the set-up ends. */
+  /** It holds a token pasted with a second to live, expired before the state is announced. */
   lapses?: boolean;
 }
 
@@ -26,7 +26,7 @@ export const RECIPES = {
   /** Nothing at all: `openclaw` has never run here. */
   fresh: { make: async () => {} },
   anthropic: { make: (oc) => oc.useModel(MODEL) },
-  // First the gateway files' states: those files run one after another, the CLI ones beside them.
+  // Early in the list: the gateway files copy these, then spend a while starting their gateways.
   'anthropic-3h': { from: 'anthropic', make: (oc, _, secret) => oc.pasteToken('anthropic', secret(), '3h') },
   'anthropic-1h': { from: 'anthropic', make: (oc, _, secret) => oc.pasteToken('anthropic', secret(), '1h') },
   /**
