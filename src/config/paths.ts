@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-
-type Env = Record<string, string | undefined>;
+import type { Env } from '../env.js';
 
 function home(env: Env): string {
   return env.HOME || homedir();

@@ -3,8 +3,7 @@ import { quoteForeign } from '../redact.js';
 import { chatText } from './message.js';
 import type { OpenclawNotifierConfig } from './schemas.js';
 import type { Alert, DeliveryResult, Notifier } from './types.js';
-
-type Env = Record<string, string | undefined>;
+import type { Env } from '../env.js';
 
 /**
  * The gateway's errors that sending again will not fix: a bad request (an unknown channel or

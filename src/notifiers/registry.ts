@@ -8,8 +8,7 @@ import { createTermux } from './termux.js';
 import type { NotifierConfig } from './schemas.js';
 import type { Notifier } from './types.js';
 import { createWebhook } from './webhook.js';
-
-type Env = Record<string, string | undefined>;
+import type { Env } from '../env.js';
 
 /** The one table of channel types and their constructors. */
 const CONSTRUCTORS: { [T in NotifierConfig['type']]: (config: Extract<NotifierConfig, { type: T }>, env: Env) => Notifier } = {

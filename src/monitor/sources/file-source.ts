@@ -7,8 +7,7 @@ import type { CredentialType, Observation } from '../types.js';
 import { parseJsonOutput } from './parse-json.js';
 import { prose } from '../remedy-lines.js';
 import type { Source } from './source.js';
-
-type Env = Record<string, string | undefined>;
+import type { Env } from '../../env.js';
 
 /** What a login file says about its credential, or why it cannot be used. */
 export type FileVerdict = { expiresAt: number | null; refreshable: boolean; type: CredentialType } | { missing: string } | { error: string };

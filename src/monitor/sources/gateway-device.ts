@@ -9,8 +9,7 @@ import { crypto } from '../../lazy-crypto.js';
 import { holdSecret } from '../../redact.js';
 import { firstIssue } from '../../issue-path.js';
 import { blank, type Line, onThisHost, type Remedy } from '../remedy-lines.js';
-
-type Env = Record<string, string | undefined>;
+import type { Env } from '../../env.js';
 
 /**
  * authwatch as a paired OpenClaw device: one Ed25519 identity per state dir, and the device token

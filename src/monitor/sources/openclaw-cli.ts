@@ -11,8 +11,7 @@ import { shCommand } from '../../shell.js';
 import { onThisHost, type Remedy } from '../remedy-lines.js';
 import { sshLogin } from './ssh-destination.js';
 import { classifySsh, sshRemedy, sshRunArgv } from './ssh-tunnel.js';
-
-type Env = Record<string, string | undefined>;
+import type { Env } from '../../env.js';
 
 /** Where OpenClaw's CLI runs: here, or on the gateway's host over SSH. */
 export interface OpenclawCli {

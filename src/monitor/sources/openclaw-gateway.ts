@@ -13,8 +13,7 @@ import { type AuthStatusReply, agentsListReplySchema, authStatusReplySchema, typ
 import { type DeviceFile, deviceHostDeps, gatewayKey, identityOf, isRemoteUrl, withCredentials, withoutCredentials } from './gateway-device.js';
 import { SSH_DESTINATION } from './ssh-destination.js';
 import type { Tunnel, TunnelFailure } from './ssh-tunnel.js';
-
-type Env = Record<string, string | undefined>;
+import type { Env } from '../../env.js';
 
 /** Where the gateway listens and how to authenticate, and where that was read (for remedies). */
 export interface GatewayTarget {

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { openclawStateDir } from '../../config/paths.js';
 import { blank, type Line, onGateway, type Remedy } from '../remedy-lines.js';
 import type { Credential, ModelRoute } from '../types.js';
-
-type Env = Record<string, string | undefined>;
+import type { Env } from '../../env.js';
 
 const BLANK_MODEL = blank('provider/model');
 const BLANK_PROFILE = blank('other-profile-id');

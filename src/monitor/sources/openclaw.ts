@@ -28,6 +28,7 @@ import type { ModelsStatus } from './openclaw-schema.js';
 import { gatewayKey, loadDevice, pairingProblem, plaintextRefused, plaintextWarning, savePairing, shortId } from './gateway-device.js';
 import { sshRemedy, type TunnelFailure } from './ssh-tunnel.js';
 import type { Source, SourceSession } from './source.js';
+import type { Env } from '../../env.js';
 
 export const SOURCE = 'openclaw';
 
@@ -37,7 +38,6 @@ export type { OpenclawConfig, OpenclawGateway } from './openclaw-config.js';
 export { openclawArgv } from './openclaw-cli.js';
 export { modelsInUse, normalizeModelsStatus } from './openclaw-normalize.js';
 
-type Env = Record<string, string | undefined>;
 type Context = {
   env: Env;
   log: Logger;

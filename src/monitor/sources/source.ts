@@ -2,8 +2,7 @@ import type * as z from 'zod/mini';
 import type { Logger } from '../../log.js';
 import type { Credential, Observation, SourceResult } from '../types.js';
 import type { Remedy } from '../remedy-lines.js';
-
-type Env = Record<string, string | undefined>;
+import type { Env } from '../../env.js';
 
 export interface ReadContext {
   env: Env;
