@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { deadline } from '../../abort.js';
 import { loadConfig } from '../../config/load.js';
 import { formatDuration, parseDuration } from '../../config/duration.js';
 import { UserError } from '../../errors.js';
@@ -123,13 +124,14 @@ async function attempt(target: GatewayTarget, device: DeviceFile, env: Record<st
   const auth: DeviceAuth = { file: device, offerSharedAuth: true, changed: false };
   const link = await openGatewayLink(target, 15_000, env, {}, undefined, auth);
   if ('kind' in link) return { ok: false as const, kind: 'unreachable' as const, message: link.message };
+  const limit = deadline(15_000);
   try {
-    const limit = AbortSignal.timeout(15_000);
-    const ready = await link.ready(limit);
+    const ready = await link.ready(limit.signal);
     if (!ready.ok) return ready;
     if (auth.rejected) return { ok: false as const, kind: 'failed' as const, message: auth.rejected };
     return device.pairings[gatewayKey(target.url)]?.token ? { ok: true as const } : notIssued;
   } finally {
+    limit.clear();
     await link.close();
   }
 }
