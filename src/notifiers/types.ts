@@ -2,7 +2,7 @@ import type { CredentialType, Status } from '../monitor/types.js';
 
 /**
  * The one interface every notification channel implements (desktop, termux, webhook, ntfy,
- * command). A channel sends once and never retries by itself: retry and backoff live in
+ * openclaw, alertmanager, command). A channel sends once and never retries by itself: retry and backoff live in
  * `retry.ts`, and undelivered alerts wait in the outbox for the next run.
  */
 export interface Notifier {

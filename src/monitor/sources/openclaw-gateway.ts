@@ -222,8 +222,8 @@ export interface DeviceAuth {
 
 /**
  * One connection to the gateway with the official client: a `cli` operator with `operator.read`
- * only (never admin: its replies carry account emails), which needs no device pairing on
- * loopback. The client reconnects by itself (1 s doubling to 30 s) and stops for good on a wrong
+ * by default, and `operator.write` only where a caller needs it (the openclaw notifier's send);
+ * never admin, whose replies carry account emails. It needs no device pairing on loopback. The client reconnects by itself (1 s doubling to 30 s) and stops for good on a wrong
  * token or a protocol mismatch. A one-shot check opens one and closes it; `watch` keeps one open.
  */
 export class GatewayLink {
