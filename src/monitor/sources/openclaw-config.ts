@@ -89,7 +89,7 @@ const list = z.array(named).check(
 export type OpenclawGateway = Omit<z.output<typeof single>, 'name'> & {
   /**
    * What credential ids, scopes, metric labels and the route-facts file carry, or null for the
-   * one unnamed local gateway (whose ids stay `openclaw:<agent>:<profile>`, as they always were).
+   * one unnamed local gateway (whose ids are `openclaw:<agent>:<profile>`, with no gateway name).
    */
   name: string | null;
 };

@@ -96,7 +96,7 @@ export const openclawSource: Source<OpenclawConfig> = {
   describe: (gateways) => gateways.filter((g) => g.enabled).map((g) => (g.name ? `${SOURCE} (gateway ${g.name})` : SOURCE)),
 };
 
-/** `openclaw` for the one unnamed gateway (ids as they always were), `openclaw@<name>` for a named one. */
+/** `openclaw` for the one unnamed gateway (ids without a gateway name), `openclaw@<name>` for a named one. */
 const idPrefix = (name: string | null) => (name ? `${SOURCE}@${name}` : SOURCE);
 
 /** The host a gateway's config points at, if not this one. */
