@@ -37,4 +37,7 @@ export const CRON_TABLE = [
   '59 23 31 12 *',
   '0 0,12 1-7 * 1',
   '0 0 13 * 0-6',
+  // SUN ends a range as 7 (croner, which watch schedules with, reads it so).
+  '0 9 * * MON-SUN',
+  '30 6 * * FRI-SUN',
 ];
