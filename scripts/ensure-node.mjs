@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Installs a Node.js release line from npm (package node-<platform>-<arch>, as the OpenClaw set-up
-// does for Node 24) into node_modules/.cache, once, and prints the path of its `node` binary.
+// Installs a Node.js release line from npm (package node-<platform>-<arch>) into node_modules/.cache,
+// once, and prints the path of its `node` binary. The OpenClaw set-up takes its Node 24 from here.
 // .ci/run uses it to run the unit and e2e tests on every Node line users have: `node scripts/ensure-node.mjs 22`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Installs the real OpenClaw CLI for the end-to-end tests, once, into node_modules/.cache.
 // OpenClaw needs Node >= 24.16; this machine (and CI) run Node 20, so a Node 24 binary comes from
-// npm as well (package node-<platform>-<arch>). About 30 s and 830 MB the first time.
+// npm as well (scripts/ensure-node.mjs). About 30 s and 830 MB the first time.
 // Prints the path of an `openclaw` wrapper script on stdout. AUTHWATCH_OPENCLAW_DIR reuses another install.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNode } from './ensure-node.mjs';
 
 export const OPENCLAW_VERSION = '2026.9.6';
 const NODE_MAJOR = '24';
@@ -14,27 +15,16 @@ const NODE_MAJOR = '24';
 export function ensureOpenclaw() {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const dir = process.env.AUTHWATCH_OPENCLAW_DIR ?? join(root, 'node_modules', '.cache', `authwatch-openclaw-${OPENCLAW_VERSION}`);
-  const nodePkg = `node-${process.platform}-${process.arch}`;
-  const node = join(dir, 'node_modules', nodePkg, 'bin', 'node');
+  // The same Node 24 .ci/run runs the unit and e2e tests on (one install, not two).
+  const node = ensureNode(NODE_MAJOR);
   const entry = join(dir, 'node_modules', 'openclaw', 'openclaw.mjs');
   const wrapper = join(dir, 'bin', 'openclaw');
-  if (!existsSync(node) || !existsSync(entry)) {
-    process.stderr.write(`installing openclaw@${OPENCLAW_VERSION} and ${nodePkg}@${NODE_MAJOR} into ${dir} (once, ~30 s)\n`);
+  if (!existsSync(entry)) {
+    process.stderr.write(`installing openclaw@${OPENCLAW_VERSION} into ${dir} (once, ~30 s)\n`);
     mkdirSync(dir, { recursive: true });
     execFileSync(
       'npm',
-      [
-        'install',
-        '--no-save',
-        '--prefix',
-        dir,
-        `${nodePkg}@${NODE_MAJOR}`,
-        `openclaw@${OPENCLAW_VERSION}`,
-        '--ignore-scripts',
-        '--no-audit',
-        '--no-fund',
-        '--loglevel=error',
-      ],
+      ['install', '--no-save', '--prefix', dir, `openclaw@${OPENCLAW_VERSION}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
   }

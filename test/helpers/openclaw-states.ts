@@ -16,17 +16,14 @@ async function built(name: StateName): Promise<BuiltState> {
   if (!existsSync(marker)) {
     writeFileSync(stateRequest(root, name), '');
     await new Promise<void>((resolve) => {
-      const watcher = watch(root, () => {
-        if (existsSync(marker)) {
-          watcher.close();
-          resolve();
-        }
-      });
-      // It may have appeared before the watch began.
-      if (existsSync(marker)) {
+      const announced = () => {
+        if (!existsSync(marker)) return;
         watcher.close();
         resolve();
-      }
+      };
+      const watcher = watch(root, announced);
+      // It may have appeared before the watch began.
+      announced();
     });
   }
   const state = JSON.parse(readFileSync(marker, 'utf8')) as BuiltState | { error: string };

@@ -2,8 +2,6 @@ import { existsSync, mkdtempSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error: a plain .mjs script shared with the bench, without type declarations
-import { ensureOpenclaw } from '../../scripts/ensure-openclaw.mjs';
 import { openclawAt } from '../helpers/openclaw.js';
 import { stateBuilder } from '../helpers/openclaw-recipes.js';
 import { STATES_LOG } from '../helpers/openclaw-starts.js';
@@ -24,8 +22,9 @@ declare module 'vitest' {
 export default function setup(project: TestProject) {
   const root = mkdtempSync(join(tmpdir(), 'authwatch-openclaw-states-'));
   const log = join(process.env.AUTHWATCH_OPENCLAW_LOG_DIR!, STATES_LOG);
-  const { wrapper } = ensureOpenclaw() as { wrapper: string };
-  const builder = stateBuilder(root, (home) => openclawAt(wrapper, home, { AUTHWATCH_OPENCLAW_LOG: log }));
+  // test/setup/openclaw.ts, before this one, installed OpenClaw and provided its wrapper.
+  const { openclawBin } = project.getProvidedContext();
+  const builder = stateBuilder(root, (home) => openclawAt(openclawBin, home, { AUTHWATCH_OPENCLAW_LOG: log }));
   const watcher = watch(root, (_, file) => {
     const name = file?.toString().match(/^(.+)\.wanted$/)?.[1];
     if (name && existsSync(join(root, file!.toString()))) builder.want(name).catch(() => {});
