@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { deadline } from '../abort.js';
 import { httpRequest, isPlaintextRemote, safeHost } from '../net/http.js';
-import { resolveSecretAt } from '../notifiers/secret.js';
+import { resolveSecretAt } from '../config/secret.js';
 
 /**
  * Pings the dead-man's switch after a completed check: `url` when the status was determined,

@@ -1,5 +1,5 @@
 import { pastable, shCommand, shWord } from '../shell.js';
-import { sshLogin } from './sources/ssh-destination.js';
+import { sshLogin } from '../openclaw/ssh/destination.js';
 
 /**
  * A remedy as data: lines of prose and commands, each command an argv. It becomes text once, in

@@ -4,7 +4,7 @@ import { VERSION } from '../version.js';
 import { postForDelivery } from './http.js';
 import { alertTitle } from './message.js';
 import type { AlertmanagerConfig } from './schemas.js';
-import { resolveSecretAt } from './secret.js';
+import { resolveSecretAt } from '../config/secret.js';
 import type { Alert, DeliveryResult, Notifier } from './types.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Status } from '../monitor/types.js';
 import { isPlaintextRemote, safeHost } from '../net/http.js';
 import { postForDelivery } from './http.js';
 import { alertBody, alertTitle } from './message.js';
-import { resolveSecretAt } from './secret.js';
+import { resolveSecretAt } from '../config/secret.js';
 import type { Alert, Notifier } from './types.js';
 import type { NtfyConfig } from './schemas.js';
 

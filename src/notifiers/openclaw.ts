@@ -23,27 +23,31 @@ export function createOpenclaw(config: OpenclawNotifierConfig, env: Env): Notifi
   const label = `openclaw "${name}" (${config.channel})`;
 
   const viaGateway = async (alert: Alert, signal: AbortSignal): Promise<DeliveryResult & { fallback?: boolean }> => {
-    const { gatewayTarget, openGatewayLink } = await import('../monitor/sources/openclaw-gateway.js');
+    const [{ gatewayTarget }, { openGatewayLink }] = await Promise.all([import('../openclaw/target.js'), import('../openclaw/gateway/link.js')]);
     let target: ReturnType<typeof gatewayTarget>;
     try {
       target = gatewayTarget(config.gateway, env);
     } catch (error) {
       return { ok: false, retryable: false, message: `${label}: ${(error as Error).message}` };
     }
-    if ('unavailable' in target) return { ok: false, retryable: false, fallback: true, message: `${label}: gateway: ${target.unavailable}` };
+    if (!target.ok) return { ok: false, retryable: false, fallback: true, message: `${label}: gateway: ${target.failure}` };
     // A device paired by URL was approved for reading only; sending needs a loopback or SSH-tunnel client.
-    if (target.paired)
+    if (target.value.paired)
       return {
         ok: false,
         retryable: false,
         fallback: false,
         message: `${label}: sends through a local gateway or an SSH tunnel (gateway.ssh), not a paired URL`,
       };
-    const link = await openGatewayLink(target, config.timeout, env, {}, undefined, undefined, ['operator.write']);
-    if ('kind' in link) return { ok: false, retryable: true, fallback: true, message: `${label}: ${link.message}` };
+    const opened = await openGatewayLink({ target: target.value, timeoutMs: config.timeout, env, scopes: ['operator.write'] });
+    if (!opened.ok) return { ok: false, retryable: true, fallback: true, message: `${label}: ${opened.failure.message}` };
+    const link = opened.value;
     try {
       const ready = await link.ready(signal);
-      if (!ready.ok) return { ok: false, retryable: ready.kind !== 'auth', fallback: ready.kind !== 'auth', message: `${label}: gateway: ${ready.message}` };
+      if (!ready.ok) {
+        const { kind, message } = ready.failure;
+        return { ok: false, retryable: kind !== 'auth', fallback: kind !== 'auth', message: `${label}: gateway: ${message}` };
+      }
       // The attempt's deadline ends a send that hangs (the client's own request timeout is the same length).
       const sent = link.request('send', {
         channel: config.channel,
@@ -75,7 +79,7 @@ export function createOpenclaw(config: OpenclawNotifierConfig, env: Env): Notifi
   };
 
   const viaCli = async (alert: Alert): Promise<DeliveryResult> => {
-    const { localCli } = await import('../monitor/sources/openclaw-cli.js');
+    const { localCli } = await import('../openclaw/cli.js');
     const args = ['message', 'send', '--channel', config.channel, '--target', config.target, '--message', chatText(alert), '--json'];
     if (config.account) args.push('--account', config.account);
     if (config.thread) args.push('--thread-id', config.thread);

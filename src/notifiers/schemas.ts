@@ -3,7 +3,7 @@
 // its schema here, its file, and one line in registry.ts.
 import * as z from 'zod/mini';
 import { durationSchema } from '../config/duration-schema.js';
-import { gatewayOverridesSchema } from '../monitor/sources/openclaw-config.js';
+import { gatewayOverridesSchema } from '../openclaw/overrides-schema.js';
 
 export const webhookSchema = z.strictObject({
   type: z.literal('webhook'),

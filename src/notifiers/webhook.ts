@@ -3,7 +3,7 @@ import { VERSION } from '../version.js';
 import { isPlaintextRemote, safeHost } from '../net/http.js';
 import { postForDelivery } from './http.js';
 import { alertBody, alertPayload, alertTitle, markdownLiteral, markupLiteral } from './message.js';
-import { resolveSecretAt, type Secret } from './secret.js';
+import { resolveSecretAt, type Secret } from '../config/secret.js';
 import type { Alert, Notifier } from './types.js';
 import type { WebhookConfig } from './schemas.js';
 

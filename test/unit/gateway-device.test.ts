@@ -3,19 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Remedy, renderRemedy } from '../../src/monitor/remedy-lines.js';
 import { describe, expect, it } from 'vitest';
-import { gatewayTarget } from '../../src/monitor/sources/openclaw-gateway.js';
-import {
-  deviceHostDeps,
-  devicePath,
-  gatewayKey,
-  isRemoteUrl,
-  loadDevice,
-  newDevice,
-  pairingProblem,
-  saveDevice,
-  savePairing,
-} from '../../src/monitor/sources/gateway-device.js';
-import { classify } from '../../src/monitor/sources/openclaw-gateway.js';
+import { gatewayTarget as findTarget } from '../../src/openclaw/target.js';
+import { gatewayKey, isRemoteUrl } from '../../src/openclaw/gateway/url.js';
+import { deviceHostDeps, devicePath, loadDevice, newDevice, pairingProblem, saveDevice, savePairing } from '../../src/openclaw/gateway/device.js';
+import { classify } from '../../src/openclaw/gateway/failure.js';
+
+/** The target, or `{unavailable}` as the assertions below were written against: the one result shape, unwrapped. */
+const gatewayTarget = (...args: Parameters<typeof findTarget>) => {
+  const found = findTarget(...args);
+  return found.ok ? found.value : { unavailable: found.failure };
+};
 
 const stateEnv = () => ({ XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'aw-device-')) });
 

@@ -15,7 +15,7 @@ import { alertBody, alertTitle } from '../../src/notifiers/message.js';
 import { ntfyPriority } from '../../src/notifiers/ntfy.js';
 import { buildNotifiers } from '../../src/notifiers/registry.js';
 import { deliverWithRetry } from '../../src/notifiers/retry.js';
-import { resolveSecret, Secret } from '../../src/notifiers/secret.js';
+import { resolveSecret, Secret } from '../../src/config/secret.js';
 import { termuxCommands, termuxId } from '../../src/notifiers/termux.js';
 import type { Alert, DeliveryResult, Notifier } from '../../src/notifiers/types.js';
 import { signatureHeaders } from '../../src/notifiers/webhook.js';

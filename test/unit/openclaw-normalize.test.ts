@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelsStatusSchema } from '../../src/monitor/sources/openclaw-schema.js';
-import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw-normalize.js';
-import { toModelsStatus } from '../../src/monitor/sources/openclaw-gateway.js';
+import { modelsStatusSchema } from '../../src/monitor/sources/openclaw/schema.js';
+import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw/normalize.js';
+import { toModelsStatus } from '../../src/monitor/sources/openclaw/gateway-read.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 // The fixtures are real `openclaw models status --json` output (openclaw@2026.9.6), made with the

@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_PACKAGE, CLIENT_PROTOCOL, classify, toModelsStatus } from '../../src/monitor/sources/openclaw-gateway.js';
-import { loadRoutes, passReason, routeEntry, saveRoutes, withRouteFacts } from '../../src/monitor/sources/openclaw-routes.js';
-import { modelsStatusSchema, type ModelsStatus } from '../../src/monitor/sources/openclaw-schema.js';
-import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw-normalize.js';
+import { CLIENT_PACKAGE, CLIENT_PROTOCOL, classify } from '../../src/openclaw/gateway/failure.js';
+import { toModelsStatus } from '../../src/monitor/sources/openclaw/gateway-read.js';
+import { loadRoutes, passReason, routeEntry, saveRoutes, withRouteFacts } from '../../src/monitor/sources/openclaw/routes.js';
+import { modelsStatusSchema, type ModelsStatus } from '../../src/monitor/sources/openclaw/schema.js';
+import { normalizeModelsStatus } from '../../src/monitor/sources/openclaw/normalize.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 const main = { id: 'main', isDefault: true };

@@ -1,15 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { sshCli } from '../../src/monitor/sources/openclaw-cli.js';
+import { sshCli } from '../../src/openclaw/cli.js';
 import { remedyFor } from '../../src/monitor/remedy.js';
 import { credential } from '../helpers/records.js';
-import { openclawSource } from '../../src/monitor/sources/openclaw.js';
-import { gatewayTarget } from '../../src/monitor/sources/openclaw-gateway.js';
-import { splitDestination } from '../../src/monitor/sources/ssh-destination.js';
-import { classifySsh, sshArgv } from '../../src/monitor/sources/ssh-tunnel.js';
+import { openclawSource } from '../../src/monitor/sources/openclaw/source.js';
+import { gatewayTarget as findTarget } from '../../src/openclaw/target.js';
+import { splitDestination } from '../../src/openclaw/ssh/destination.js';
+import { classifySsh, sshArgv } from '../../src/openclaw/ssh/tunnel.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** The target, or `{unavailable}` as the assertions below were written against: the one result shape, unwrapped. */
+const gatewayTarget = (...args: Parameters<typeof findTarget>) => {
+  const found = findTarget(...args);
+  return found.ok ? found.value : { unavailable: found.failure };
+};
 
 const spec = { destination: 'me@gw.example:2222', remotePort: 18789, sshArgs: ['-i', '/k'], timeoutMs: 60_000, env: {} };
 

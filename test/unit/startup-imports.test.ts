@@ -33,7 +33,7 @@ describe('start-up: what a plain check loads', () => {
     // The closure is the real one: it holds the config schema and every channel's schema.
     expect(inputs).toContain('src/config/schema.ts');
     expect(inputs).toContain('src/notifiers/schemas.ts');
-    expect(inputs).toContain('src/monitor/sources/openclaw.ts');
+    expect(inputs).toContain('src/monitor/sources/openclaw/source.ts');
     const forbidden = [
       /^src\/notifiers\/(webhook|ntfy|termux|desktop|command|alertmanager|openclaw|registry|message|http|retry)\.ts$/,
       /^src\/monitor\/(notify|heartbeat)\.ts$/,

@@ -95,7 +95,7 @@ async function automationFor(options: DeployOptions, io: Io): Promise<{ openclaw
 
 /** OpenClaw's CLI on this host, as the (first) openclaw source runs it: the automation's commands go through it. */
 async function openclawCli(config: Config, io: Io): Promise<string[]> {
-  const { openclawArgv } = await import('../../monitor/sources/openclaw-cli.js');
+  const { openclawArgv } = await import('../../openclaw/cli.js');
   return openclawArgv(config.sources.openclaw[0]?.command ?? 'openclaw', io.env);
 }
 

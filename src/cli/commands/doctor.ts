@@ -6,7 +6,8 @@ import { stateDir } from '../../config/paths.js';
 import type { Config } from '../../config/schema.js';
 import { detectFacts, which } from '../../deploy/facts.js';
 import { everyVariant } from '../../deploy/index.js';
-import { openclawArgv, type OpenclawGateway } from '../../monitor/sources/openclaw.js';
+import type { OpenclawGateway } from '../../monitor/sources/openclaw/config.js';
+import { openclawArgv } from '../../openclaw/cli.js';
 import { deadline } from '../../abort.js';
 import { formatDuration } from '../../config/duration.js';
 import type { Notifier } from '../../notifiers/types.js';
@@ -15,7 +16,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { describeStderr, runProgram } from '../../process/run.js';
 import { printable } from '../../text.js';
 import { scrubSecrets } from '../../redact.js';
-import type { DeviceAuth } from '../../monitor/sources/openclaw-gateway.js';
+import type { DeviceAuth } from '../../openclaw/gateway/link.js';
 import { localTime } from '../render.js';
 import type { Io } from '../io.js';
 
@@ -37,24 +38,28 @@ function executable(path: string): boolean {
 async function openclawTransport(gateway: OpenclawGateway, env: Record<string, string | undefined>): Promise<[Verdict, string]> {
   const cliHere = gateway.ssh ? `the CLI on ${gateway.ssh} over SSH` : 'the CLI';
   if (gateway.via === 'cli') return ['ok', `${cliHere} (via: cli)`];
-  const { describeTarget, gatewayTargetFor, openGatewayLink } = await import('../../monitor/sources/openclaw-gateway.js');
-  const { target } = gatewayTargetFor(gateway, env);
+  const [{ describeTarget, gatewayTargetFor }, { openGatewayLink }] = await Promise.all([
+    import('../../openclaw/target.js'),
+    import('../../openclaw/gateway/link.js'),
+  ]);
+  const { target: found } = gatewayTargetFor(gateway, env);
   const mustGateway = gateway.via === 'gateway';
-  if ('unavailable' in target) {
+  if (!found.ok) {
     return mustGateway
-      ? ['FAIL', `the gateway, but ${target.unavailable}`]
+      ? ['FAIL', `the gateway, but ${found.failure}`]
       : [
           'warn',
-          `${cliHere}: ${target.unavailable}; name the gateway's token (gateway.auth.token in OpenClaw's config, OPENCLAW_GATEWAY_TOKEN or sources.openclaw.gateway.token) to read it in a tenth of the time`,
+          `${cliHere}: ${found.failure}; name the gateway's token (gateway.auth.token in OpenClaw's config, OPENCLAW_GATEWAY_TOKEN or sources.openclaw.gateway.token) to read it in a tenth of the time`,
         ];
   }
+  const target = found.value;
   // A token from this shell's environment is not necessarily in the timer's.
   const from = target.from.startsWith('OPENCLAW_GATEWAY_') ? `${target.from}, from this shell: the job needs it too` : target.from;
   const where = describeTarget(target);
   // A gateway on another host by URL admits this host's paired device only: say so before connecting.
   let device: DeviceAuth | undefined;
   if (target.paired) {
-    const { loadDevice, pairingProblem } = await import('../../monitor/sources/gateway-device.js');
+    const { loadDevice, pairingProblem } = await import('../../openclaw/gateway/device.js');
     const { device: file } = await loadDevice(env);
     const problem = pairingProblem(file, target.url, gateway.name);
     if (problem || !file) {
@@ -66,11 +71,12 @@ async function openclawTransport(gateway: OpenclawGateway, env: Record<string, s
           .join('; ')}`,
       ];
     }
-    device = { file, offerSharedAuth: false, changed: false };
+    device = { file, offerSharedAuth: false };
   }
   // The SSH hop gets 10 s; the gateway's hello 5 s (below).
-  const link = await openGatewayLink(target, 10_000, env, {}, undefined, device);
-  if ('kind' in link) return ['FAIL', `the gateway ${target.url} via ssh, which fails: ${link.message}`];
+  const opened = await openGatewayLink({ target, timeoutMs: 10_000, env, ...(device ? { device } : {}) });
+  if (!opened.ok) return ['FAIL', `the gateway ${target.url} via ssh, which fails: ${opened.failure.message}`];
+  const link = opened.value;
   const limit = deadline(5_000);
   try {
     const ready = await link.ready(limit.signal);
@@ -81,10 +87,11 @@ async function openclawTransport(gateway: OpenclawGateway, env: Record<string, s
           ? 'no route pass (routesEvery: off)'
           : `route facts from a CLI pass${gateway.ssh ? ` on ${gateway.ssh}` : ''} at most every ${formatDuration(gateway.routesEvery)}`;
     if (ready.ok) return ['ok', `the gateway ${where} (credential from ${from}; it answered), ${routes}`];
-    if (ready.kind === 'auth') return ['FAIL', `the gateway ${where} refuses the credential from ${from}: ${ready.message}`];
+    const { kind, message } = ready.failure;
+    if (kind === 'auth') return ['FAIL', `the gateway ${where} refuses the credential from ${from}: ${message}`];
     return mustGateway || (target.ssh && !gateway.ssh)
-      ? ['FAIL', `the gateway ${where}, which does not answer: ${ready.message}`]
-      : ['warn', `${cliHere} for now: the gateway ${where} does not answer (${ready.message}); checks use it once it runs`];
+      ? ['FAIL', `the gateway ${where}, which does not answer: ${message}`]
+      : ['warn', `${cliHere} for now: the gateway ${where} does not answer (${message}); checks use it once it runs`];
   } finally {
     limit.clear();
     await link.close();
@@ -93,7 +100,7 @@ async function openclawTransport(gateway: OpenclawGateway, env: Record<string, s
 
 /** Whether OpenClaw's CLI starts on a gateway's host over SSH (`<remoteCommand> --version`, 20 s at most). */
 async function remoteOpenclaw(gateway: OpenclawGateway & { ssh: string }, env: Record<string, string | undefined>): Promise<[Verdict, string]> {
-  const { sshCli } = await import('../../monitor/sources/openclaw-cli.js');
+  const { sshCli } = await import('../../openclaw/cli.js');
   const run = await runProgram(sshCli(gateway.ssh, gateway.sshArgs, gateway.remoteCommand, 20_000).argv(['--version']), { timeoutMs: 20_000, env });
   // Scrubbed like any output from another host: a wrapper there may print a key.
   if (run.ok && run.exitCode === 0) return ['ok', `openclaw on ${gateway.ssh}: ${printable(scrubSecrets(run.stdout.trim().split('\n')[0] ?? ''))}`];

@@ -4,29 +4,17 @@ import { loadConfig } from '../../config/load.js';
 import { formatDuration, parseDuration } from '../../config/duration.js';
 import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import {
-  type DeviceFile,
-  devicePath,
-  gatewayKey,
-  loadDevice,
-  newDevice,
-  plaintextWarning,
-  saveDevice,
-  savePairing,
-  shortId,
-} from '../../monitor/sources/gateway-device.js';
-import {
-  type DeviceAuth,
-  type GatewayFailure,
-  type GatewayTarget,
-  gatewayTarget,
-  gatewayTargetFor,
-  openGatewayLink,
-} from '../../monitor/sources/openclaw-gateway.js';
-import { TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE } from '../../monitor/sources/openclaw-config.js';
+import { type DeviceFile, devicePath, loadDevice, newDevice, plaintextWarning, saveDevice, savePairing, shortId } from '../../openclaw/gateway/device.js';
+import type { GatewayFailure } from '../../openclaw/gateway/failure.js';
+import { openGatewayLink } from '../../openclaw/gateway/link.js';
+import { gatewayKey } from '../../openclaw/gateway/url.js';
+import { TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE } from '../../openclaw/overrides-schema.js';
+import { type GatewayTarget, gatewayTarget, gatewayTargetFor } from '../../openclaw/target.js';
+import { failed, ok, type Result } from '../../result.js';
 import { printable } from '../../text.js';
+import type { Env } from '../../env.js';
 import type { Io } from '../io.js';
-import { pickGateway } from './reauth.js';
+import { pickGateway } from '../pick-gateway.js';
 
 export interface GatewayOptions {
   config?: string;
@@ -68,10 +56,10 @@ export async function pairCommand(options: GatewayOptions, io: Io): Promise<numb
   for (let first = true; ; first = false) {
     const outcome = await attempt(target, device, io.env);
     // Said once the client has accepted ws:// to this host at all (it refuses public addresses).
-    if (first && target.url.startsWith('ws:') && (outcome.ok || outcome.kind !== 'plaintext')) {
+    if (first && target.url.startsWith('ws:') && (outcome.ok || outcome.failure.kind !== 'plaintext')) {
       io.stderr.write(`authwatch: warning: ${plaintextWarning(target.url)}\n`);
     }
-    if (unsaved && (outcome.ok || outcome.kind === 'pairing')) {
+    if (unsaved && (outcome.ok || outcome.failure.kind === 'pairing')) {
       await saveDevice(io.env, device);
       unsaved = false;
       io.stdout.write(`Created device ${shortId(device.deviceId)} (${devicePath(io.env)}, mode 0600).\n`);
@@ -84,18 +72,19 @@ export async function pairCommand(options: GatewayOptions, io: Io): Promise<numb
       return ExitCode.Ok;
     }
     const elapsed = Date.now() - started;
-    if (outcome.kind === 'pairing') {
-      const news = approvalNews(outcome.requestId, announced, device.deviceId);
+    const failure = outcome.failure;
+    if (failure.kind === 'pairing') {
+      const news = approvalNews(failure.requestId, announced, device.deviceId);
       if (news) {
-        announced = outcome.requestId ?? null;
+        announced = failure.requestId ?? null;
         io.stdout.write(`${news}Waiting up to ${formatDuration(waitMs)} (Ctrl-C stops; run pair again later).\n`);
       } else if (Date.now() - lastProgress >= 30_000) {
         lastProgress = Date.now();
         io.stdout.write(`Still waiting for the approval (${formatDuration(elapsed)} of ${formatDuration(waitMs)}).\n`);
       }
-    } else if (announced === undefined || outcome.kind !== 'unreachable') {
+    } else if (announced === undefined || failure.kind !== 'unreachable') {
       // Before any request, or a refusal: waiting would not help.
-      io.stderr.write(`authwatch: gateway pair: ${outcome.message}\n${pairHint(outcome, target)}`);
+      io.stderr.write(`authwatch: gateway pair: ${failure.message}\n${pairHint(failure, target)}`);
       return ExitCode.Unknown;
     }
     if (elapsed >= waitMs) {
@@ -120,23 +109,23 @@ export function approvalNews(requestId: string | undefined, announced: string | 
 }
 
 /** One connection as the device: hello-ok (the token is now in `device`), or why not. */
-async function attempt(target: GatewayTarget, device: DeviceFile, env: Record<string, string | undefined>) {
-  const auth: DeviceAuth = { file: device, offerSharedAuth: true, changed: false };
-  const link = await openGatewayLink(target, 15_000, env, {}, undefined, auth);
-  if ('kind' in link) return { ok: false as const, kind: 'unreachable' as const, message: link.message };
+async function attempt(target: GatewayTarget, device: DeviceFile, env: Env): Promise<Result<void, GatewayFailure>> {
+  const opened = await openGatewayLink({ target, timeoutMs: 15_000, env, device: { file: device, offerSharedAuth: true } });
+  if (!opened.ok) return failed({ kind: 'unreachable', message: opened.failure.message });
+  const link = opened.value;
   const limit = deadline(15_000);
   try {
     const ready = await link.ready(limit.signal);
     if (!ready.ok) return ready;
-    if (auth.rejected) return { ok: false as const, kind: 'failed' as const, message: auth.rejected };
-    return device.pairings[gatewayKey(target.url)]?.token ? { ok: true as const } : notIssued;
+    if (link.deviceRejection) return failed({ kind: 'failed', message: link.deviceRejection });
+    return device.pairings[gatewayKey(target.url)]?.token ? ok(undefined) : failed(notIssued);
   } finally {
     limit.clear();
     await link.close();
   }
 }
 
-const notIssued = { ok: false as const, kind: 'failed' as const, message: 'the gateway let the device in without issuing it a token' };
+const notIssued: GatewayFailure = { kind: 'failed', message: 'the gateway let the device in without issuing it a token' };
 
 function pairHint(failure: GatewayFailure, target: GatewayTarget): string {
   switch (failure.kind) {
@@ -223,11 +212,11 @@ async function findTarget(options: GatewayOptions, io: Io): Promise<GatewayTarge
     found = gatewayTargetFor({ ...gateway, gateway: overrides }, io.env).target;
   }
   // Only a gateway on another host by URL is ever `paired`.
-  if ('unavailable' in found || !found.paired) {
+  if (!found.ok || !found.value.paired) {
     throw new UserError(
       'this gateway is on this host, or reached through SSH, as a loopback client: it needs no pairing (pair is for a gateway on another host by URL: --url wss://host:18789)',
       ExitCode.Usage,
     );
   }
-  return found;
+  return found.value;
 }

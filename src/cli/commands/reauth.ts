@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { localCli } from '../../monitor/sources/openclaw-cli.js';
-import { type OpenclawGateway, urlHost } from '../../monitor/sources/openclaw-config.js';
-import { splitDestination, sshLogin } from '../../monitor/sources/ssh-destination.js';
+import { localCli } from '../../openclaw/cli.js';
+import { urlHost } from '../../openclaw/gateway/url.js';
+import { splitDestination, sshLogin } from '../../openclaw/ssh/destination.js';
 import { selfCommand } from '../../self.js';
 import { shCommand, shWord } from '../../shell.js';
 import type { Io } from '../io.js';
+import { pickGateway } from '../pick-gateway.js';
 
 export interface ReauthOptions {
   config?: string;
@@ -116,22 +117,6 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
   }
   io.stdout.write('Checking again, so that the alert resolves now:\n');
   return run(self, io.env);
-}
-
-/** The gateway named, or the only one; a clear error otherwise. */
-export function pickGateway(gateways: OpenclawGateway[], name: string | undefined): OpenclawGateway {
-  const enabled = gateways.filter((g) => g.enabled);
-  const names = enabled.map((g) => g.name ?? '(unnamed)').join(', ');
-  if (name !== undefined) {
-    const found = enabled.find((g) => g.name === name);
-    if (!found) throw new UserError(`no gateway named "${name}" in sources.openclaw (there: ${names || 'none'})`, ExitCode.Usage);
-    return found;
-  }
-  if (enabled.length === 1) return enabled[0]!;
-  throw new UserError(
-    enabled.length ? `several gateways in sources.openclaw: name one with --gateway (${names})` : 'sources.openclaw is disabled: nothing to renew',
-    ExitCode.Usage,
-  );
 }
 
 function failed(io: Io, code: number): number {

@@ -3,7 +3,7 @@ import { claudeCodeSource } from './claude-code.js';
 import { codexSource } from './codex.js';
 import { commandSources } from './command.js';
 import { geminiSource } from './gemini.js';
-import { openclawSource } from './openclaw.js';
+import { openclawSource } from './openclaw/source.js';
 import type { Source } from './source.js';
 
 /**

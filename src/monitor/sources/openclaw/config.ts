@@ -1,41 +1,13 @@
 import * as z from 'zod/mini';
-import { durationSchema } from '../../config/duration-schema.js';
-import { isRemoteUrl } from './gateway-device.js';
-import { SSH_DESTINATION, splitDestination } from './ssh-destination.js';
-
-const nonEmpty = () => z.string().check(z.minLength(1));
-
-const sshDestination = () => z.string().check(z.regex(SSH_DESTINATION, 'an ssh destination, user@host or user@host:port (no spaces, not starting with "-")'));
-
-/** A certificate pin as OpenClaw's client takes it (`openssl x509 -fingerprint -sha256` prints one). */
-export const TLS_FINGERPRINT = /^(?:sha256:)?(?:[A-Fa-f0-9]{64}|(?:[A-Fa-f0-9]{2}:){31}[A-Fa-f0-9]{2})$/;
-export const TLS_FINGERPRINT_SHAPE = 'a SHA-256 fingerprint: 64 hex digits, with or without colons';
+import { durationSchema } from '../../../config/duration-schema.js';
+import { gatewayOverridesSchema, nonEmpty, sshDestination } from '../../../openclaw/overrides-schema.js';
+import { splitDestination } from '../../../openclaw/ssh/destination.js';
+import { urlHost } from '../../../openclaw/gateway/url.js';
 
 /** A gateway's name: it becomes part of credential ids, alert streams, file names and metric labels. */
 const nameSchema = z
   .string({ error: 'each gateway of a list needs a name' })
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'a name of letters, digits, "_", "." and "-" (at most 40)'));
-
-/** Where the gateway is and how to sign in, when not OpenClaw's own local defaults (also the openclaw notifier's). */
-const wsUrl = () =>
-  z.string().check(
-    z.refine((url) => {
-      try {
-        return /^wss?:$/.test(new URL(url).protocol);
-      } catch {
-        return false;
-      }
-    }, 'a ws:// or wss:// URL whose host and port can be read'),
-  );
-
-export const gatewayOverridesSchema = z.strictObject({
-  url: z.optional(wsUrl()),
-  token: z.optional(nonEmpty()),
-  ssh: z.optional(sshDestination()),
-  remotePort: z.optional(z.int().check(z.minimum(1), z.maximum(65_535))),
-  sshArgs: z.optional(z.array(nonEmpty())),
-  tlsFingerprint: z.optional(z.string().check(z.regex(TLS_FINGERPRINT, TLS_FINGERPRINT_SHAPE))),
-});
 
 const fields = {
   enabled: z._default(z.boolean(), true),
@@ -73,7 +45,7 @@ const fields = {
   remoteCommand: z._default(nonEmpty(), 'openclaw'),
   /**
    * Through the gateway, how often at most a CLI pass refreshes what only the CLI reports
-   * (configured models, route issues, cooldowns); `off` never runs one. See openclaw-routes.ts.
+   * (configured models, route issues, cooldowns); `off` never runs one. See routes.ts.
    */
   routesEvery: z._default(z.union([z.literal('off'), durationSchema]), 3_600_000),
 };
@@ -112,11 +84,6 @@ export const openclawConfigSchema = z.prefault(
 );
 
 export type OpenclawConfig = z.output<typeof openclawConfigSchema>;
-
-/** The host of a gateway URL on another host (a paired device), else undefined. */
-export function urlHost(url: string | undefined): string | undefined {
-  return url && isRemoteUrl(url) ? new URL(url).hostname.replace(/^\[|\]$/g, '') : undefined;
-}
 
 /** `me@server.lan:2222` → `server.lan`, fit for a gateway name. */
 export function hostName(destination: string): string {

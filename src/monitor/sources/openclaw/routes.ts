@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
-import { stateDir } from '../../config/paths.js';
-import { writeFileAtomic } from '../../fs-atomic.js';
-import { readRegularFile } from '../../fs-read.js';
-import { modelsStatusSchema, type ModelsStatus } from './openclaw-schema.js';
+import { stateDir } from '../../../config/paths.js';
+import { writeFileAtomic } from '../../../fs-atomic.js';
+import { readRegularFile } from '../../../fs-read.js';
+import { modelsStatusSchema, type ModelsStatus } from './schema.js';
 
 /**
  * What only the CLI reports, kept between checks for the gateway path: the configured models
@@ -85,7 +85,7 @@ const profileIds = (status: ModelsStatus) => status.auth.oauth.profiles.map((p) 
 /**
  * How long facts from a pass stand against `config.changed` alone: a gateway that floods the event
  * would otherwise make every check a CLI run. A change of the config file or of the profiles is
- * never held back; `watch` checks again when the hold ends (openclaw.ts).
+ * never held back; `watch` checks again when the hold ends (via-gateway.ts).
  */
 export const ROUTE_PASS_HOLD_MS = 60_000;
 

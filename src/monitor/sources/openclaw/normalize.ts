@@ -1,6 +1,6 @@
-import { quoteForeign } from '../../redact.js';
-import type { ModelRoute, Observation } from '../types.js';
-import type { ModelsStatus } from './openclaw-schema.js';
+import { quoteForeign } from '../../../redact.js';
+import type { ModelRoute, Observation } from '../../types.js';
+import type { ModelsStatus } from './schema.js';
 
 /** An OpenClaw agent, and whether it is the default one (remedies then leave out `--agent`). */
 export interface Agent {

@@ -1,51 +1,18 @@
-import type { Logger } from '../../log.js';
-import { firstIssue } from '../../issue-path.js';
-import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
-import { quoteForeign, scrubIdentifier } from '../../redact.js';
-import type { Observation, SourceResult } from '../types.js';
-import { type Agent, normalizeModelsStatus } from './openclaw-normalize.js';
-import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './openclaw-schema.js';
-import { parseJsonOutput } from './parse-json.js';
-import { failedRead } from './source.js';
-import { shCommand } from '../../shell.js';
-import { onThisHost, type Remedy } from '../remedy-lines.js';
-import { sshLogin } from './ssh-destination.js';
-import { classifySsh, sshRemedy, sshRunArgv } from './ssh-tunnel.js';
-import type { Env } from '../../env.js';
-
-/** Where OpenClaw's CLI runs: here, or on the gateway's host over SSH. */
-export interface OpenclawCli {
-  /** The argv that runs `openclaw <args>`. */
-  argv(args: string[]): string[];
-  /** `user@host[:port]` when it runs over SSH. */
-  ssh: string | null;
-  /** With `ssh`: the remote command, for remedies. */
-  remoteCommand?: string;
-}
-
-/** `OPENCLAW_BIN` > the configured command > `openclaw` on PATH. */
-export function openclawArgv(command: string | string[], env: Env): string[] {
-  if (env.OPENCLAW_BIN) return [env.OPENCLAW_BIN];
-  return Array.isArray(command) ? [...command] : [command];
-}
-
-export function localCli(command: string | string[], env: Env): OpenclawCli {
-  const prefix = openclawArgv(command, env);
-  return { argv: (args) => [...prefix, ...args], ssh: null };
-}
-
-/**
- * The CLI on another host: `ssh … -- host '<remoteCommand> <args>'`. ssh hands the remote shell
- * one string, so every argument is quoted for it here: an agent id is untrusted input (an id like
- * `x; rm -rf ~` or `$(…)` stays one literal word). `remoteCommand` is the user's own shell text.
- */
-export function sshCli(destination: string, sshArgs: string[], remoteCommand: string, timeoutMs: number): OpenclawCli {
-  return {
-    argv: (args) => sshRunArgv({ destination, sshArgs, timeoutMs }, `${remoteCommand} ${shCommand(args)}`),
-    ssh: destination,
-    remoteCommand,
-  };
-}
+import type { Logger } from '../../../log.js';
+import { firstIssue } from '../../../issue-path.js';
+import { describeStderr, runProgram, type FailureKind } from '../../../process/run.js';
+import { quoteForeign, scrubIdentifier } from '../../../redact.js';
+import type { Observation, SourceResult } from '../../types.js';
+import { type Agent, normalizeModelsStatus } from './normalize.js';
+import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './schema.js';
+import { parseJsonOutput } from '../parse-json.js';
+import { failedRead } from '../source.js';
+import { onThisHost, type Remedy } from '../../remedy-lines.js';
+import { sshLogin } from '../../../openclaw/ssh/destination.js';
+import { classifySsh, sshRemedy } from '../../../openclaw/ssh/tunnel.js';
+import type { OpenclawCli } from '../../../openclaw/cli.js';
+import type { Env } from '../../../env.js';
+import { failed, ok, type Result } from '../../../result.js';
 
 export interface OpenclawOptions {
   cli: OpenclawCli;
@@ -73,7 +40,13 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
     agents = options.agents.map((id) => ({ id, isDefault: false }));
   } else {
     const listed = await runJson(options.cli, ['agents', 'list', '--json'], options);
-    if (!listed.ok) return { observations: [sourceError('openclaw:agents', null, `openclaw agents list: ${listed.message}`, listed)], covered: [], agents: 0 };
+    if (!listed.ok) {
+      return {
+        observations: [sourceError('openclaw:agents', null, `openclaw agents list: ${listed.failure.message}`, listed.failure)],
+        covered: [],
+        agents: 0,
+      };
+    }
     const parsed = agentsListSchema.safeParse(listed.value);
     if (!parsed.success) {
       return {
@@ -89,11 +62,11 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
   const observations: Observation[] = [];
   for (const agent of agents) {
     const read = await modelsStatus(options.cli, agent, options);
-    if ('error' in read) {
-      observations.push(read.error);
+    if (!read.ok) {
+      observations.push(read.failure);
       continue;
     }
-    for (const o of normalizeModelsStatus(read.status, agent)) observations.push(o);
+    for (const o of normalizeModelsStatus(read.value, agent)) observations.push(o);
     covered.push(`openclaw:${agent.id}`);
   }
   return { observations, covered, agents: agents.length };
@@ -104,51 +77,50 @@ export async function modelsStatus(
   cli: OpenclawCli,
   agent: Agent,
   options: Pick<OpenclawOptions, 'timeoutMs' | 'until' | 'env' | 'log'>,
-): Promise<{ status: ModelsStatus } | { error: Observation }> {
+): Promise<Result<ModelsStatus, Observation>> {
   const started = Date.now();
   // `--agent=ID` in one argv item: an id that begins with "-" (`--help`) stays a value, not an option.
   const out = await runJson(cli, ['models', 'status', '--json', `--agent=${agent.id}`], options);
   // Logged before collectObservations scrubs the records: the id is scrubbed here.
   options.log.debug({ agent: scrubIdentifier(agent.id), ms: Date.now() - started, ok: out.ok, ...(cli.ssh ? { ssh: cli.ssh } : {}) }, 'openclaw models status');
   const id = `openclaw:${agent.id}:source`;
-  if (!out.ok) return { error: sourceError(id, agent, `openclaw models status (agent ${agent.id}): ${out.message}`, out) };
+  if (!out.ok) return failed(sourceError(id, agent, `openclaw models status (agent ${agent.id}): ${out.failure.message}`, out.failure));
   const parsed = modelsStatusSchema.safeParse(out.value);
-  if (parsed.success) return { status: parsed.data };
-  return {
-    error: sourceError(id, agent, `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (${firstIssue(parsed.error)})`),
-  };
+  if (parsed.success) return ok(parsed.data);
+  return failed(
+    sourceError(id, agent, `openclaw models status (agent ${agent.id}) printed JSON that is not in the expected shape (${firstIssue(parsed.error)})`),
+  );
 }
 
-type CliFailure = { ok: false; kind: FailureKind; message: string; remedy?: Remedy };
+type CliFailure = { kind: FailureKind; message: string; remedy?: Remedy };
 
-async function runJson(
-  cli: OpenclawCli,
-  args: string[],
-  options: Pick<OpenclawOptions, 'timeoutMs' | 'until' | 'env'>,
-): Promise<{ ok: true; value: unknown } | CliFailure> {
+async function runJson(cli: OpenclawCli, args: string[], options: Pick<OpenclawOptions, 'timeoutMs' | 'until' | 'env'>): Promise<Result<unknown, CliFailure>> {
   const left = options.until === undefined ? options.timeoutMs : Math.min(options.timeoutMs, options.until - Date.now());
   if (left <= 0) {
-    return { ok: false, kind: 'timeout', message: `not run: the read's ${options.timeoutMs / 1000}s (sources.openclaw.timeout) were spent` };
+    return failed({ kind: 'timeout', message: `not run: the read's ${options.timeoutMs / 1000}s (sources.openclaw.timeout) were spent` });
   }
   const run = await runProgram(cli.argv(args), { timeoutMs: left, env: options.env });
   // Cut short by the whole read's deadline rather than its own: say so, not "after 0s".
   if (!run.ok && run.kind === 'timeout' && left < options.timeoutMs - 1000) {
     run.message = `openclaw was still running when the read's ${options.timeoutMs / 1000}s (sources.openclaw.timeout) ran out, and was killed`;
   }
-  if (!run.ok) return cli.ssh && run.kind === 'timeout' ? { ...run, message: `ssh ${cli.ssh}: ${run.message}`, remedy: remoteTimeoutRemedy(cli) } : run;
+  if (!run.ok) {
+    const { kind, message } = run;
+    return failed(cli.ssh && kind === 'timeout' ? { kind, message: `ssh ${cli.ssh}: ${message}`, remedy: remoteTimeoutRemedy(cli) } : { kind, message });
+  }
   const json = parseJsonOutput(run.stdout);
   if (!json.ok) {
     if (cli.ssh) {
       const remote = remoteFailure(cli, run.exitCode, run.stderr);
-      if (remote) return remote;
+      if (remote) return failed(remote);
     }
     const why = describeStderr(run.stderr);
-    return { ok: false, kind: 'failed', message: `printed output that is not JSON (exit ${run.exitCode})${why ? `: ${why}` : ''}` };
+    return failed({ kind: 'failed', message: `printed output that is not JSON (exit ${run.exitCode})${why ? `: ${why}` : ''}` });
   }
   // With --json, OpenClaw reports its own failures (unknown agent, bad config) as {ok:false,error}.
   const cliError = cliErrorSchema.safeParse(json.value);
-  if (cliError.success) return { ok: false, kind: 'failed', message: `failed (exit ${run.exitCode}): ${quoteForeign(cliError.data.error.message)}` };
-  return json;
+  if (cliError.success) return failed({ kind: 'failed', message: `failed (exit ${run.exitCode}): ${quoteForeign(cliError.data.error.message)}` });
+  return ok(json.value);
 }
 
 /**
@@ -159,12 +131,11 @@ function remoteFailure(cli: OpenclawCli, exitCode: number, stderr: string): CliF
   const destination = cli.ssh!;
   if (exitCode === 255) {
     const failure = classifySsh(destination, stderr, exitCode);
-    return { ok: false, kind: 'failed', message: failure.message, remedy: sshRemedy(failure.kind, destination, 'sources.openclaw.sshArgs') };
+    return { kind: 'failed', message: failure.message, remedy: sshRemedy(failure.kind, destination, 'sources.openclaw.sshArgs') };
   }
   if (exitCode === 127) {
     // The command itself is not quoted: it is the user's shell text and may carry an environment.
     return {
-      ok: false,
       kind: 'not-found',
       message: `ssh ${destination}: the remote shell did not find the program of sources.openclaw.remoteCommand (exit 127)`,
       remedy: [

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { sleep } from '../../abort.js';
 import { quoteForeign } from '../../redact.js';
-import { onThisHost, type Remedy } from '../remedy-lines.js';
-import { splitDestination, sshLogin } from './ssh-destination.js';
+import { failed, ok, type Result } from '../../result.js';
+import { onThisHost, type Remedy } from '../../monitor/remedy-lines.js';
+import { splitDestination, sshLogin } from './destination.js';
+import type { Env } from '../../env.js';
 
 /**
  * An SSH local forward to a gateway on another host, OpenClaw's "universal fallback" for remote
@@ -23,7 +25,7 @@ export interface TunnelSpec {
   /** More ssh options (`-i key`, `-F config`, `-o UserKnownHostsFile=…`), placed before the destination. */
   sshArgs: string[];
   timeoutMs: number;
-  env: Record<string, string | undefined>;
+  env: Env;
 }
 
 export type TunnelFailure = { kind: 'hostkey' | 'auth' | 'unreachable' | 'failed'; message: string };
@@ -81,7 +83,7 @@ export function sshRunArgv(spec: Pick<TunnelSpec, 'destination' | 'sshArgs' | 't
  * and on a signal (`endTunnelsWith`), and where util-linux's setpriv exists, by the kernel when
  * authwatch is killed outright (the parent-death signal).
  */
-export async function openTunnel(spec: TunnelSpec): Promise<{ ok: true; tunnel: Tunnel } | ({ ok: false } & TunnelFailure)> {
+export async function openTunnel(spec: TunnelSpec): Promise<Result<Tunnel, TunnelFailure>> {
   const dir = mkdtempSync(join(tmpdir(), 'authwatch-ssh-'));
   const socketPath = join(dir, 'gateway.sock');
   let stderr = '';
@@ -93,7 +95,7 @@ export async function openTunnel(spec: TunnelSpec): Promise<{ ok: true; tunnel: 
     child = spawn(program as string, args as string[], { env: spec.env as NodeJS.ProcessEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    return { ok: false, kind: 'failed', message: `cannot start ssh: ${quoteForeign(String(error))}` };
+    return failed({ kind: 'failed', message: `cannot start ssh: ${quoteForeign(String(error))}` });
   }
   const live = { child, dir };
   endTunnelsWith(live);
@@ -125,26 +127,23 @@ export async function openTunnel(spec: TunnelSpec): Promise<{ ok: true; tunnel: 
   while (exited === undefined && Date.now() < deadline) {
     if (await accepts({ path: socketPath })) {
       const bridge = await bridgeTo(socketPath);
-      return {
-        ok: true,
-        tunnel: {
-          localPort: bridge.port,
-          alive: () => exited === undefined,
-          close: async () => {
-            bridge.close();
-            await end();
-          },
+      return ok({
+        localPort: bridge.port,
+        alive: () => exited === undefined,
+        close: async () => {
+          bridge.close();
+          await end();
         },
-      };
+      });
     }
     await sleep(50);
   }
   if (exited === undefined) {
     await end();
-    return { ok: false, kind: 'unreachable', message: `ssh ${spec.destination}: no forward within ${spec.timeoutMs} ms` };
+    return failed({ kind: 'unreachable', message: `ssh ${spec.destination}: no forward within ${spec.timeoutMs} ms` });
   }
   await end();
-  return { ok: false, ...classifySsh(spec.destination, stderr, exited) };
+  return failed(classifySsh(spec.destination, stderr, exited));
 }
 
 /**

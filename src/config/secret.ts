@@ -1,4 +1,4 @@
-import { expandHome } from '../config/paths.js';
+import { expandHome } from './paths.js';
 import { holdSecret } from '../redact.js';
 import { readFailure, readRegularFileSync } from '../fs-read.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { epochMs } from './epoch.js';
+import { epochMs } from '../epoch.js';
 
 /**
  * The parts of `openclaw models status --json` and `openclaw agents list --json` that authwatch

@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { openclawStateDir } from '../../config/paths.js';
-import { blank, type Line, onGateway, type Remedy } from '../remedy-lines.js';
-import type { Credential, ModelRoute } from '../types.js';
-import type { Env } from '../../env.js';
+import { openclawStateDir } from '../../../config/paths.js';
+import { blank, type Line, onGateway, type Remedy } from '../../remedy-lines.js';
+import type { Credential, ModelRoute } from '../../types.js';
+import type { Env } from '../../../env.js';
 
 const BLANK_MODEL = blank('provider/model');
 const BLANK_PROFILE = blank('other-profile-id');

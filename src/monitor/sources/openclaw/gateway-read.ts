@@ -1,0 +1,90 @@
+import type * as z from 'zod/mini';
+import { deadline, sleep } from '../../../abort.js';
+import { firstIssue } from '../../../issue-path.js';
+import { classify, type GatewayFailure } from '../../../openclaw/gateway/failure.js';
+import type { GatewayLink } from '../../../openclaw/gateway/link.js';
+import { failed, ok, type Result } from '../../../result.js';
+import { type AuthStatusReply, agentsListReplySchema, authStatusReplySchema, type ModelsStatus } from './schema.js';
+
+export interface GatewayRead {
+  agents: Array<{ id: string; isDefault: boolean }>;
+  /** Each agent's `models.authStatus`, as ModelsStatus-shaped input for normalizeModelsStatus. */
+  statuses: Map<string, ModelsStatus>;
+}
+
+/** `models.authStatus` is briefly empty after an auth edit (PREPARED_MODEL_AUTH_UNAVAILABLE): ask again this often. */
+const PREPARED_RETRIES = 3;
+const PREPARED_WAIT_MS = 700;
+
+/**
+ * Reads every agent's auth status over `link`, within `timeoutMs` in all (connecting included).
+ * Never asks for `refresh: true` (that calls the providers).
+ */
+export async function readViaGateway(link: GatewayLink, onlyAgents: readonly string[], timeoutMs: number): Promise<Result<GatewayRead, GatewayFailure>> {
+  const limit = deadline(timeoutMs);
+  try {
+    const ready = await link.ready(limit.signal);
+    if (!ready.ok) return ready;
+    const timedOut = new Promise<never>((_, reject) =>
+      limit.signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true }),
+    );
+    return ok(await Promise.race([readAgents(link, onlyAgents, limit.signal), timedOut]));
+  } catch (error) {
+    return failed(classify(error));
+  } finally {
+    limit.clear();
+  }
+}
+
+async function readAgents(link: GatewayLink, onlyAgents: readonly string[], signal: AbortSignal): Promise<GatewayRead> {
+  let agents = onlyAgents.length > 0 ? onlyAgents.map((id) => ({ id, isDefault: false })) : link.knownAgents();
+  if (!agents) {
+    const listed = checkedReply('agents.list', agentsListReplySchema, await link.request<unknown>('agents.list', {}));
+    agents = listed.agents.map((a) => ({ id: a.id, isDefault: a.id === listed.defaultId }));
+    link.rememberAgents(agents);
+  }
+  const statuses = new Map<string, ModelsStatus>();
+  for (const agent of agents) statuses.set(agent.id, await authStatus(link, agent.id, signal));
+  return { agents, statuses };
+}
+
+async function authStatus(link: GatewayLink, agentId: string, signal: AbortSignal): Promise<ModelsStatus> {
+  for (let attempt = 0; ; attempt++) {
+    const reply = checkedReply('models.authStatus', authStatusReplySchema, await link.request<unknown>('models.authStatus', { agentId }));
+    if (reply.unavailable?.code !== 'PREPARED_MODEL_AUTH_UNAVAILABLE') return toModelsStatus(reply);
+    if (attempt >= PREPARED_RETRIES || signal.aborted) throw new Error('the gateway is still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)');
+    await sleep(PREPARED_WAIT_MS, signal);
+  }
+}
+
+/** A reply in the shape `schema` reads, or an error naming the first field that is not (never JavaScript's own words). */
+function checkedReply<T>(method: string, schema: z.ZodMiniType<T, unknown>, reply: unknown): T {
+  const parsed = schema.safeParse(reply);
+  if (parsed.success) return parsed.data;
+  throw new Error(`the gateway's ${method} reply is not in the expected shape (${firstIssue(parsed.error)})`);
+}
+
+/**
+ * The RPC reply in the shape of `openclaw models status --json`, so both transports go through
+ * one normalization and give the same ids, statuses and remedies. Per profile, never the
+ * provider's roll-up (it hides an expired profile when another one works). What the RPC lacks
+ * (the configured models, route issues, runtimes, cooldowns) stays empty here.
+ */
+export function toModelsStatus(reply: AuthStatusReply): ModelsStatus {
+  const profiles = reply.providers.flatMap((p) =>
+    p.profiles.map((profile) => {
+      const type: 'oauth' | 'token' | 'api_key' = profile.type === 'oauth' || profile.type === 'api_key' ? profile.type : 'token';
+      return {
+        profileId: profile.profileId,
+        provider: p.provider,
+        type,
+        status: profile.status,
+        ...(profile.reasonCode ? { reasonCode: profile.reasonCode } : {}),
+        ...(typeof profile.expiry?.at === 'number' ? { expiresAt: profile.expiry.at } : {}),
+      };
+    }),
+  );
+  return {
+    auth: { missingProvidersInUse: [], unusableProfiles: [], runtimeAuthRoutes: [], modelRouteIssues: [], oauth: { profiles } },
+  };
+}

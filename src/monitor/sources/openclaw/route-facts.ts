@@ -1,0 +1,77 @@
+import { scrubIdentifier } from '../../../redact.js';
+import type { OpenclawCli } from '../../../openclaw/cli.js';
+import { openclawConfigPath } from '../../../openclaw/config-file.js';
+import type { Observation } from '../../types.js';
+import type { OpenclawGateway } from './config.js';
+import type { ReadContext } from './context.js';
+import type { GatewayRead } from './gateway-read.js';
+import { configStamp, loadRoutes, passReason, routeEntry, type RoutesFile, routesPath, saveRoutes, withRouteFacts } from './routes.js';
+import type { ModelsStatus } from './schema.js';
+import { modelsStatus } from './via-cli.js';
+
+/**
+ * Each agent's gateway status joined with the route facts from a CLI pass: saved ones while they
+ * hold, a fresh pass where they are missing or stale (see routes.ts). A failed pass is the same
+ * `error` record the CLI path gives, and the saved facts (if any) still apply.
+ */
+export async function routeFacts(
+  gateway: OpenclawGateway,
+  cli: OpenclawCli,
+  read: GatewayRead,
+  invalidatedAt: number,
+  { env, log, until }: ReadContext,
+): Promise<{ statuses: Map<string, ModelsStatus>; errors: Observation[]; ageMs: number | null; file?: RoutesFile }> {
+  if (gateway.routesEvery === 'off') return { statuses: read.statuses, errors: [], ageMs: null };
+  const path = routesPath(env, gateway.name);
+  const file = await loadRoutes(path);
+  // Another host's config file cannot be watched from here: its facts age out by routesEvery.
+  const stamp = cli.ssh ? `ssh ${cli.ssh}` : configStamp(openclawConfigPath(env));
+  const now = Date.now();
+  const statuses = new Map<string, ModelsStatus>();
+  const errors: Observation[] = [];
+  let oldest: number | null = null;
+  let changed = false;
+  for (const agent of read.agents) {
+    const fromGateway = read.statuses.get(agent.id);
+    if (!fromGateway) continue;
+    let entry = file.agents.get(agent.id);
+    const reason = passReason(entry, fromGateway, { stamp, now, everyMs: gateway.routesEvery, invalidatedAt });
+    if (reason) {
+      log.debug({ agent: scrubIdentifier(agent.id), reason }, 'openclaw: route pass through the CLI');
+      const pass = await modelsStatus(cli, agent, { timeoutMs: gateway.timeout, until, env, log });
+      if (pass.ok) {
+        entry = routeEntry(pass.value, stamp, now);
+        file.agents.set(agent.id, entry);
+        changed = true;
+      } else errors.push(pass.failure);
+    }
+    if (entry) oldest = Math.max(oldest ?? 0, now - entry.at);
+    statuses.set(agent.id, entry ? withRouteFacts(fromGateway, entry.status, now) : fromGateway);
+  }
+  if (changed) await saveRoutes(path, file).catch((error) => log.warn({ reason: String(error) }, 'openclaw: cannot save the route facts'));
+  return { statuses, errors, ageMs: oldest, file };
+}
+
+/**
+ * Logs a change of transport once, at info, with the reason (the last one is kept beside the
+ * route facts, so a timer's runs do not repeat it); otherwise at debug.
+ */
+export async function noteTransport(
+  gateway: OpenclawGateway,
+  { env, log }: Pick<ReadContext, 'env' | 'log'>,
+  via: 'gateway' | 'cli',
+  reason: string | null,
+  loaded?: RoutesFile,
+): Promise<void> {
+  const path = routesPath(env, gateway.name);
+  // The route pass of this check has just read (and perhaps written) it: not read again.
+  const file = loaded ?? (await loadRoutes(path));
+  const message = via === 'gateway' ? 'openclaw: reading via the gateway' : 'openclaw: reading via the CLI';
+  const fields = { reason, ...(gateway.name ? { gateway: gateway.name } : {}) };
+  if (file.via === via) {
+    log.debug(fields, message);
+    return;
+  }
+  log.info(fields, message);
+  await saveRoutes(path, { ...file, via }).catch(() => {});
+}
