@@ -49,28 +49,48 @@ export function modelsInUse(status: ModelsStatus): { providers: Set<string>; rol
   return { providers, roles };
 }
 
+/** What every pass of one agent's normalization shares. */
+interface Pass {
+  status: ModelsStatus;
+  agent: Agent;
+  base: Pick<Observation, 'source' | 'agent' | 'agentIsDefault' | 'refreshable'>;
+  inUse: ReturnType<typeof modelsInUse>;
+  /** Whether OpenClaw would use this profile (of this provider). */
+  used: (provider: string | null, profileId: string) => boolean;
+}
+
 /**
  * Turns one agent's status JSON into observations: one per profile (marked `inUse: false` when
  * OpenClaw would not use it), plus what OpenClaw's `--check` fails on beyond profiles: providers in
  * use with no credential, configured models it cannot route, and agent runtimes it cannot start.
  */
 export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Observation[] {
-  const base = {
-    source: SOURCE,
-    agent: agent.id,
-    agentIsDefault: agent.isDefault,
-    refreshable: false,
-  };
   const inUse = modelsInUse(status);
   // The profiles left after the configured auth order, per provider (absent: all of them).
   const effective = new Map(
     (status.auth.oauth.providers ?? []).flatMap((p) => (p.effectiveProfiles ? [[p.provider, new Set(p.effectiveProfiles.map((e) => e.profileId))]] : [])),
   );
-  const used = (provider: string | null, profileId: string) =>
-    inUse === null || (provider !== null && inUse.providers.has(provider) && (effective.get(provider)?.has(profileId) ?? true));
+  const pass: Pass = {
+    status,
+    agent,
+    base: { source: SOURCE, agent: agent.id, agentIsDefault: agent.isDefault, refreshable: false },
+    inUse,
+    used: (provider, profileId) => inUse === null || (provider !== null && inUse.providers.has(provider) && (effective.get(provider)?.has(profileId) ?? true)),
+  };
+  const out = profileRecords(pass);
+  // A provider whose trouble a record already reports (an expired token puts its provider among the missing too).
+  const reported = new Set(out.filter((o) => o.condition !== 'valid' && o.inUse !== false).map((o) => o.provider));
+  out.push(...missingProviderRecords(pass, reported));
+  const runtimeDown = status.auth.runtimeAuthRoutes.filter((r) => r.status === 'unavailable');
+  out.push(...runtimeRecords(pass, runtimeDown));
+  out.push(...routeIssueRecords(pass, (provider) => reported.has(provider) || runtimeDown.some((r) => r.provider === provider)));
+  return out;
+}
+
+/** One record per profile: the listed ones, then blocked profiles the list left out (older releases list only OAuth/token). */
+function profileRecords({ status, agent, base, used }: Pass): Observation[] {
   const unusable = new Map(status.auth.unusableProfiles.map((u) => [u.profileId, u]));
   const out: Observation[] = [];
-
   for (const profile of status.auth.oauth.profiles) {
     const blocked = unusable.get(profile.profileId);
     unusable.delete(profile.profileId);
@@ -83,30 +103,8 @@ export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Obser
       expiresAt: profile.expiresAt ?? null,
       inUse: used(profile.provider, profile.profileId),
     };
-    if (blocked) {
-      out.push({ ...common, ...unusableFields(blocked) });
-      continue;
-    }
-    switch (profile.status) {
-      case 'ok':
-      case 'expiring':
-      case 'static':
-        out.push({ ...common, condition: 'valid', detail: null });
-        break;
-      case 'expired':
-        out.push({ ...common, condition: 'expired', detail: null });
-        break;
-      case 'missing': {
-        const reason = profile.reasonCode ? UNUSABLE_REASONS[profile.reasonCode] : undefined;
-        out.push({ ...common, condition: reason ? 'unusable' : 'missing', detail: reason ?? 'no credential stored' });
-        break;
-      }
-      default:
-        out.push({ ...common, condition: 'error', detail: `openclaw reported an unknown status "${quoteForeign(profile.status, 40)}"` });
-    }
+    out.push(blocked ? { ...common, ...unusableFields(blocked) } : { ...common, ...profileCondition(profile) });
   }
-
-  // Blocked profiles that the profile list did not include (older releases list only OAuth/token).
   for (const blocked of unusable.values()) {
     const provider = blocked.provider ?? blocked.profileId.split(':')[0] ?? null;
     out.push({
@@ -120,14 +118,36 @@ export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Obser
       ...unusableFields(blocked),
     });
   }
+  return out;
+}
 
-  // A provider in use with no usable credential. When one of its profiles already reports the
-  // problem (an expired token puts its provider here too), that profile is the alert: skip this.
-  const reported = new Set(out.filter((o) => o.condition !== 'valid' && o.inUse !== false).map((o) => o.provider));
+function profileCondition(profile: ModelsStatus['auth']['oauth']['profiles'][number]): Pick<Observation, 'condition' | 'detail'> {
+  switch (profile.status) {
+    case 'ok':
+    case 'expiring':
+    case 'static':
+      return { condition: 'valid', detail: null };
+    case 'expired':
+      return { condition: 'expired', detail: null };
+    case 'missing': {
+      const reason = profile.reasonCode ? UNUSABLE_REASONS[profile.reasonCode] : undefined;
+      return { condition: reason ? 'unusable' : 'missing', detail: reason ?? 'no credential stored' };
+    }
+    default:
+      return { condition: 'error', detail: `openclaw reported an unknown status "${quoteForeign(profile.status, 40)}"` };
+  }
+}
+
+/**
+ * A provider in use with no usable credential. When one of its profiles already reports the
+ * problem, that profile is the alert: skipped here (and `reported` learns each one added).
+ */
+function missingProviderRecords({ status, agent, base }: Pass, reported: Set<string | null>): Observation[] {
   const missing = new Set([
     ...status.auth.missingProvidersInUse,
     ...status.auth.runtimeAuthRoutes.filter((r) => r.authStatus === 'missing').map((r) => r.provider),
   ]);
+  const out: Observation[] = [];
   for (const provider of missing) {
     if (reported.has(provider)) continue;
     reported.add(provider);
@@ -142,12 +162,16 @@ export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Obser
       detail: 'in use by a configured model, but no credential is set up',
     });
   }
+  return out;
+}
 
-  // An agent runtime (Codex) that cannot start: every model it serves fails, whatever the keys.
-  const runtimeDown = status.auth.runtimeAuthRoutes.filter((r) => r.status === 'unavailable');
-  for (const route of runtimeDown) {
+type RuntimeRoute = ModelsStatus['auth']['runtimeAuthRoutes'][number];
+
+/** An agent runtime (Codex) that cannot start: every model it serves fails, whatever the keys. */
+function runtimeRecords({ agent, base }: Pass, runtimeDown: RuntimeRoute[]): Observation[] {
+  return runtimeDown.map((route) => {
     const runtime = route.runtime ?? 'agent';
-    out.push({
+    return {
       ...base,
       id: `openclaw:${agent.id}:runtime:${route.provider}:${runtime}`,
       provider: route.provider,
@@ -157,15 +181,21 @@ export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Obser
       expiresAt: null,
       detail: `the ${runtime} runtime for ${route.provider} models is unavailable${route.runtimeDetail ? `: ${quoteForeign(route.runtimeDetail)}` : ''}`,
       route: { kind: 'runtime', model: null, role: null, runtime, plugins: route.runtimePluginIds ?? [] },
-    });
-  }
+    };
+  });
+}
 
-  // Configured models OpenClaw cannot route (a fallback whose provider has no credential, a model
-  // its runtime does not support). Folded into a record above when that already says why.
+/**
+ * Configured models OpenClaw cannot route (a fallback whose provider has no credential, a model
+ * its runtime does not support). An indeterminate one is folded into a record above when that
+ * already says why (`explained`).
+ */
+function routeIssueRecords({ status, agent, base, inUse }: Pass, explained: (provider: string) => boolean): Observation[] {
+  const out: Observation[] = [];
   const seen = new Set<string>();
   for (const issue of status.auth.modelRouteIssues) {
     if (issue.kind !== 'incompatible' && issue.kind !== 'indeterminate') continue;
-    if (issue.kind === 'indeterminate' && (reported.has(issue.provider) || runtimeDown.some((r) => r.provider === issue.provider))) continue;
+    if (issue.kind === 'indeterminate' && explained(issue.provider)) continue;
     const model = issue.model ? `${issue.provider}/${issue.model}` : null;
     const id = `openclaw:${agent.id}:route:${model ?? issue.provider}`;
     if (seen.has(id)) continue;
