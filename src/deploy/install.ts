@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../fs-atomic.js';
 import { readFailure, readRegularFile } from '../fs-read.js';
 import { runProgram } from '../process/run.js';
 import { shCommand } from '../shell.js';
-import type { Deployment, Platform } from './types.js';
+import type { Deployment, FilePlatform } from './types.js';
 
 export interface InstallIo {
   say: (line: string) => void;
@@ -17,7 +17,8 @@ const argvList = z.array(z.array(z.string()).check(z.minLength(1)));
 /** What `install` did, kept so that `uninstall` reverses exactly that. */
 const manifestSchema = z.strictObject({
   version: z.literal(1),
-  platform: z.enum(['systemd', 'termux', 'launchd', 'cron']),
+  /** Checked against the platform uninstall was asked for (readManifest). */
+  platform: z.string(),
   files: z.array(z.string()),
   deactivate: argvList,
   /** Run after the files are gone (systemd: daemon-reload). */
@@ -45,7 +46,7 @@ export function uninstallScope(deployments: readonly Deployment[]): UninstallSco
   return { commands, files };
 }
 
-export function manifestPath(stateDir: string, platform: Platform): string {
+export function manifestPath(stateDir: string, platform: FilePlatform): string {
   return join(stateDir, `installed-${platform}.json`);
 }
 
@@ -102,7 +103,7 @@ export async function install(deployment: Deployment, stateDir: string, dryRun: 
 }
 
 /** The recorded manifest, or undefined (said why) when there is none or it is not one authwatch wrote. */
-async function readManifest(path: string, platform: Platform, io: InstallIo): Promise<Manifest | undefined> {
+async function readManifest(path: string, platform: FilePlatform, io: InstallIo): Promise<Manifest | undefined> {
   let raw: unknown;
   try {
     raw = JSON.parse(await readRegularFile(path, 1024 * 1024));
@@ -125,7 +126,7 @@ async function readManifest(path: string, platform: Platform, io: InstallIo): Pr
  * after-removal commands. Only what lies within `scope` is run or removed; the rest is reported.
  */
 export async function uninstall(
-  platform: Platform,
+  platform: FilePlatform,
   fallback: Deployment,
   scope: UninstallScope,
   stateDir: string,

@@ -1,4 +1,6 @@
-export type Platform = 'systemd' | 'termux' | 'launchd' | 'cron';
+import type { FilePlatform } from './platform-names.js';
+
+export type { FilePlatform, Platform } from './platform-names.js';
 
 export interface GenerateOptions {
   schedule: string;
@@ -22,7 +24,7 @@ export interface GeneratedFile {
 
 /** What a generator produces: files, the commands that activate them, and notes for people. */
 export interface Deployment {
-  platform: Platform;
+  platform: FilePlatform;
   files: GeneratedFile[];
   /** Run by `install`, in order, after the files are written. */
   activate: string[][];

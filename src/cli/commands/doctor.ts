@@ -4,8 +4,8 @@ import { Cron } from 'croner';
 import { loadConfig } from '../../config/load.js';
 import { stateDir } from '../../config/paths.js';
 import type { Config } from '../../config/schema.js';
-import { detectFacts, which } from '../../deploy/facts.js';
-import { everyVariant } from '../../deploy/index.js';
+import { type DeployFacts, detectFacts, which } from '../../deploy/facts.js';
+import { INSTALLABLE } from '../../deploy/platform-names.js';
 import type { OpenclawGateway } from '../../monitor/sources/openclaw/config.js';
 import { openclawArgv } from '../../openclaw/cli.js';
 import { deadline } from '../../abort.js';
@@ -136,122 +136,167 @@ function termuxExternalApps(home: string): [Verdict, string] {
   ];
 }
 
+/** What every check sees: the job's facts and PATH, and the config and notifiers once loaded. */
+export interface DoctorContext {
+  io: Pick<Io, 'env'>;
+  facts: DeployFacts;
+  jobEnv: { PATH: string };
+  config?: Config;
+  notifiers: Notifier[];
+}
+
+export type DoctorLine = [Verdict, string];
+
+/** One thing doctor checks: its lines, in the order they print. */
+export type DoctorCheck = (ctx: DoctorContext) => Promise<DoctorLine[]> | DoctorLine[];
+
+const jobPath: DoctorCheck = ({ jobEnv }) => [['ok', `the scheduled job's PATH: ${jobEnv.PATH}`]];
+
+const nodeBinary: DoctorCheck = ({ facts }) => [
+  [
+    executable(facts.node) ? 'ok' : 'FAIL',
+    `node: ${facts.node} (${process.version}${process.versions.node.startsWith('20.') ? ', end of life since 2026-04-30: plan a move to 22 or 24' : ''})`,
+  ],
+];
+
+/** The config, and every notifier built from it (which resolves every env:/file: secret: a missing one is a FAIL here). Fills in `ctx`. */
+async function loadInto(ctx: DoctorContext, configPath: string | undefined): Promise<DoctorLine[]> {
+  const lines: DoctorLine[] = [];
+  try {
+    const loaded = await loadConfig(configPath, ctx.io.env, { schedule: true });
+    ctx.config = loaded.config;
+    lines.push(['ok', `config: ${loaded.path ?? `none at ${loaded.searchedPath}, defaults apply`}`]);
+    ctx.notifiers = loaded.config.notifiers.length
+      ? (await import('../../notifiers/registry.js')).buildNotifiers(loaded.config.notifiers, ctx.io.env, loaded.path ?? loaded.searchedPath)
+      : [];
+    const { heartbeatWarnings } = await import('../../monitor/heartbeat.js');
+    for (const warning of [...ctx.notifiers.flatMap((n) => n.warnings ?? []), ...heartbeatWarnings(loaded.config.heartbeat, ctx.io.env)]) {
+      lines.push(['warn', warning]);
+    }
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const line of error.lines) lines.push(['FAIL', `config: ${line}`]);
+  }
+  return lines;
+}
+
+/** This host's CLI, needed by a local gateway only (a remote one never falls back to it); without a config, the default: one local gateway. */
+const localOpenclaw: DoctorCheck = ({ config, io, jobEnv }) => {
+  const gateways = config ? config.sources.openclaw.filter((g) => g.enabled) : [{ command: 'openclaw', ssh: undefined, gateway: { ssh: undefined } }];
+  const local = gateways.find((g) => !g.ssh && !g.gateway.ssh);
+  if (!local) return [];
+  // The same resolution the check uses (an empty OPENCLAW_BIN counts as unset there too).
+  const command = openclawArgv(local.command, io.env)[0]!;
+  const found = isAbsolute(command) ? (executable(command) ? command : undefined) : which(command, jobEnv);
+  return [
+    found
+      ? ['ok', `openclaw: ${found}`]
+      : ['FAIL', `openclaw: "${command}" is not on the job's PATH; install OpenClaw there, or set sources.openclaw.command (or OPENCLAW_BIN) to its full path`],
+  ];
+};
+
+/** Each configured gateway: its CLI over SSH when it has one, and which way a check would read it. */
+const gatewayTransports: DoctorCheck = async ({ config, io }) => {
+  const lines: DoctorLine[] = [];
+  for (const gateway of config ? config.sources.openclaw.filter((g) => g.enabled) : []) {
+    const label = gateway.name ? ` (gateway ${gateway.name})` : '';
+    if (gateway.ssh) {
+      const [verdict, text] = await remoteOpenclaw({ ...gateway, ssh: gateway.ssh }, io.env);
+      lines.push([verdict, `${text}${label}`]);
+    }
+    const [verdict, text] = await openclawTransport(gateway, io.env);
+    lines.push([verdict, `openclaw transport${label}: ${text}`]);
+  }
+  return lines;
+};
+
+/** Each channel's program on the job's PATH (the desktop one as its backend is configured), or that it is configured. */
+const notifierPrograms: DoctorCheck = ({ notifiers, jobEnv }) =>
+  notifiers.map((notifier): DoctorLine => {
+    const name = `notifier ${notifier.type} "${notifier.name}"`;
+    const program = notifier.program;
+    if (!program) return ['ok', `${name}: configured (not contacted; \`authwatch notify test\` sends a test alert)`];
+    const found = isAbsolute(program) ? executable(program) : which(program, jobEnv) !== undefined;
+    return [found ? 'ok' : 'FAIL', `${name}: ${program} ${found ? 'found' : "is not on the job's PATH"}`];
+  });
+
+/** What a channel needs beyond its program: Termux's external apps; a second channel beside the gateway's own. */
+const channelAdvice: DoctorCheck = ({ notifiers, facts }) => {
+  const lines: DoctorLine[] = [];
+  if (notifiers.some((n) => n.type === 'termux')) lines.push(termuxExternalApps(facts.home));
+  if (notifiers.some((n) => n.type === 'openclaw')) {
+    const alone = notifiers.every((n) => n.type === 'openclaw');
+    lines.push(
+      alone
+        ? [
+            'warn',
+            'notifier openclaw: it delivers through the gateway, so when the gateway is down, so is your only channel; add one that does not depend on it (ntfy, webhook, termux, desktop)',
+          ]
+        : ['ok', 'notifier openclaw: delivers through the gateway (down with it); the other channels do not depend on it'],
+    );
+  }
+  return lines;
+};
+
+/** The job installed (what install writes, asked of the platform table, every platform and mode), the timer active, and when it runs next. */
+const scheduleInstalled: DoctorCheck = async ({ config, facts, io }) => {
+  const lines: DoctorLine[] = [];
+  const schedule = config?.schedule ?? '*/15 * * * *';
+  const { PLATFORM_TABLE } = await import('../../deploy/platforms.js');
+  const installed = [
+    ...new Map(
+      INSTALLABLE.flatMap((platform) => PLATFORM_TABLE[platform].installedFiles(facts, schedule).map((path) => [path, [`${platform} file`, path]] as const)),
+    ).values(),
+  ].filter(([, path]) => existsSync(path));
+  if (installed.length === 0) {
+    lines.push(['FAIL', 'schedule: nothing installed; run `authwatch install systemd` (or termux, launchd), or add `authwatch generate cron` to your crontab']);
+  }
+  for (const [what, path] of installed) lines.push(['ok', `${what}: ${path}`]);
+  if (existsSync(join(facts.home, '.config', 'systemd', 'user', 'authwatch.timer'))) lines.push(await timerActive(io.env));
+  if (installed.length) {
+    const next = new Cron(schedule, { paused: true, ...(config?.timezone ? { timezone: config.timezone } : {}) }).nextRun();
+    lines.push(['ok', `next scheduled check: ${next ? localTime(next.getTime()) : 'never'} (${schedule}${config?.timezone ? ` ${config.timezone}` : ''})`]);
+  }
+  return lines;
+};
+
+async function timerActive(env: Io['env']): Promise<DoctorLine> {
+  const state = await runProgram(['systemctl', '--user', 'show', 'authwatch.timer', '--property=ActiveState'], { timeoutMs: 10_000, env });
+  const active = state.ok && state.exitCode === 0 ? /ActiveState=(\S+)/.exec(state.stdout)?.[1] : undefined;
+  if (active === undefined) return ['warn', 'systemd timer: could not ask systemctl --user whether it is active'];
+  return [
+    active === 'active' ? 'ok' : 'FAIL',
+    `systemd timer: ${active}${active === 'active' ? '' : '; start it: systemctl --user enable --now authwatch.timer'}`,
+  ];
+}
+
+const stateDirectory: DoctorCheck = ({ io }) => {
+  const dir = stateDir(io.env);
+  return [[!existsSync(dir) || executable(dir) ? 'ok' : 'FAIL', `state: ${dir}`]];
+};
+
+/** What doctor checks, in order; the config is loaded between the first two and the rest. */
+export const CHECKS_BEFORE_CONFIG: DoctorCheck[] = [jobPath, nodeBinary];
+export const CHECKS: DoctorCheck[] = [localOpenclaw, gatewayTransports, notifierPrograms, channelAdvice, scheduleInstalled, stateDirectory];
+
+/** Every check's lines, in process (tests call it with their own env). */
+export async function runChecks(env: Io['env'], configPath?: string): Promise<DoctorLine[]> {
+  const facts = detectFacts(env);
+  const ctx: DoctorContext = { io: { env }, facts, jobEnv: { PATH: facts.path.join(':') }, notifiers: [] };
+  const lines: DoctorLine[] = [];
+  for (const check of CHECKS_BEFORE_CONFIG) lines.push(...(await check(ctx)));
+  lines.push(...(await loadInto(ctx, configPath)));
+  for (const check of CHECKS) lines.push(...(await check(ctx)));
+  return lines;
+}
+
 /**
  * `authwatch doctor`: can the scheduled job work? node and openclaw on the PATH the job gets, the
  * config valid, each notifier's program or URL usable, the job installed, and when it runs next.
  * Exit 0 when nothing failed, 1 otherwise.
  */
 export async function doctorCommand(options: { config?: string }, io: Io): Promise<number> {
-  const lines: Array<[Verdict, string]> = [];
-  const add = (verdict: Verdict, text: string) => lines.push([verdict, text]);
-  const facts = detectFacts(io.env);
-  const jobEnv = { PATH: facts.path.join(':') };
-  add('ok', `the scheduled job's PATH: ${jobEnv.PATH}`);
-
-  add(
-    executable(facts.node) ? 'ok' : 'FAIL',
-    `node: ${facts.node} (${process.version}${process.versions.node.startsWith('20.') ? ', end of life since 2026-04-30: plan a move to 22 or 24' : ''})`,
-  );
-
-  let config: Config | undefined;
-  let notifiers: Notifier[] = [];
-  try {
-    const loaded = await loadConfig(options.config, io.env, { schedule: true });
-    config = loaded.config;
-    add('ok', `config: ${loaded.path ?? `none at ${loaded.searchedPath}, defaults apply`}`);
-    // Building them resolves every env:/file: secret: a missing one is a FAIL line here.
-    notifiers = config.notifiers.length
-      ? (await import('../../notifiers/registry.js')).buildNotifiers(config.notifiers, io.env, loaded.path ?? loaded.searchedPath)
-      : [];
-    const { heartbeatWarnings } = await import('../../monitor/heartbeat.js');
-    for (const warning of [...notifiers.flatMap((n) => n.warnings ?? []), ...heartbeatWarnings(config.heartbeat, io.env)]) add('warn', warning);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const line of error.lines) add('FAIL', `config: ${line}`);
-  }
-
-  // Without a config, the default: one local gateway.
-  const gateways = (config?.sources.openclaw ?? [{ name: null, command: 'openclaw', ssh: undefined, gateway: { ssh: undefined }, enabled: true }]).filter(
-    (g) => g.enabled,
-  );
-  // This host's CLI is needed by a local gateway only (a remote one never falls back to it).
-  const local = gateways.find((g) => !g.ssh && !g.gateway.ssh);
-  if (local) {
-    // The same resolution the check uses (an empty OPENCLAW_BIN counts as unset there too).
-    const command = openclawArgv(local.command, io.env)[0]!;
-    const found = isAbsolute(command) ? (executable(command) ? command : undefined) : which(command, jobEnv);
-    add(
-      found ? 'ok' : 'FAIL',
-      found
-        ? `openclaw: ${found}`
-        : `openclaw: "${command}" is not on the job's PATH; install OpenClaw there, or set sources.openclaw.command (or OPENCLAW_BIN) to its full path`,
-    );
-  }
-  for (const gateway of config ? config.sources.openclaw.filter((g) => g.enabled) : []) {
-    const label = gateway.name ? ` (gateway ${gateway.name})` : '';
-    if (gateway.ssh) {
-      const [verdict, text] = await remoteOpenclaw({ ...gateway, ssh: gateway.ssh }, io.env);
-      add(verdict, `${text}${label}`);
-    }
-    const [verdict, text] = await openclawTransport(gateway, io.env);
-    add(verdict, `openclaw transport${label}: ${text}`);
-  }
-
-  // Each channel says which program it runs (the desktop one as its backend is configured).
-  for (const notifier of notifiers) {
-    const name = `notifier ${notifier.type} "${notifier.name}"`;
-    const program = notifier.program;
-    if (program) {
-      const found = isAbsolute(program) ? executable(program) : which(program, jobEnv) !== undefined;
-      add(found ? 'ok' : 'FAIL', `${name}: ${program} ${found ? 'found' : "is not on the job's PATH"}`);
-    } else {
-      add('ok', `${name}: configured (not contacted; \`authwatch notify test\` sends a test alert)`);
-    }
-  }
-
-  if (notifiers.some((n) => n.type === 'termux')) add(...termuxExternalApps(facts.home));
-  if (notifiers.some((n) => n.type === 'openclaw')) {
-    const alone = notifiers.every((n) => n.type === 'openclaw');
-    add(
-      alone ? 'warn' : 'ok',
-      alone
-        ? 'notifier openclaw: it delivers through the gateway, so when the gateway is down, so is your only channel; add one that does not depend on it (ntfy, webhook, termux, desktop)'
-        : 'notifier openclaw: delivers through the gateway (down with it); the other channels do not depend on it',
-    );
-  }
-
-  const schedule = config?.schedule ?? '*/15 * * * *';
-  const unitDir = join(facts.home, '.config', 'systemd', 'user');
-  // What install writes, asked of the generators (every platform and mode), not listed again here.
-  const installed = [
-    ...new Map(
-      (['systemd', 'termux', 'launchd'] as const).flatMap((platform) =>
-        everyVariant(platform, facts, schedule).flatMap((d) => d.files.map((f) => [f.path, [`${platform} file`, f.path]] as const)),
-      ),
-    ).values(),
-  ].filter(([, path]) => existsSync(path));
-  if (installed.length === 0) {
-    add('FAIL', 'schedule: nothing installed; run `authwatch install systemd` (or termux, launchd), or add `authwatch generate cron` to your crontab');
-  }
-  for (const [what, path] of installed) add('ok', `${what}: ${path}`);
-  if (existsSync(join(unitDir, 'authwatch.timer'))) {
-    const state = await runProgram(['systemctl', '--user', 'show', 'authwatch.timer', '--property=ActiveState'], { timeoutMs: 10_000, env: io.env });
-    const active = state.ok && state.exitCode === 0 ? /ActiveState=(\S+)/.exec(state.stdout)?.[1] : undefined;
-    if (active === undefined) add('warn', 'systemd timer: could not ask systemctl --user whether it is active');
-    else
-      add(
-        active === 'active' ? 'ok' : 'FAIL',
-        `systemd timer: ${active}${active === 'active' ? '' : '; start it: systemctl --user enable --now authwatch.timer'}`,
-      );
-  }
-  if (installed.length) {
-    const next = new Cron(schedule, { paused: true, ...(config?.timezone ? { timezone: config.timezone } : {}) }).nextRun();
-    add('ok', `next scheduled check: ${next ? localTime(next.getTime()) : 'never'} (${schedule}${config?.timezone ? ` ${config.timezone}` : ''})`);
-  }
-
-  const dir = stateDir(io.env);
-  add(!existsSync(dir) || executable(dir) ? 'ok' : 'FAIL', `state: ${dir}`);
-
+  const lines = await runChecks(io.env, options.config);
   for (const [verdict, text] of lines) io.stdout.write(`${verdict.padEnd(5)} ${text}\n`);
   const failed = lines.filter(([v]) => v === 'FAIL').length;
   io.stdout.write(failed ? `\n${failed} problem${failed === 1 ? '' : 's'} found.\n` : '\nAll good.\n');
