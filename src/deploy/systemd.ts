@@ -36,53 +36,66 @@ function commonService(facts: DeployFacts, system: boolean): string[] {
   ];
 }
 
+/** Where the units go, the systemctl that manages them, and what both modes share. */
+interface UnitPlace {
+  dir: string;
+  ctl: string[];
+  /** User managers cannot order after system targets such as network-online.target. */
+  network: string[];
+  notes: string[];
+}
+
 /**
  * systemd units. Timer mode: `authwatch.service` (oneshot `check`) and `authwatch.timer`
  * (OnCalendar= from the cron schedule, Persistent=, a small random delay). Watch mode:
  * `authwatch-watch.service`, long-running, restarted on failure.
  */
 export function generateSystemd(facts: DeployFacts, options: GenerateOptions): Deployment {
-  const dir = options.system ? '/etc/systemd/system' : join(facts.home, '.config', 'systemd', 'user');
-  const ctl = options.system ? ['systemctl'] : ['systemctl', '--user'];
-  // User managers cannot order after system targets such as network-online.target.
-  const network = options.system ? ['Wants=network-online.target', 'After=network-online.target'] : [];
-  const notes = options.system ? [] : ['User units run only while you are logged in unless lingering is on: loginctl enable-linger "$USER"'];
+  const place: UnitPlace = {
+    dir: options.system ? '/etc/systemd/system' : join(facts.home, '.config', 'systemd', 'user'),
+    ctl: options.system ? ['systemctl'] : ['systemctl', '--user'],
+    network: options.system ? ['Wants=network-online.target', 'After=network-online.target'] : [],
+    notes: options.system ? [] : ['User units run only while you are logged in unless lingering is on: loginctl enable-linger "$USER"'],
+  };
+  return options.mode === 'watch' ? watchUnits(facts, options, place) : timerUnits(facts, options, place);
+}
 
-  if (options.mode === 'watch') {
-    const service = [
-      HEADER,
-      '[Unit]',
-      'Description=authwatch: watch OpenClaw credentials and alert before they expire',
-      'Documentation=https://www.npmjs.com/package/authwatch',
-      ...network,
-      '',
-      '[Service]',
-      'Type=exec',
-      `ExecStart=${execStart(facts, 'watch')}`,
-      'ExecReload=/bin/kill -HUP $MAINPID',
-      'Restart=on-failure',
-      'RestartSec=30s',
-      // watch stops within ~4 s of SIGTERM (an in-flight check gets 3 s).
-      'TimeoutStopSec=15s',
-      ...commonService(facts, options.system),
-      '',
-      '[Install]',
-      `WantedBy=${options.system ? 'multi-user.target' : 'default.target'}`,
-      '',
-    ].join('\n');
-    return {
-      platform: 'systemd',
-      files: [{ path: join(dir, 'authwatch-watch.service'), name: 'authwatch-watch.service', content: service, mode: 0o644 }],
-      activate: [
-        [...ctl, 'daemon-reload'],
-        [...ctl, 'enable', '--now', 'authwatch-watch.service'],
-      ],
-      deactivate: [[...ctl, 'disable', '--now', 'authwatch-watch.service']],
-      afterRemove: [[...ctl, 'daemon-reload']],
-      notes,
-    };
-  }
+function watchUnits(facts: DeployFacts, options: GenerateOptions, { dir, ctl, network, notes }: UnitPlace): Deployment {
+  const service = [
+    HEADER,
+    '[Unit]',
+    'Description=authwatch: watch OpenClaw credentials and alert before they expire',
+    'Documentation=https://www.npmjs.com/package/authwatch',
+    ...network,
+    '',
+    '[Service]',
+    'Type=exec',
+    `ExecStart=${execStart(facts, 'watch')}`,
+    'ExecReload=/bin/kill -HUP $MAINPID',
+    'Restart=on-failure',
+    'RestartSec=30s',
+    // watch stops within ~4 s of SIGTERM (an in-flight check gets 3 s).
+    'TimeoutStopSec=15s',
+    ...commonService(facts, options.system),
+    '',
+    '[Install]',
+    `WantedBy=${options.system ? 'multi-user.target' : 'default.target'}`,
+    '',
+  ].join('\n');
+  return {
+    platform: 'systemd',
+    files: [{ path: join(dir, 'authwatch-watch.service'), name: 'authwatch-watch.service', content: service, mode: 0o644 }],
+    activate: [
+      [...ctl, 'daemon-reload'],
+      [...ctl, 'enable', '--now', 'authwatch-watch.service'],
+    ],
+    deactivate: [[...ctl, 'disable', '--now', 'authwatch-watch.service']],
+    afterRemove: [[...ctl, 'daemon-reload']],
+    notes,
+  };
+}
 
+function timerUnits(facts: DeployFacts, options: GenerateOptions, { dir, ctl, network, notes }: UnitPlace): Deployment {
   const onCalendar = toOnCalendar(parseCron(options.schedule), options.timezone);
   const service = [
     HEADER,

@@ -50,153 +50,197 @@ const CROSSING_MARGIN_MS = 50;
  * arrives during a check runs one more check after it. SIGTERM/SIGINT stop it (resolving 0);
  * SIGHUP reloads the config, keeping the old one if the new one is bad.
  */
-export async function runWatch(options: WatchOptions): Promise<number> {
-  const { log } = options;
-  let runtime = await options.load();
-  for (const warning of runtime.warnings ?? []) log.warn({}, warning);
-  let lastReport: CheckReport | undefined;
-  let stopping = false;
-  const abort = new AbortController();
-  let cron: Cron | undefined;
-  let wakeup: WallClockTimer | undefined;
-  let server: Server | undefined;
+export class Watch {
+  readonly #options: WatchOptions;
+  /** The config and notifiers in effect: replaced by a reload that succeeds. */
+  #runtime: WatchRuntime | undefined;
+  #lastReport: CheckReport | undefined;
+  /** The metrics text of `#lastReport`, rendered once per check however often it is asked for. */
+  #rendered: { report: CheckReport; text: string } | undefined;
+  #stopping = false;
+  /** Aborts a check that outlives the shutdown grace. */
+  readonly #abort = new AbortController();
+  readonly #queue: TriggerQueue;
+  readonly #files: CredentialWatcher;
+  /**
+   * What sources keep between checks: the gateway connection, which also asks for checks when
+   * the gateway announces config.changed or comes back.
+   */
+  readonly #kept = new Map<string, Closeable>();
+  readonly #session: SourceSession;
+  #cron: Cron | undefined;
+  #wakeup: WallClockTimer | undefined;
+  #server: Server | undefined;
+  #stopSignals: (() => void) | undefined;
+  #stopClockWatch: (() => void) | undefined;
+  readonly #done: Promise<number>;
+  #resolveDone: (code: number) => void = () => {};
 
-  // Rendered once per check, however often /metrics, /healthz and the textfile ask for it.
-  let rendered: { report: CheckReport; text: string } | undefined;
-  const metrics = (): string | undefined => {
-    if (!lastReport) return undefined;
-    if (rendered?.report !== lastReport) rendered = { report: lastReport, text: renderMetrics(lastReport) };
-    return rendered.text;
-  };
+  constructor(options: WatchOptions) {
+    this.#options = options;
+    this.#queue = new TriggerQueue((reason) => this.check(reason));
+    this.#files = new CredentialWatcher(
+      () => this.#queue.trigger('credentials changed'),
+      () => this.#queue.running !== undefined,
+      options.log,
+    );
+    this.#session = {
+      get: <T extends Closeable>(key: string) => this.#kept.get(key) as T | undefined,
+      set: (key, value) => {
+        const old = this.#kept.get(key);
+        this.#kept.set(key, value);
+        if (old && old !== value) void old.close();
+      },
+      trigger: (reason) => {
+        if (!this.#stopping) this.#queue.trigger(reason);
+      },
+    };
+    this.#done = new Promise<number>((resolve) => {
+      this.#resolveDone = resolve;
+    });
+  }
 
-  // What sources keep between checks: the gateway connection, which also asks for checks when
-  // the gateway announces config.changed or comes back.
-  const kept = new Map<string, Closeable>();
-  const closeKept = () => Promise.all([...kept.values()].map((k) => k.close())).then(() => kept.clear());
-  const session: SourceSession = {
-    get: <T extends Closeable>(key: string) => kept.get(key) as T | undefined,
-    set: (key, value) => {
-      const old = kept.get(key);
-      kept.set(key, value);
-      if (old && old !== value) void old.close();
-    },
-    trigger: (reason) => {
-      if (!stopping) queue.trigger(reason);
-    },
-  };
+  /** Loads the config, listens for signals (and metrics), starts the schedule and checks once; resolves with the exit code when stopped. */
+  async start(): Promise<number> {
+    const { log } = this.#options;
+    this.#runtime = await this.#options.load();
+    for (const warning of this.#runtime.warnings ?? []) log.warn({}, warning);
+    this.#stopSignals = onSignals({
+      stop: (signal) => void this.shutdown(signal),
+      reload: () => void this.reload(),
+      checkNow: () => this.#queue.trigger('SIGUSR1'),
+    });
+    this.#stopClockWatch = watchClockJumps((jumpMs) => {
+      log.info({ jumpMs }, 'wall clock jumped (suspend or clock change)');
+      this.#queue.trigger('clock jumped');
+    });
+    if (this.#options.metricsListen) {
+      this.#server = await startMetricsServer(
+        this.#options.metricsListen,
+        () => this.#metrics(),
+        (error) => log.warn({ code: error.code }, 'metrics server error'),
+      );
+      const address = this.#server.address();
+      if (address && typeof address === 'object') log.info({ host: address.address, port: address.port }, 'serving /metrics and /healthz');
+    }
+    this.#startCron();
+    this.#queue.trigger('start');
+    return this.#done;
+  }
 
-  const check = async (reason: string): Promise<void> => {
+  /** One check (the trigger queue calls it, never two at once); then the next wakeup and the watched directories. */
+  async check(reason: string): Promise<void> {
+    const { log } = this.#options;
+    const runtime = this.#runtime!;
     try {
-      lastReport = await runCheck(
+      const report = await runCheck(
         {
           config: runtime.config,
-          agents: options.agents,
+          agents: this.#options.agents,
           notifiers: runtime.notifiers,
           trigger: reason,
-          signal: abort.signal,
-          heartbeat: options.heartbeat,
-          session,
+          signal: this.#abort.signal,
+          heartbeat: this.#options.heartbeat,
+          session: this.#session,
         },
-        { env: options.env, log, now: options.now },
+        { env: this.#options.env, log, now: this.#options.now },
       );
-      for (const warning of lastReport.warnings) log.warn({ trigger: reason }, warning);
-      const text = metrics();
-      if (options.metricsTextfile && text) await writeMetricsTextfile(options.metricsTextfile, text);
-      scheduleWakeup(lastReport);
+      this.#lastReport = report;
+      for (const warning of report.warnings) log.warn({ trigger: reason }, warning);
+      const text = this.#metrics();
+      if (this.#options.metricsTextfile && text) await writeMetricsTextfile(this.#options.metricsTextfile, text);
+      this.#scheduleWakeup(report);
     } catch (error) {
-      if (stopping) return;
+      if (this.#stopping) return;
       log.error({ trigger: reason, reason: error instanceof Error ? error.message : String(error) }, 'check failed');
     } finally {
-      files.checked();
-      if (!stopping) files.watch(credentialDirs(runtime.config, options.env));
+      this.#files.checked();
+      if (!this.#stopping) this.#files.watch(credentialDirs(this.#runtime!.config, this.#options.env));
     }
-  };
-  const queue = new TriggerQueue(check);
-  const files = new CredentialWatcher(
-    () => queue.trigger('credentials changed'),
-    () => queue.running !== undefined,
-    log,
-  );
+  }
 
-  const scheduleWakeup = (report: CheckReport): void => {
-    wakeup?.cancel();
-    const at = nextWakeup(
-      { credentials: report.credentials, thresholds: runtime.config.thresholds, alerts: report.alerts, remind: runtime.config.remind },
-      options.now(),
-    );
-    // Only when it comes before the next scheduled run; the schedule covers the rest.
-    const scheduled = cron?.nextRun()?.getTime();
-    // Measured on the same clock as `at`: with a different one (AUTHWATCH_NOW in tests) a moment
-    // already past on the timer's clock would fire at once, every time, and spin.
-    wakeup =
-      at !== undefined && (scheduled === undefined || at < scheduled)
-        ? new WallClockTimer(at + CROSSING_MARGIN_MS, () => queue.trigger('threshold'), options.now)
-        : undefined;
-  };
-
-  const startCron = (): void => {
-    cron?.stop();
-    // protect: croner itself never overlaps runs either; the trigger queue coalesces the rest.
-    cron = new Cron(runtime.config.schedule, { timezone: runtime.config.timezone, protect: true }, () => queue.trigger('schedule'));
-  };
-
-  const reload = async (): Promise<void> => {
+  /** SIGHUP: the new config if it loads (the schedule restarted when it changed), else the old one, said why. */
+  async reload(): Promise<void> {
+    const { log } = this.#options;
     try {
-      const next = await options.load();
-      const rescheduled = next.config.schedule !== runtime.config.schedule || next.config.timezone !== runtime.config.timezone;
-      runtime = next;
-      for (const warning of runtime.warnings ?? []) log.warn({}, warning);
-      if (rescheduled) startCron();
-      log.info({ schedule: runtime.config.schedule, notifiers: runtime.notifiers.length }, 'config reloaded');
-      queue.trigger('config reloaded');
+      const next = await this.#options.load();
+      const previous = this.#runtime!.config;
+      const rescheduled = next.config.schedule !== previous.schedule || next.config.timezone !== previous.timezone;
+      this.#runtime = next;
+      for (const warning of next.warnings ?? []) log.warn({}, warning);
+      if (rescheduled) this.#startCron();
+      log.info({ schedule: next.config.schedule, notifiers: next.notifiers.length }, 'config reloaded');
+      this.#queue.trigger('config reloaded');
     } catch (error) {
       const lines = (error as { lines?: string[] }).lines ?? [error instanceof Error ? error.message : String(error)];
       log.error({ problems: lines }, 'config reload failed; still running with the previous config');
     }
-  };
-
-  let resolveDone!: (code: number) => void;
-  const done = new Promise<number>((resolve) => (resolveDone = resolve));
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    queue.stop();
-    cron?.stop();
-    wakeup?.cancel();
-    files.close();
-    stopClockWatch();
-    const running = queue.running;
-    if (running) {
-      const finished = await Promise.race([running.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), SHUTDOWN_GRACE_MS).unref())]);
-      if (!finished) {
-        // Abandon it: a check still reading its sources saves and sends nothing; deliveries in
-        // flight are cut short and stay in the outbox.
-        abort.abort();
-        killActivePrograms();
-        await Promise.race([running, new Promise((r) => setTimeout(r, 1_000).unref())]);
-      }
-    }
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    await closeKept();
-    stopSignals();
-    resolveDone(0);
-  };
-
-  const stopSignals = onSignals({ stop: (signal) => void shutdown(signal), reload: () => void reload(), checkNow: () => queue.trigger('SIGUSR1') });
-  const stopClockWatch = watchClockJumps((jumpMs) => {
-    log.info({ jumpMs }, 'wall clock jumped (suspend or clock change)');
-    queue.trigger('clock jumped');
-  });
-
-  if (options.metricsListen) {
-    server = await startMetricsServer(options.metricsListen, metrics, (error) => log.warn({ code: error.code }, 'metrics server error'));
-    const address = server.address();
-    if (address && typeof address === 'object') log.info({ host: address.address, port: address.port }, 'serving /metrics and /healthz');
   }
-  startCron();
-  queue.trigger('start');
-  return done;
+
+  /** Stops every trigger, lets a running check finish within the grace (else abandons it), closes what sources kept. */
+  async shutdown(signal: string): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#options.log.info({ signal }, 'stopping');
+    this.#queue.stop();
+    this.#cron?.stop();
+    this.#wakeup?.cancel();
+    this.#files.close();
+    this.#stopClockWatch?.();
+    await this.#finishRunning();
+    const server = this.#server;
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await Promise.all([...this.#kept.values()].map((k) => k.close()));
+    this.#kept.clear();
+    this.#stopSignals?.();
+    this.#resolveDone(0);
+  }
+
+  async #finishRunning(): Promise<void> {
+    const running = this.#queue.running;
+    if (!running) return;
+    const finished = await Promise.race([running.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), SHUTDOWN_GRACE_MS).unref())]);
+    if (finished) return;
+    // Abandon it: a check still reading its sources saves and sends nothing; deliveries in
+    // flight are cut short and stay in the outbox.
+    this.#abort.abort();
+    killActivePrograms();
+    await Promise.race([running, new Promise((r) => setTimeout(r, 1_000).unref())]);
+  }
+
+  #metrics(): string | undefined {
+    const report = this.#lastReport;
+    if (!report) return undefined;
+    if (this.#rendered?.report !== report) this.#rendered = { report, text: renderMetrics(report) };
+    return this.#rendered.text;
+  }
+
+  /** A timer for the next threshold crossing or reminder, when it comes before the next scheduled run (the schedule covers the rest). */
+  #scheduleWakeup(report: CheckReport): void {
+    this.#wakeup?.cancel();
+    const { config } = this.#runtime!;
+    const now = this.#options.now;
+    const at = nextWakeup({ credentials: report.credentials, thresholds: config.thresholds, alerts: report.alerts, remind: config.remind }, now());
+    const scheduled = this.#cron?.nextRun()?.getTime();
+    // Measured on the same clock as `at`: with a different one (AUTHWATCH_NOW in tests) a moment
+    // already past on the timer's clock would fire at once, every time, and spin.
+    this.#wakeup =
+      at !== undefined && (scheduled === undefined || at < scheduled)
+        ? new WallClockTimer(at + CROSSING_MARGIN_MS, () => this.#queue.trigger('threshold'), now)
+        : undefined;
+  }
+
+  #startCron(): void {
+    this.#cron?.stop();
+    const { schedule, timezone } = this.#runtime!.config;
+    // protect: croner itself never overlaps runs either; the trigger queue coalesces the rest.
+    this.#cron = new Cron(schedule, { timezone, protect: true }, () => this.#queue.trigger('schedule'));
+  }
+}
+
+/** `watch`: runs until SIGTERM/SIGINT, then resolves with the exit code. */
+export function runWatch(options: WatchOptions): Promise<number> {
+  return new Watch(options).start();
 }
 
 /** The directories every enabled source says hold its credentials, where they exist. */
