@@ -2,7 +2,7 @@ import type { Document, LineCounter } from 'yaml';
 import * as z from 'zod/mini';
 import { ConfigError } from '../errors.js';
 import { readFailure, readRegularFile, UnreadableFileError } from '../fs-read.js';
-import { issuePath } from '../issue-path.js';
+import { issuePath } from '../schema-errors.js';
 import { defaultConfigPath } from './paths.js';
 import { configSchema, defaultConfig, type Config } from './schema.js';
 

@@ -72,7 +72,7 @@ const run = async (argv: string[], io: InstallIo): Promise<boolean> => (await ru
  * replaced atomically and the commands (daemon-reload, enable --now, registering a job with a
  * fixed id) are safe to repeat. With `dryRun`, prints every file and command and touches nothing.
  */
-export async function install(deployment: Deployment, stateDir: string, dryRun: boolean, io: InstallIo): Promise<boolean> {
+export async function install(deployment: Deployment, { stateDir, dryRun, io }: { stateDir: string; dryRun: boolean; io: InstallIo }): Promise<boolean> {
   for (const file of deployment.files) {
     if (dryRun) {
       io.say(`would write ${file.path} (mode ${file.mode.toString(8)}):`);
@@ -127,11 +127,7 @@ async function readManifest(path: string, platform: FilePlatform, io: InstallIo)
  */
 export async function uninstall(
   platform: FilePlatform,
-  fallback: Deployment,
-  scope: UninstallScope,
-  stateDir: string,
-  dryRun: boolean,
-  io: InstallIo,
+  { fallback, scope, stateDir, dryRun, io }: { fallback: Deployment; scope: UninstallScope; stateDir: string; dryRun: boolean; io: InstallIo },
 ): Promise<boolean> {
   const path = manifestPath(stateDir, platform);
   const recorded = await readManifest(path, platform, io);

@@ -17,7 +17,11 @@ export interface ChatRoute {
  * on the schedule inside the gateway, announcing its output to `route` (a run that prints only
  * NO_REPLY posts nothing). Exact argv (`--command-argv`), no shell.
  */
-export function automationArgv(openclaw: string[], facts: DeployFacts, schedule: string, timezone: string | undefined, route: ChatRoute): string[] {
+export function automationArgv(
+  openclaw: string[],
+  facts: DeployFacts,
+  { schedule, timezone, route }: { schedule: string; timezone: string | undefined; route: ChatRoute },
+): string[] {
   const check = [facts.node, facts.entry, 'check', '--format', 'openclaw', ...(facts.config ? ['--config', facts.config] : [])];
   return [
     ...openclaw,
@@ -53,12 +57,12 @@ export async function authwatchJobs(openclaw: string[], io: Io): Promise<string[
 }
 
 /** Removes every automation named `authwatch`, then creates it anew: repeating install changes nothing. */
-export async function installAutomation(openclaw: string[], create: string[], dryRun: boolean, io: Io): Promise<boolean> {
+export async function installAutomation({ openclaw, create, dryRun, io }: { openclaw: string[]; create: string[]; dryRun: boolean; io: Io }): Promise<boolean> {
   if (dryRun) {
     io.say(`would remove any automation named ${AUTOMATION_NAME}, then run: ${shCommand(create)}`);
     return true;
   }
-  if (!(await uninstallAutomation(openclaw, false, io, true))) return false;
+  if (!(await uninstallAutomation({ openclaw, dryRun: false, io, quiet: true }))) return false;
   const created = await run(create, io);
   if (!created.ok) return false;
   const id = /"id"\s*:\s*"([^"]+)"/.exec(created.stdout)?.[1];
@@ -66,7 +70,18 @@ export async function installAutomation(openclaw: string[], create: string[], dr
   return true;
 }
 
-export async function uninstallAutomation(openclaw: string[], dryRun: boolean, io: Io, quiet = false): Promise<boolean> {
+/** Removes every automation named `authwatch`; `quiet`: say nothing when there is none (install, before it creates one). */
+export async function uninstallAutomation({
+  openclaw,
+  dryRun,
+  io,
+  quiet = false,
+}: {
+  openclaw: string[];
+  dryRun: boolean;
+  io: Io;
+  quiet?: boolean;
+}): Promise<boolean> {
   const ids = await authwatchJobs(openclaw, io);
   if (ids === undefined) return false;
   if (ids.length === 0 && !quiet) io.say(`no automation named ${AUTOMATION_NAME}: nothing to remove`);

@@ -50,14 +50,20 @@ function filePlatform(
     },
     async install(options, io) {
       const { deployment, facts } = await deploymentFor(platform, options, io);
-      const ok = await install(deployment, stateDir(io.env), options.dryRun === true, { say: say(io), env: io.env });
+      const ok = await install(deployment, { stateDir: stateDir(io.env), dryRun: options.dryRun === true, io: { say: say(io), env: io.env } });
       await hooks.afterInstall?.(options, facts, io);
       return ok ? ExitCode.Ok : ExitCode.Problem;
     },
     async uninstall(options, io) {
       const { deployment, facts, schedule } = await deploymentFor(platform, options, io);
       const scope = uninstallScope(everyVariant(platform, facts, schedule));
-      const ok = await uninstall(platform, deployment, scope, stateDir(io.env), options.dryRun === true, { say: say(io), env: io.env });
+      const ok = await uninstall(platform, {
+        fallback: deployment,
+        scope,
+        stateDir: stateDir(io.env),
+        dryRun: options.dryRun === true,
+        io: { say: say(io), env: io.env },
+      });
       return ok ? ExitCode.Ok : ExitCode.Problem;
     },
     installedFiles: (facts, schedule) => everyVariant(platform, facts, schedule).flatMap((d) => d.files.map((f) => f.path)),
@@ -83,12 +89,13 @@ const openclawAutomation: PlatformEntry = {
   async install(options, io) {
     const { openclaw, create } = await automationFor(options, io);
     const { installAutomation } = await import('./openclaw.js');
-    return (await installAutomation(openclaw, create, options.dryRun === true, { say: say(io), env: io.env })) ? ExitCode.Ok : ExitCode.Problem;
+    const ok = await installAutomation({ openclaw, create, dryRun: options.dryRun === true, io: { say: say(io), env: io.env } });
+    return ok ? ExitCode.Ok : ExitCode.Problem;
   },
   async uninstall(options, io) {
     const { config } = await loadConfig(options.config, io.env, { schedule: true });
     const { uninstallAutomation } = await import('./openclaw.js');
-    const ok = await uninstallAutomation(await openclawCli(config, io), options.dryRun === true, { say: say(io), env: io.env });
+    const ok = await uninstallAutomation({ openclaw: await openclawCli(config, io), dryRun: options.dryRun === true, io: { say: say(io), env: io.env } });
     return ok ? ExitCode.Ok : ExitCode.Problem;
   },
   installedFiles: () => [],

@@ -95,7 +95,14 @@ export async function automationFor(options: DeployOptions, io: DeployIo): Promi
   const timezone = options.timezone ?? config.timezone;
   const openclaw = await openclawCli(config, io);
   const { automationArgv } = await import('./openclaw.js');
-  return { openclaw, create: automationArgv(openclaw, facts, options.schedule ?? config.schedule, timezone, { channel, to, ...(account ? { account } : {}) }) };
+  return {
+    openclaw,
+    create: automationArgv(openclaw, facts, {
+      schedule: options.schedule ?? config.schedule,
+      timezone,
+      route: { channel, to, ...(account ? { account } : {}) },
+    }),
+  };
 }
 
 /** OpenClaw's CLI on this host, as the (first) openclaw source runs it: the automation's commands go through it. */

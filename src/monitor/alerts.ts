@@ -70,9 +70,7 @@ function remindAfter(status: Status, policy: LifecyclePolicy): number {
 export function decide(
   previous: AlertMemory | undefined,
   current: { credential: Credential; errorStreak: number } | { gone: true },
-  policy: LifecyclePolicy,
-  now: number,
-  quiet: boolean,
+  { policy, now, quiet }: { policy: LifecyclePolicy; now: number; quiet: boolean },
 ): Decision {
   // A notice about a credential nobody uses is never more urgent than a warning (quiet hours hold it).
   const notice = !('gone' in current) && current.credential.inUse === false && !policy.alertOnUnused;

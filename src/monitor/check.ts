@@ -7,7 +7,7 @@ import { withStateLock } from './lock.js';
 import type { DeliveryReport } from './notify.js';
 import { remedyFor } from './remedy.js';
 import { sortCredentials, worstStatus, type CheckReport } from './report.js';
-import { collectObservations } from './sources/index.js';
+import { collectObservations } from './sources/collect.js';
 import type { SourceSession } from './sources/source.js';
 import { loadState, recallExpiry, remember, saveState, statePath, type State } from './state.js';
 
@@ -90,12 +90,12 @@ export async function runCheck(
     if (notifiers.length > 0) {
       // Loaded only when there is someone to alert: most timer runs of a quiet setup never need it.
       const { deliverOutbox, enqueue, planAlerts, refreshFiring } = await import('./notify.js');
-      const plan = planAlerts(state, credentials, new Set(covered), config, checkedAt, log);
+      const plan = planAlerts(state, { credentials, covered: new Set(covered) }, { config, now: checkedAt, log });
       next = { ...next, alerts: plan.memory, errorStreaks: plan.errorStreaks, outbox: enqueue(state.outbox, plan.alerts, notifiers, checkedAt) };
       // Record the decisions before sending: a crash mid-delivery then re-sends from the outbox
       // (same alert ids, which receivers deduplicate) rather than deciding again.
       await save(next);
-      const delivered = await deliverOutbox(next.outbox, notifiers, config.delivery, checkedAt, log, signal);
+      const delivered = await deliverOutbox(next.outbox, notifiers, { delivery: config.delivery, now: checkedAt, log, signal });
       next = { ...next, outbox: delivered.outbox, notificationTotals: countDeliveries(next.notificationTotals, delivered.reports) };
       notifications = [...delivered.reports, ...(await refreshFiring(plan.firing, notifiers, log, signal))];
     }
@@ -110,7 +110,7 @@ export async function runCheck(
   const report = notifiers.length > 0 ? await withStateLock(path, { log, warn: (w) => warnings.push(w), signal }, work) : await work();
   // Outside the lock: a slow dead-man's switch must not hold up another run.
   if (heartbeat && config.heartbeat && !signal?.aborted)
-    await (await import('./heartbeat.js')).pingHeartbeat(config.heartbeat, report.errors.length === 0, env, log, signal);
+    await (await import('./heartbeat.js')).pingHeartbeat(config.heartbeat, { determined: report.errors.length === 0, env, log, signal });
   log.info(
     {
       trigger,

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import type { Env } from '../env.js';
 import type { Logger } from '../log.js';
 import { deadline } from '../abort.js';
 import { httpRequest, isPlaintextRemote, safeHost } from '../net/http.js';
@@ -12,10 +13,7 @@ import { resolveSecretAt } from '../config/secret.js';
  */
 export async function pingHeartbeat(
   heartbeat: NonNullable<Config['heartbeat']>,
-  determined: boolean,
-  env: Record<string, string | undefined>,
-  log: Logger,
-  signal?: AbortSignal,
+  { determined, env, log, signal }: { determined: boolean; env: Env; log: Logger; signal?: AbortSignal | undefined },
 ): Promise<boolean> {
   let url: string;
   try {

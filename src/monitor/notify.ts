@@ -31,12 +31,10 @@ export interface DeliveryReport {
  */
 export function planAlerts(
   state: State,
-  credentials: readonly Credential[],
-  covered: ReadonlySet<string>,
-  config: Config,
-  now: number,
-  log: Logger,
+  read: { credentials: readonly Credential[]; covered: ReadonlySet<string> },
+  { config, now, log }: { config: Config; now: number; log: Logger },
 ): { alerts: Alert[]; firing: Alert[]; memory: Record<string, AlertMemory>; errorStreaks: Record<string, number> } {
+  const { credentials, covered } = read;
   const policy: LifecyclePolicy = { remind: config.remind, sourceErrorsAfter: config.sourceErrorsAfter, alertOnUnused: config.alertOnUnused };
   const quiet = inQuietHours(config.quietHours, now);
   const host = hostname();
@@ -78,7 +76,7 @@ export function planAlerts(
   for (const credential of credentials) {
     const errorStreak = credential.status === 'error' ? (state.errorStreaks[credential.id] ?? 0) + 1 : 0;
     if (errorStreak) errorStreaks[credential.id] = errorStreak;
-    apply(credential.id, decide(state.alerts[credential.id], { credential, errorStreak }, policy, now, quiet), credential);
+    apply(credential.id, decide(state.alerts[credential.id], { credential, errorStreak }, { policy, now, quiet }), credential);
   }
   // Every episode still open, as it stands now: what a channel that forgets (Alertmanager) is told again.
   // Not those with an event this run: the event tells them.
@@ -91,7 +89,7 @@ export function planAlerts(
   const seen = new Set(credentials.map((c) => c.id));
   for (const [id, previous] of Object.entries(state.alerts)) {
     if (seen.has(id) || !covered.has(previous.scope)) continue;
-    apply(id, decide(previous, { gone: true }, policy, now, quiet), undefined);
+    apply(id, decide(previous, { gone: true }, { policy, now, quiet }), undefined);
   }
   // Resolutions first: a receiver that tracks "current problems" then ends on the newest ones.
   alerts.sort((a, b) => Number(b.event === 'resolved') - Number(a.event === 'resolved'));
@@ -118,10 +116,7 @@ export function enqueue(outbox: OutboxEntry[], alerts: readonly Alert[], notifie
 export async function deliverOutbox(
   outbox: readonly OutboxEntry[],
   notifiers: readonly Notifier[],
-  delivery: Config['delivery'],
-  now: number,
-  log: Logger,
-  signal?: AbortSignal,
+  { delivery, now, log, signal }: { delivery: Config['delivery']; now: number; log: Logger; signal?: AbortSignal | undefined },
 ): Promise<{ outbox: OutboxEntry[]; reports: DeliveryReport[] }> {
   const byName = new Map(notifiers.map((n) => [n.name, n]));
   const deadline = Date.now() + delivery.deadline;

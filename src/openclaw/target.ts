@@ -111,7 +111,7 @@ export function gatewayTarget(overrides: GatewayOverrides, env: Env): Result<Gat
   };
   if (overrides.token !== undefined)
     return ok(at({ token: resolveSecretAt('gateway.token', overrides.token, env).reveal() }, 'sources.openclaw.gateway.token'));
-  const found = credential(where, gateway, path, env, at);
+  const found = credential({ where, gateway, path, env, at });
   // A paired device needs no shared token once paired (its device token stands in).
   if (where.paired) return ok(found?.ok ? found.value : at({}, 'the device token from authwatch gateway pair'));
   if (where.ssh && !found) {
@@ -129,13 +129,20 @@ export function gatewayTarget(overrides: GatewayOverrides, env: Env): Result<Gat
  * hand in authwatch's config (gateway.ssh, gateway.url, `pair --url`) only the token named for it
  * there (`gateway.token`), so none here.
  */
-function credential(
-  where: Place,
-  gateway: GatewaySection,
-  path: string,
-  env: Env,
-  at: (auth: GatewayTarget['auth'], from: string) => GatewayTarget,
-): Result<GatewayTarget, NoTarget> | undefined {
+function credential({
+  where,
+  gateway,
+  path,
+  env,
+  at,
+}: {
+  where: Place;
+  gateway: GatewaySection;
+  path: string;
+  env: Env;
+  /** The target with this credential. */
+  at: (auth: GatewayTarget['auth'], from: string) => GatewayTarget;
+}): Result<GatewayTarget, NoTarget> | undefined {
   const fromConfig = (section: Secretish | undefined, key: string): Result<GatewayTarget, NoTarget> | undefined => {
     for (const kind of ['token', 'password'] as const) {
       const value = section?.[kind];

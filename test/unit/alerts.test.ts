@@ -30,34 +30,42 @@ describe('decide: credentials not in use', () => {
   const unused = (status: Status) => ({ credential: credential({ status, inUse: false }), errorStreak: 0 });
 
   it('one notice, then nothing: no reminder, no escalation, while it stays unused', () => {
-    const first = decide(undefined, unused('warn'), policy, NOW, false);
+    const first = decide(undefined, unused('warn'), { policy, now: NOW, quiet: false });
     expect(first).toMatchObject({ event: 'firing', reason: 'first notification' });
-    expect(decide(first.next, unused('warn'), policy, NOW + 24 * H, false)).toEqual({ event: null, reason: 'unused, notice sent', next: first.next });
-    expect(decide(first.next, unused('expired'), policy, NOW + 48 * H, false)).toEqual({ event: null, reason: 'unused, notice sent', next: first.next });
+    expect(decide(first.next, unused('warn'), { policy, now: NOW + 24 * H, quiet: false })).toEqual({
+      event: null,
+      reason: 'unused, notice sent',
+      next: first.next,
+    });
+    expect(decide(first.next, unused('expired'), { policy, now: NOW + 48 * H, quiet: false })).toEqual({
+      event: null,
+      reason: 'unused, notice sent',
+      next: first.next,
+    });
   });
 
   it('quiet hours hold its notice back, whatever its status', () => {
-    expect(decide(undefined, unused('expired'), policy, NOW, true)).toEqual({ event: null, reason: 'quiet hours', next: undefined });
-    expect(decide(undefined, now('expired'), policy, NOW, true)).toMatchObject({ event: 'firing' });
+    expect(decide(undefined, unused('expired'), { policy, now: NOW, quiet: true })).toEqual({ event: null, reason: 'quiet hours', next: undefined });
+    expect(decide(undefined, now('expired'), { policy, now: NOW, quiet: true })).toMatchObject({ event: 'firing' });
   });
 
   it('its stream resolves when it recovers or vanishes', () => {
-    const first = decide(undefined, unused('expired'), policy, NOW, false);
-    expect(decide(first.next, unused('ok'), policy, NOW + H, false)).toMatchObject({ event: 'resolved', reason: 'recovered' });
-    expect(decide(first.next, { gone: true }, policy, NOW + H, false)).toMatchObject({ event: 'resolved', reason: 'no longer reported' });
+    const first = decide(undefined, unused('expired'), { policy, now: NOW, quiet: false });
+    expect(decide(first.next, unused('ok'), { policy, now: NOW + H, quiet: false })).toMatchObject({ event: 'resolved', reason: 'recovered' });
+    expect(decide(first.next, { gone: true }, { policy, now: NOW + H, quiet: false })).toMatchObject({ event: 'resolved', reason: 'no longer reported' });
   });
 
   it('alertOnUnused: true alerts on it like on the rest (reminders, escalation)', () => {
     const loud = { ...policy, alertOnUnused: true };
-    const first = decide(undefined, unused('warn'), loud, NOW, false);
-    expect(decide(first.next, unused('expired'), loud, NOW + H, false)).toMatchObject({ event: 'firing', reason: 'got worse' });
-    expect(decide(first.next, unused('warn'), loud, NOW + 13 * H, false)).toMatchObject({ event: 'reminder' });
+    const first = decide(undefined, unused('warn'), { policy: loud, now: NOW, quiet: false });
+    expect(decide(first.next, unused('expired'), { policy: loud, now: NOW + H, quiet: false })).toMatchObject({ event: 'firing', reason: 'got worse' });
+    expect(decide(first.next, unused('warn'), { policy: loud, now: NOW + 13 * H, quiet: false })).toMatchObject({ event: 'reminder' });
   });
 });
 
 describe('decide', () => {
   it('first bad status fires and opens a stream', () => {
-    expect(decide(undefined, now('warn'), policy, NOW, false)).toEqual({
+    expect(decide(undefined, now('warn'), { policy, now: NOW, quiet: false })).toEqual({
       event: 'firing',
       reason: 'first notification',
       next: {
@@ -81,8 +89,8 @@ describe('decide', () => {
   });
 
   it('healthy and never alerted: nothing', () => {
-    expect(decide(undefined, now('ok'), policy, NOW, false)).toEqual({ event: null, reason: 'healthy', next: undefined });
-    expect(decide(undefined, now('static'), policy, NOW, false).event).toBeNull();
+    expect(decide(undefined, now('ok'), { policy, now: NOW, quiet: false })).toEqual({ event: null, reason: 'healthy', next: undefined });
+    expect(decide(undefined, now('static'), { policy, now: NOW, quiet: false }).event).toBeNull();
   });
 
   it.each<[Status, Status, string]>([
@@ -90,12 +98,12 @@ describe('decide', () => {
     ['critical', 'expired', 'got worse'],
     ['warn', 'missing', 'got worse'],
   ])('%s → %s fires again (%s) and raises the severity', (from, to, reason) => {
-    const d = decide(memory({ status: from, severity: from }), now(to), policy, NOW, false);
+    const d = decide(memory({ status: from, severity: from }), now(to), { policy, now: NOW, quiet: false });
     expect(d).toMatchObject({ event: 'firing', reason, next: { status: to, severity: to, seq: 2, lastSentAt: NOW, streamId: 's@1' } });
   });
 
   it('better but still bad (a new token expiring soon) fires as a change; the severity stays the worst', () => {
-    const d = decide(memory({ status: 'expired', severity: 'expired' }), now('warn'), policy, NOW, false);
+    const d = decide(memory({ status: 'expired', severity: 'expired' }), now('warn'), { policy, now: NOW, quiet: false });
     expect(d).toMatchObject({ event: 'firing', reason: 'status changed', next: { status: 'warn', severity: 'expired' } });
   });
 
@@ -105,41 +113,49 @@ describe('decide', () => {
     ['expired', H],
     ['missing', H],
   ])('%s reminds exactly when its interval (%d ms) has passed, not 1 ms before', (status, interval) => {
-    const before = decide(memory({ status, severity: status, lastSentAt: NOW - interval + 1 }), now(status), policy, NOW, false);
+    const before = decide(memory({ status, severity: status, lastSentAt: NOW - interval + 1 }), now(status), { policy, now: NOW, quiet: false });
     expect(before).toMatchObject({ event: null, reason: 'unchanged' });
-    const at = decide(memory({ status, severity: status, lastSentAt: NOW - interval }), now(status), policy, NOW, false);
+    const at = decide(memory({ status, severity: status, lastSentAt: NOW - interval }), now(status), { policy, now: NOW, quiet: false });
     expect(at).toMatchObject({ event: 'reminder', reason: 'reminder interval elapsed', next: { seq: 2, lastSentAt: NOW } });
   });
 
   it('recovery resolves and forgets the stream', () => {
-    expect(decide(memory(), now('ok'), policy, NOW, false)).toEqual({ event: 'resolved', reason: 'recovered', next: undefined });
-    expect(decide(memory(), now('static'), policy, NOW, false).event).toBe('resolved');
+    expect(decide(memory(), now('ok'), { policy, now: NOW, quiet: false })).toEqual({ event: 'resolved', reason: 'recovered', next: undefined });
+    expect(decide(memory(), now('static'), { policy, now: NOW, quiet: false }).event).toBe('resolved');
   });
 
   it('a vanished credential resolves; an unknown one does nothing', () => {
-    expect(decide(memory(), { gone: true }, policy, NOW, false)).toEqual({ event: 'resolved', reason: 'no longer reported', next: undefined });
-    expect(decide(undefined, { gone: true }, policy, NOW, false).event).toBeNull();
+    expect(decide(memory(), { gone: true }, { policy, now: NOW, quiet: false })).toEqual({ event: 'resolved', reason: 'no longer reported', next: undefined });
+    expect(decide(undefined, { gone: true }, { policy, now: NOW, quiet: false }).event).toBeNull();
   });
 
   it('a failing source alerts only at the Nth failure in a row', () => {
-    expect(decide(undefined, now('error', 2), policy, NOW, false)).toMatchObject({ event: null, reason: 'source failing, below threshold', next: undefined });
-    expect(decide(undefined, now('error', 3), policy, NOW, false)).toMatchObject({ event: 'firing', next: { status: 'error' } });
+    expect(decide(undefined, now('error', 2), { policy, now: NOW, quiet: false })).toMatchObject({
+      event: null,
+      reason: 'source failing, below threshold',
+      next: undefined,
+    });
+    expect(decide(undefined, now('error', 3), { policy, now: NOW, quiet: false })).toMatchObject({ event: 'firing', next: { status: 'error' } });
     // Below the threshold an active stream is left as it is, neither resolved nor reminded.
     const active = memory({ status: 'error', severity: 'error', lastSentAt: 0 });
-    expect(decide(active, now('error', 1), policy, NOW, false)).toEqual({ event: null, reason: 'source failing, below threshold', next: active });
+    expect(decide(active, now('error', 1), { policy, now: NOW, quiet: false })).toEqual({
+      event: null,
+      reason: 'source failing, below threshold',
+      next: active,
+    });
   });
 
   it('quiet hours hold back warn-level firing, reminders and resolutions, and record nothing', () => {
-    expect(decide(undefined, now('warn'), policy, NOW, true)).toEqual({ event: null, reason: 'quiet hours', next: undefined });
+    expect(decide(undefined, now('warn'), { policy, now: NOW, quiet: true })).toEqual({ event: null, reason: 'quiet hours', next: undefined });
     const warn = memory({ lastSentAt: 0 });
-    expect(decide(warn, now('warn'), policy, NOW, true)).toEqual({ event: null, reason: 'quiet hours', next: warn });
-    expect(decide(warn, now('ok'), policy, NOW, true)).toEqual({ event: null, reason: 'quiet hours', next: warn });
+    expect(decide(warn, now('warn'), { policy, now: NOW, quiet: true })).toEqual({ event: null, reason: 'quiet hours', next: warn });
+    expect(decide(warn, now('ok'), { policy, now: NOW, quiet: true })).toEqual({ event: null, reason: 'quiet hours', next: warn });
   });
 
   it('quiet hours let critical and worse through, and the end of a critical episode', () => {
-    expect(decide(undefined, now('critical'), policy, NOW, true).event).toBe('firing');
-    expect(decide(memory({ status: 'expired', severity: 'expired' }), now('ok'), policy, NOW, true).event).toBe('resolved');
-    expect(decide(memory({ status: 'warn', severity: 'critical' }), now('ok'), policy, NOW, true).event).toBe('resolved');
+    expect(decide(undefined, now('critical'), { policy, now: NOW, quiet: true }).event).toBe('firing');
+    expect(decide(memory({ status: 'expired', severity: 'expired' }), now('ok'), { policy, now: NOW, quiet: true }).event).toBe('resolved');
+    expect(decide(memory({ status: 'warn', severity: 'critical' }), now('ok'), { policy, now: NOW, quiet: true }).event).toBe('resolved');
   });
 
   it('event ids are stable per stream, sequence and event', () => {
@@ -182,7 +198,11 @@ describe('planAlerts', () => {
   const config = defaultConfig();
   const log = createLogger('silent', () => {});
   const plan = (state: State, status: Status, at: number) =>
-    planAlerts(state, [credential({ status, remainingMs: status === 'ok' ? null : H })], new Set(['openclaw:main']), config, at, log);
+    planAlerts(
+      state,
+      { credentials: [credential({ status, remainingMs: status === 'ok' ? null : H })], covered: new Set(['openclaw:main']) },
+      { config, now: at, log },
+    );
 
   it('an event that leaves a status names it (lastStatus); the firing set holds open episodes without an event this run', () => {
     let state = emptyState();

@@ -43,7 +43,7 @@ describe('authwatch as a paired device', () => {
     const env = stateEnv();
     const device = newDevice(1_700_000_000_000);
     expect(device.deviceId).toMatch(/^[0-9a-f]{64}$/);
-    const deps = deviceHostDeps(device, 'wss://gw:1', 'wss://gw:1', () => {});
+    const deps = deviceHostDeps(device, { key: 'wss://gw:1', url: 'wss://gw:1', onChange: () => {} });
     const raw = Buffer.from(deps.publicKeyRawBase64UrlFromPem(device.publicKeyPem), 'base64url');
     expect(raw).toHaveLength(32);
     const { createHash, createPublicKey, verify } = await import('node:crypto');
@@ -58,7 +58,7 @@ describe('authwatch as a paired device', () => {
   it('a token is stored when issued, and a refused one is dropped and remembered (no reconnect loop)', () => {
     const device = newDevice();
     let changes = 0;
-    const deps = deviceHostDeps(device, 'wss://gw:1', 'wss://gw:1/', () => changes++);
+    const deps = deviceHostDeps(device, { key: 'wss://gw:1', url: 'wss://gw:1/', onChange: () => changes++ });
     expect(deps.loadDeviceAuthToken()).toBeNull();
     deps.storeDeviceAuthToken({ token: 'device-token-1', scopes: ['operator.read'] });
     deps.storeDeviceAuthToken({ token: 'device-token-1', scopes: ['operator.read'] });
@@ -78,13 +78,7 @@ describe('authwatch as a paired device', () => {
   it("a hello-ok token or scopes out of shape are not kept, and the reason is said (never printed raw, never 'Paired')", () => {
     const device = newDevice();
     const rejected: string[] = [];
-    const deps = deviceHostDeps(
-      device,
-      'wss://gw:1',
-      'wss://gw:1/',
-      () => {},
-      (why) => rejected.push(why),
-    );
+    const deps = deviceHostDeps(device, { key: 'wss://gw:1', url: 'wss://gw:1/', onChange: () => {}, onRejected: (why) => rejected.push(why) });
     for (const issued of [
       { token: 'device-token-1', scopes: 'x' },
       { token: { nested: true }, scopes: ['operator.read'] },

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { epochMs, isEpochMs } from './epoch.js';
 import { durationSchema } from '../../config/duration-schema.js';
 import type { Observation } from '../types.js';
-import { firstIssue } from '../../issue-path.js';
+import { firstIssue } from '../../schema-errors.js';
 import { parseJsonOutput } from './parse-json.js';
 import { describeStderr, runProgram, type FailureKind } from '../../process/run.js';
 import { failedRead, type Source } from './source.js';

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { expandHome } from '../../config/paths.js';
-import { firstIssue } from '../../issue-path.js';
+import { firstIssue } from '../../schema-errors.js';
 import { readFailure, readRegularFile } from '../../fs-read.js';
 import type { CredentialType, Observation } from '../types.js';
 import { parseJsonOutput } from './parse-json.js';

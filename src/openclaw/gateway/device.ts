@@ -5,7 +5,7 @@ import { stateDir } from '../../config/paths.js';
 import { writeFileAtomic } from '../../fs-atomic.js';
 import { readRegularFile } from '../../fs-read.js';
 import { crypto } from '../../lazy-crypto.js';
-import { firstIssue } from '../../issue-path.js';
+import { firstIssue } from '../../schema-errors.js';
 import { blank, type Line, onThisHost, type Remedy } from '../../monitor/remedy-lines.js';
 import type { Env } from '../../env.js';
 import { gatewayKey } from './url.js';
@@ -126,7 +126,10 @@ function rawPublicKey(publicKeyPem: string): Buffer {
  * token, bound to the pairing for one gateway: `store` is called with the token a gateway issues
  * (hello-ok), `clear` when it refuses the stored one. The caller saves the file afterwards.
  */
-export function deviceHostDeps(device: DeviceFile, key: string, url: string, onChange: () => void, onRejected: (why: string) => void = () => {}) {
+export function deviceHostDeps(
+  device: DeviceFile,
+  { key, url, onChange, onRejected = () => {} }: { key: string; url: string; onChange: () => void; onRejected?: (why: string) => void },
+) {
   return {
     signDevicePayload: (privateKeyPem: string, payload: string) =>
       crypto().sign(null, Buffer.from(payload, 'utf8'), crypto().createPrivateKey(privateKeyPem)).toString('base64url'),

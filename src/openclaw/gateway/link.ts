@@ -158,17 +158,16 @@ export class GatewayLink {
   #signIn() {
     const device = this.device;
     if (!device) return this.target.auth;
-    const hostDeps = deviceHostDeps(
-      device.file,
-      gatewayKey(this.target.url),
-      this.target.url,
-      () => {
+    const hostDeps = deviceHostDeps(device.file, {
+      key: gatewayKey(this.target.url),
+      url: this.target.url,
+      onChange: () => {
         this.#deviceChanged = true;
       },
-      (why) => {
+      onRejected: (why) => {
         this.#deviceRejected = why;
       },
-    );
+    });
     return { ...(device.offerSharedAuth ? this.target.auth : {}), deviceIdentity: identityOf(device.file), hostDeps };
   }
 

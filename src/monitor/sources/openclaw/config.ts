@@ -67,7 +67,7 @@ export type OpenclawGateway = Omit<z.output<typeof single>, 'name'> & {
 };
 
 /**
- * `sources.openclaw`: one gateway (a mapping, as it always was) or a list of named ones. A single
+ * `sources.openclaw`: one gateway (a mapping) or a list of named ones. A single
  * mapping without a name that points at another host is named after that host, so its ids never
  * mix with a local gateway's.
  */

@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import { deadline, sleep } from '../../../abort.js';
-import { firstIssue } from '../../../issue-path.js';
+import { firstIssue } from '../../../schema-errors.js';
 import { classify, type GatewayFailure } from '../../../openclaw/gateway/failure.js';
 import type { GatewayLink } from '../../../openclaw/gateway/link.js';
 import { failed, ok, type Result } from '../../../result.js';

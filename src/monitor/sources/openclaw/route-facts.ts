@@ -9,6 +9,14 @@ import { configStamp, loadRoutes, passReason, routeEntry, type RoutesFile, route
 import type { ModelsStatus } from './schema.js';
 import { modelsStatus } from './via-cli.js';
 
+/** Each agent's status with its route facts, the failed passes' records, the oldest facts' age, and the file they came from. */
+export interface RouteFacts {
+  statuses: Map<string, ModelsStatus>;
+  errors: Observation[];
+  ageMs: number | null;
+  file?: RoutesFile;
+}
+
 /**
  * Each agent's gateway status joined with the route facts from a CLI pass: saved ones while they
  * hold, a fresh pass where they are missing or stale (see routes.ts). A failed pass is the same
@@ -16,11 +24,9 @@ import { modelsStatus } from './via-cli.js';
  */
 export async function routeFacts(
   gateway: OpenclawGateway,
-  cli: OpenclawCli,
-  read: GatewayRead,
-  invalidatedAt: number,
+  { cli, read, invalidatedAt }: { cli: OpenclawCli; read: GatewayRead; invalidatedAt: number },
   { env, log, until }: ReadContext,
-): Promise<{ statuses: Map<string, ModelsStatus>; errors: Observation[]; ageMs: number | null; file?: RoutesFile }> {
+): Promise<RouteFacts> {
   if (gateway.routesEvery === 'off') return { statuses: read.statuses, errors: [], ageMs: null };
   const path = routesPath(env, gateway.name);
   const file = await loadRoutes(path);
@@ -58,10 +64,8 @@ export async function routeFacts(
  */
 export async function noteTransport(
   gateway: OpenclawGateway,
+  { via, reason, loaded }: { via: 'gateway' | 'cli'; reason: string | null; loaded?: RoutesFile | undefined },
   { env, log }: Pick<ReadContext, 'env' | 'log'>,
-  via: 'gateway' | 'cli',
-  reason: string | null,
-  loaded?: RoutesFile,
 ): Promise<void> {
   const path = routesPath(env, gateway.name);
   // The route pass of this check has just read (and perhaps written) it: not read again.

@@ -110,7 +110,7 @@ async function readGatewayOrCli(gateway: OpenclawGateway, agents: string[], ctx:
     if (viaGateway.ok) return viaGateway.value;
     fallbackReason = viaGateway.failure;
     const { noteTransport } = await import('./route-facts.js');
-    await noteTransport(gateway, ctx, 'cli', fallbackReason);
+    await noteTransport(gateway, { via: 'cli', reason: fallbackReason }, ctx);
   }
   const result = await readOpenclaw({ cli, agents, timeoutMs: gateway.timeout, until: ctx.until, env: ctx.env, log: ctx.log });
   const transport: Transport = { via: 'cli', agents: result.agents, fallbackReason, ...(cli.ssh ? { ssh: cli.ssh } : {}) };

@@ -1,5 +1,5 @@
 import type { Logger } from '../../../log.js';
-import { firstIssue } from '../../../issue-path.js';
+import { firstIssue } from '../../../schema-errors.js';
 import { describeStderr, runProgram, type FailureKind } from '../../../process/run.js';
 import { quoteForeign, scrubIdentifier } from '../../../redact.js';
 import type { Observation, SourceResult } from '../../types.js';

@@ -10,6 +10,7 @@ import { failed, ok, type Result } from '../../../result.js';
 import { blank, type Line, onGateway, type Remedy } from '../../remedy-lines.js';
 import type { Observation, SourceResult } from '../../types.js';
 import type { OpenclawGateway } from './config.js';
+import type { RouteFacts } from './route-facts.js';
 import { left, type ReadContext } from './context.js';
 import { type GatewayRead, readViaGateway } from './gateway-read.js';
 import { normalizeModelsStatus } from './normalize.js';
@@ -116,13 +117,15 @@ async function gatewayRecords(
   { routesCli, link, listed, ctx }: { routesCli: OpenclawCli | null; link: GatewayLink; listed: boolean; ctx: ReadContext },
 ): Promise<GatewayResult> {
   const { noteTransport, routeFacts } = await import('./route-facts.js');
-  const routes = routesCli ? await routeFacts(path.gateway, routesCli, read, link.configChangedAt, ctx) : { statuses: read.statuses, errors: [], ageMs: null };
+  const routes: RouteFacts = routesCli
+    ? await routeFacts(path.gateway, { cli: routesCli, read, invalidatedAt: link.configChangedAt }, ctx)
+    : { statuses: read.statuses, errors: [], ageMs: null };
   const observations: Observation[] = [...routes.errors];
   for (const agent of read.agents) {
     const status = routes.statuses.get(agent.id);
     if (status) for (const o of normalizeModelsStatus(status, agent)) observations.push(o);
   }
-  await noteTransport(path.gateway, ctx, 'gateway', null, 'file' in routes ? routes.file : undefined);
+  await noteTransport(path.gateway, { via: 'gateway', reason: null, loaded: routes.file }, ctx);
   return {
     observations,
     covered: coveredScopes(
