@@ -2,7 +2,7 @@
  * The docs cannot drift from the program: every YAML example passes `config check`, and every
  * `authwatch <command> --flag` they show is a flag that command has.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, sandbox } from '../helpers/cli.js';
@@ -82,6 +82,12 @@ describe('the docs', () => {
     );
     expect(links.length).toBeGreaterThan(5);
     expect(links.filter((l) => !anchors.get(l.target)?.has(l.anchor))).toEqual([]);
+  });
+
+  it('name only files that exist (src/, test/, scripts/)', () => {
+    const named = [...new Set(DOCS.flatMap(({ text }) => [...text.matchAll(/\b(?:src|test|scripts)\/[\w./-]+\.(?:ts|mjs)\b/g)].map((m) => m[0])))];
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
   });
 
   it.each(yamlExamples)('$name passes config check', async ({ yaml }) => {
