@@ -1,6 +1,6 @@
 import type { Env } from '../env.js';
 import { shCommand } from '../shell.js';
-import { sshRunArgv } from './ssh/tunnel.js';
+import { sshRunArgv } from './ssh/argv.js';
 
 /** Where OpenClaw's CLI runs: here, or on the gateway's host over SSH. */
 export interface OpenclawCli {

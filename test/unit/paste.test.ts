@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { remedyFor } from '../../src/monitor/remedy.js';
 import { type Command, renderCommand, renderRemedy } from '../../src/monitor/remedy-lines.js';
 import { openclawRemedy } from '../../src/monitor/sources/openclaw/remedy.js';
-import { sshRemedy } from '../../src/openclaw/ssh/tunnel.js';
+import { sshRemedy } from '../../src/openclaw/ssh/failure.js';
 import { shWord } from '../../src/shell.js';
 import type { Credential } from '../../src/monitor/types.js';
 import { credential as record } from '../helpers/records.js';

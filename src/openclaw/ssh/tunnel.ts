@@ -6,9 +6,9 @@ import { delimiter, join } from 'node:path';
 import { sleep } from '../../abort.js';
 import { quoteForeign } from '../../redact.js';
 import { failed, ok, type Result } from '../../result.js';
-import { onThisHost, type Remedy } from '../../monitor/remedy-lines.js';
-import { splitDestination, sshLogin } from './destination.js';
 import type { Env } from '../../env.js';
+import { type SshSpec, sshArgv } from './argv.js';
+import { classifySsh, type TunnelFailure } from './failure.js';
 
 /**
  * An SSH local forward to a gateway on another host, OpenClaw's "universal fallback" for remote
@@ -17,63 +17,17 @@ import type { Env } from '../../env.js';
  * `ExitOnForwardFailure` (a forward that cannot bind is a failure, not a silent session),
  * `ConnectTimeout`, and keep-alives so that a dead link ends the process instead of hanging.
  */
-export interface TunnelSpec {
-  /** `user@host` or `user@host:port`. */
-  destination: string;
+export interface TunnelSpec extends SshSpec {
   /** The gateway's port on that host. */
   remotePort: number;
-  /** More ssh options (`-i key`, `-F config`, `-o UserKnownHostsFile=…`), placed before the destination. */
-  sshArgs: string[];
-  timeoutMs: number;
   env: Env;
 }
-
-export type TunnelFailure = { kind: 'hostkey' | 'auth' | 'unreachable' | 'failed'; message: string };
 
 export interface Tunnel {
   localPort: number;
   /** False once ssh has exited (the link died, or the remote end closed it). */
   alive(): boolean;
   close(): Promise<void>;
-}
-
-/** What every ssh run of authwatch's has: never a prompt, a bounded connect, keep-alives. */
-function commonOptions(timeoutMs: number): string[] {
-  // Half the budget, so that a host that never answers is ssh's own timeout (with its reason), not ours.
-  const connectTimeout = Math.max(1, Math.min(30, Math.ceil(timeoutMs / 2000)));
-  return ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${connectTimeout}`, '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=3'];
-}
-
-/** `-p port`, the extra options, then `--` and the host: the destination is never read as an option. */
-function target(destination: string, sshArgs: string[]): string[] {
-  const { host, port } = splitDestination(destination);
-  return [...(port ? ['-p', port] : []), ...sshArgs, '--', host];
-}
-
-/**
- * `ssh -N -L <socket>:127.0.0.1:<remotePort> host`: the forward's local end is a unix socket in a
- * directory only this user can enter, never a TCP port. A TCP port would be known (from /proc)
- * before ssh binds it, after login, and another local user who bound it first would receive the
- * client's `connect` frame with the gateway token.
- */
-export function sshArgv(spec: TunnelSpec, socketPath: string): string[] {
-  return [
-    '-N',
-    ...commonOptions(spec.timeoutMs),
-    '-o',
-    'ExitOnForwardFailure=yes',
-    '-L',
-    `${socketPath}:127.0.0.1:${spec.remotePort}`,
-    ...target(spec.destination, spec.sshArgs),
-  ];
-}
-
-/**
- * The argv that runs `remote` (shell text, already quoted for the remote shell) on the host: no
- * tty, stdin closed by the caller, ssh's exit 255 for its own failures.
- */
-export function sshRunArgv(spec: Pick<TunnelSpec, 'destination' | 'sshArgs' | 'timeoutMs'>, remote: string): string[] {
-  return ['ssh', '-T', ...commonOptions(spec.timeoutMs), ...target(spec.destination, spec.sshArgs), remote];
 }
 
 /**
@@ -244,21 +198,6 @@ function setprivPath(env: Record<string, string | undefined>): boolean {
   return setpriv;
 }
 
-/** What ssh's complaint means, and the first line of it (scrubbed of anything that is not text). */
-export function classifySsh(destination: string, stderr: string, code: number | null): TunnelFailure {
-  const said = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('@') && !/^Warning: Permanently added/.test(l));
-  const line = said.find((l) => /denied|verification|refused|timed out|resolve|No route|forward|Connection/i.test(l)) ?? said[0] ?? `exited ${code}`;
-  const message = `ssh ${destination}: ${quoteForeign(line, 160)}`;
-  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|host key .* (changed|not known)/i.test(stderr)) return { kind: 'hostkey', message };
-  if (/Permission denied|Too many authentication failures/i.test(stderr)) return { kind: 'auth', message };
-  if (/Connection refused|timed out|No route to host|Could not resolve|Network is unreachable|Connection closed/i.test(stderr))
-    return { kind: 'unreachable', message };
-  return { kind: 'failed', message };
-}
-
 /** Whether something accepts connections at `where` now (a TCP port on 127.0.0.1, or a unix socket). */
 export function accepts(where: { port: number } | { path: string }): Promise<boolean> {
   return new Promise((resolve) => {
@@ -269,30 +208,4 @@ export function accepts(where: { port: number } | { path: string }): Promise<boo
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** What to do when an SSH hop fails, as commands to paste here (`-p` for a port); `argsKey` names where extra ssh options go. */
-export function sshRemedy(kind: TunnelFailure['kind'], destination: string, argsKey: string): Remedy {
-  const { host: login, port } = splitDestination(destination);
-  const ssh = sshLogin(destination);
-  const host = login.replace(/^[^@]*@/, '');
-  switch (kind) {
-    case 'hostkey':
-      return [
-        [`The host key of ${host} is unknown or has changed. Check it with the host's owner, then record it by logging in once: `, onThisHost(...ssh)],
-        ['(for a changed key, first: ', onThisHost('ssh-keygen', '-R', port ? `[${host}]:${port}` : host), ')'],
-      ];
-    case 'auth':
-      return [
-        [
-          'ssh was refused a login without a password (authwatch runs it with BatchMode=yes). Copy your public key to the host with ',
-          onThisHost('ssh-copy-id', ...(port ? ['-p', port] : []), '--', login),
-        ],
-        [`Or name one: ${argsKey}: [-i, ~/.ssh/id_ed25519]`],
-      ];
-    case 'unreachable':
-      return [[`Check that ${host} is up and its sshd answers: `, onThisHost(...ssh, 'true')]];
-    default:
-      return [['Run ', onThisHost(...ssh, 'true'), ' by hand to see what fails.']];
-  }
 }

@@ -9,7 +9,7 @@ import { parseJsonOutput } from '../parse-json.js';
 import { failedRead } from '../source.js';
 import { onThisHost, type Remedy } from '../../remedy-lines.js';
 import { sshLogin } from '../../../openclaw/ssh/destination.js';
-import { classifySsh, sshRemedy } from '../../../openclaw/ssh/tunnel.js';
+import { classifySsh, sshRemedy } from '../../../openclaw/ssh/failure.js';
 import type { OpenclawCli } from '../../../openclaw/cli.js';
 import type { Env } from '../../../env.js';
 import { failed, ok, type Result } from '../../../result.js';

@@ -4,7 +4,7 @@ import { type DeviceFile, loadDevice, pairingProblem, plaintextWarning, savePair
 import type { GatewayFailure } from '../../../openclaw/gateway/failure.js';
 import { type DeviceAuth, type GatewayLink, type LinkEvents, openGatewayLink } from '../../../openclaw/gateway/link.js';
 import { gatewayKey, plaintextRefused } from '../../../openclaw/gateway/url.js';
-import { sshRemedy, type TunnelFailure } from '../../../openclaw/ssh/tunnel.js';
+import { sshRemedy, type TunnelFailure } from '../../../openclaw/ssh/failure.js';
 import { describeTarget, type GatewayTarget, gatewayTargetFor } from '../../../openclaw/target.js';
 import { failed, ok, type Result } from '../../../result.js';
 import { blank, type Line, onGateway, type Remedy } from '../../remedy-lines.js';
