@@ -15,10 +15,10 @@ export interface DeployIo {
   env: Env;
 }
 
-/**
- * What `generate`, `install` and `uninstall` were asked for, turned into a deployment: every value
- * checked before it is written into a file, schedule and time zone defaulting to the config's.
- */
+// What `generate`, `install` and `uninstall` were asked for, turned into a deployment: every value
+// checked before it is written into a file, schedule and time zone defaulting to the config's.
+
+/** The flags of `generate`, `install` and `uninstall`. */
 export interface DeployOptions {
   config?: string;
   schedule?: string;
