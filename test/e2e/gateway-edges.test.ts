@@ -10,11 +10,13 @@ import { startWatch } from '../helpers/watch.js';
 // - another protocol version (OpenClaw ships one): its message-handler replies INVALID_REQUEST
 //   "protocol mismatch" with PROTOCOL_MISMATCH details, then closes 1002; this one claims protocol 5;
 // - `models.authStatus` still preparing (PREPARED_MODEL_AUTH_UNAVAILABLE), for longer than the
-//   ~1.5 s a real one takes, or once.
+//   ~1.5 s a real one takes, or once;
+// - `models.authStatus` failing UNAVAILABLE once while a plugin reloads (a real one does so now and then
+//   right after paste-token, too rarely to test on).
 let gateway: Awaited<ReturnType<typeof startFakeGateway>>;
 let port: number;
 const connects: unknown[] = [];
-let mode: 'mismatch' | 'preparing' | 'preparing-once' | 'malformed' | 'flood' = 'mismatch';
+let mode: 'mismatch' | 'preparing' | 'preparing-once' | 'reloading-once' | 'malformed' | 'flood' = 'mismatch';
 /** In `flood` mode: how many config.changed events the gateway sent, and when it stopped. */
 let floodDone: () => void = () => {};
 const flood = { sent: 0, done: new Promise<void>((resolve) => (floodDone = resolve)) };
@@ -30,6 +32,9 @@ beforeAll(async () => {
       authStatusCalls++;
       if (mode === 'preparing' || (mode === 'preparing-once' && authStatusCalls === 1))
         return reply({ ts: Date.now(), providers: [], unavailable: { code: 'PREPARED_MODEL_AUTH_UNAVAILABLE' } });
+      // What OpenClaw's respondUnavailable sends while a plugin reloads (after an auth edit: PluginInstanceUnavailableError).
+      if (mode === 'reloading-once' && authStatusCalls === 1)
+        return fail({ code: 'UNAVAILABLE', message: 'Plugin anthropic was reloaded or disabled; use its current tools.' });
       return reply({
         ts: Date.now(),
         providers: [
@@ -114,6 +119,20 @@ describe('a gateway that speaks another protocol', () => {
 describe('a gateway still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)', () => {
   it("once: asked again, and the answer is the gateway's", async () => {
     mode = 'preparing-once';
+    authStatusCalls = 0;
+    const b = box();
+    const result = await runCli(
+      ['check', '--json', '--no-notify', '--config', b.writeConfig('sources:\n  openclaw:\n    via: auto\n    routesEvery: off\n')],
+      b.env,
+    );
+    expect(authStatusCalls).toBe(2);
+    const report = parseReport(result);
+    expect(report.sources[0]).toMatchObject({ via: 'gateway', fallbackReason: null });
+    expect(report.credentials.map((c) => [c.id, c.status])).toEqual([['openclaw:main:anthropic:manual', 'ok']]);
+  });
+
+  it("a plugin reloading (UNAVAILABLE) once: asked again, and the answer is the gateway's, not the CLI's", async () => {
+    mode = 'reloading-once';
     authStatusCalls = 0;
     const b = box();
     const result = await runCli(

@@ -12,7 +12,11 @@ export interface GatewayRead {
   statuses: Map<string, ModelsStatus>;
 }
 
-/** `models.authStatus` is briefly empty after an auth edit (PREPARED_MODEL_AUTH_UNAVAILABLE): ask again this often. */
+/**
+ * `models.authStatus` is briefly not there after an auth edit: empty while the gateway prepares model
+ * auth (PREPARED_MODEL_AUTH_UNAVAILABLE), or refused UNAVAILABLE while a plugin reloads
+ * (PluginInstanceUnavailableError). Asked again this often, within the read's deadline.
+ */
 const PREPARED_RETRIES = 3;
 const PREPARED_WAIT_MS = 700;
 
@@ -50,9 +54,18 @@ async function readAgents(link: GatewayLink, onlyAgents: readonly string[], sign
 
 async function authStatus(link: GatewayLink, agentId: string, signal: AbortSignal): Promise<ModelsStatus> {
   for (let attempt = 0; ; attempt++) {
-    const reply = checkedReply('models.authStatus', authStatusReplySchema, await link.request<unknown>('models.authStatus', { agentId }));
+    const last = attempt >= PREPARED_RETRIES || signal.aborted;
+    let answer: unknown;
+    try {
+      answer = await link.request<unknown>('models.authStatus', { agentId });
+    } catch (error) {
+      if (last || (error as { gatewayCode?: unknown }).gatewayCode !== 'UNAVAILABLE') throw error;
+      await sleep(PREPARED_WAIT_MS, signal);
+      continue;
+    }
+    const reply = checkedReply('models.authStatus', authStatusReplySchema, answer);
     if (reply.unavailable?.code !== 'PREPARED_MODEL_AUTH_UNAVAILABLE') return toModelsStatus(reply);
-    if (attempt >= PREPARED_RETRIES || signal.aborted) throw new Error('the gateway is still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)');
+    if (last) throw new Error('the gateway is still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)');
     await sleep(PREPARED_WAIT_MS, signal);
   }
 }
