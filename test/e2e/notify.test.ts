@@ -307,7 +307,7 @@ describe('credentials OpenClaw does not use', () => {
     expect(server.requests).toHaveLength(1);
     const payload = new Webhook(SECRET).verify(server.requests[0]!.body, server.requests[0]!.headers as Record<string, string>) as Record<string, unknown>;
     expect(payload).toMatchObject({ event: 'firing', status: 'expired', inUse: false, title: 'Unused: [EXPIRED] anthropic:old (agent main) expired' });
-    expect(payload.remedy).toContain('openclaw models auth logout --yes anthropic:old');
+    expect(payload.remedy).toContain('openclaw models auth logout --yes --agent main anthropic:old');
     const calls = t.recorded();
     expect(calls.find((c) => c[0] === 'termux-notification')).toEqual(expect.arrayContaining(['--priority', 'low']));
     expect(calls.find((c) => c[0] === 'notify-send')!.slice(0, 3)).toEqual(['notify-send', '--app-name=authwatch', '--urgency=low']);

@@ -18,7 +18,7 @@ describe('check --format openclaw (what an OpenClaw automation announces)', () =
     expect(firing.split('\n').slice(0, 3)).toEqual([
       '🔴 \\[CRITICAL\\] `anthropic:manual` \\(agent `main`\\) expires in 1h',
       'On the gateway host run\\: `claude setup-token`',
-      'Then\\: `openclaw models auth setup-token --provider anthropic`',
+      'Then\\: `openclaw models auth setup-token --provider anthropic --agent main`',
     ]);
     expect(firing).toMatch(/\non \S+\n$/);
     // Unchanged: nothing to post (OpenClaw suppresses a run that prints only NO_REPLY).

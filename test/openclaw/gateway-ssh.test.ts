@@ -156,7 +156,7 @@ describe('the OpenClaw CLI on another host, over SSH (sources.openclaw.ssh)', { 
     const login = sshd!.destination.replace(/:\d+$/, '');
     expect(record!.remedy).toContain(`On the gateway host run: ssh -t -p ${sshd!.port} -- ${login} 'claude setup-token'\n`);
     expect(record!.remedy).toContain(
-      `Then: ssh -t -p ${sshd!.port} -- ${login} ${shWord(`${remoteCommand()} models auth setup-token --provider anthropic`)}\n`,
+      `Then: ssh -t -p ${sshd!.port} -- ${login} ${shWord(`${remoteCommand()} models auth setup-token --provider anthropic --agent main`)}\n`,
     );
 
     const status = await runCli(['status', '--config', sshConfig(['via: cli'])], laptop());
@@ -321,7 +321,7 @@ describe('two gateways in one config', { timeout: 180_000 }, () => {
       ['server', 'cli', sshd!.destination],
     ]);
     // Only the remote one's remedies go over ssh.
-    expect(report.credentials[0]!.remedy).toContain('\nThen: openclaw models auth setup-token --provider anthropic\n');
+    expect(report.credentials[0]!.remedy).toContain('\nThen: openclaw models auth setup-token --provider anthropic --agent main\n');
     expect(report.credentials[1]!.remedy).toContain(`\nThen: ssh -t -p ${sshd!.port} -- `);
     const metrics = readFileSync(textfile, 'utf8');
     expect(metrics).toContain(

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { type JsonReport, parseReport, runCli, type Sandbox } from '../helpers/cli.js';
-import { realOpenclaw } from '../helpers/openclaw.js';
+import { fakeToken, type JsonReport, parseReport, runCli, type Sandbox } from '../helpers/cli.js';
+import { OFFLINE, realOpenclaw } from '../helpers/openclaw.js';
 import type { StateName } from '../helpers/openclaw-recipes.js';
 import { copyOf, shared } from '../helpers/openclaw-states.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
@@ -78,7 +80,7 @@ const rows: Row[] = [
       expect(minutes).toBeGreaterThanOrEqual(minutesLeft(credential!.expiresAt!, to));
       expect(minutes).toBeLessThanOrEqual(minutesLeft(credential!.expiresAt!, from));
       expect(minutes).toBeLessThan(180);
-      expect(check.stdout).toContain('  Then: openclaw models auth setup-token --provider anthropic\n');
+      expect(check.stdout).toContain('  Then: openclaw models auth setup-token --provider anthropic --agent main\n');
       expectNoSecrets({ out: check.stdout, err: check.stderr }, secrets);
     },
   },
@@ -192,6 +194,47 @@ describe('exit codes agree with `openclaw models status --check`', { timeout: 30
       await row.also?.(box, report, secrets);
     });
   }
+
+  it.concurrent("the default agent's paste-token works as pasted on a two-agent install, where OpenClaw refuses it without --agent", async () => {
+    const { box, secrets } = await copyOf('two-agents');
+    const oc = realOpenclaw(box.home);
+    box.env.OPENCLAW_BIN = oc.bin;
+    // Main's 30-day token, seen a day before it expires: its remedy is printed.
+    const late = Date.now() + 29 * 86_400_000;
+    const before = parseReport(await runCli(['check', '--json', '--no-notify', '--agent', 'main'], { ...box.env, AUTHWATCH_NOW: String(late) }));
+    const main = before.credentials.find((c) => c.id === 'openclaw:main:anthropic:manual')!;
+    expect(main.status).toBe('warn');
+    const line = main.remedy!.split('\n').find((l) => l.startsWith('Token made on another machine: '))!;
+    const printed = line.slice('Token made on another machine: '.length);
+    expect(printed).toBe('openclaw models auth paste-token --provider anthropic --agent main');
+
+    // As pasted into a shell on the gateway host, with the new token on stdin (paste-token reads it there).
+    const bin = join(box.dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(oc.bin, join(bin, 'openclaw'));
+    const shell = { ...box.env, ...OFFLINE, PATH: `${bin}:${box.env.PATH}` };
+    const token = fakeToken();
+    secrets.push(token);
+    const pasted = await execa('sh', ['-c', printed], { env: shell, extendEnv: false, input: `${token}\n`, reject: false });
+    expect(pasted.exitCode, String(pasted.stderr)).toBe(0);
+    // What authwatch printed before: OpenClaw 2026.9.6 refuses it once a second agent exists.
+    const bare = await execa('sh', ['-c', 'openclaw models auth paste-token --provider anthropic'], {
+      env: shell,
+      extendEnv: false,
+      input: `${token}\n`,
+      reject: false,
+    });
+    expect(bare.exitCode).toBe(1);
+    expect(String(bare.stderr) + String(bare.stdout)).toContain('Multiple agents are configured, but the model command has no explicit owner');
+
+    // Main now has the new token (pasted without an expiry, so no longer timed); work keeps its own.
+    const after = parseReport(await runCli(['check', '--json', '--no-notify'], { ...box.env, AUTHWATCH_NOW: String(late) }));
+    expect(after.credentials.map((c) => [c.id, c.status])).toEqual([
+      ['openclaw:work:anthropic:manual', 'expired'],
+      ['openclaw:main:anthropic:manual', 'static'],
+    ]);
+    expectNoSecrets({ out: JSON.stringify(after) }, secrets);
+  });
 
   it.concurrent('the remedies work: dropping the fallback, or logging out the unused profile, leaves nothing to report', async () => {
     const { box } = await copyOf('auth-order-fallback');

@@ -21,9 +21,9 @@ describe('remedyFor', () => {
     expect(remedyFor(credential({}), env)).toBe(
       [
         'On the gateway host run: claude setup-token',
-        'Then: openclaw models auth setup-token --provider anthropic',
-        'Token made on another machine: openclaw models auth paste-token --provider anthropic',
-        'Verify: openclaw models status',
+        'Then: openclaw models auth setup-token --provider anthropic --agent main',
+        'Token made on another machine: openclaw models auth paste-token --provider anthropic --agent main',
+        'Verify: openclaw models status --agent main',
       ].join('\n'),
     );
   });
@@ -43,10 +43,10 @@ describe('remedyFor', () => {
     const route = { kind: 'indeterminate' as const, model: 'google/gemini-2.5-pro', role: 'fallback' as const };
     expect(remedyFor(credential({ status: 'missing', provider: 'google', profileId: null, type: null, route }), env)).toBe(
       [
-        'Add a credential for google: openclaw models auth login --provider google',
+        'Add a credential for google: openclaw models auth login --provider google --agent main',
         'Or put its API key in ~/.openclaw/.env (GEMINI_API_KEY=...) and restart the gateway: openclaw gateway restart',
         'Or drop the fallback: openclaw models fallbacks remove google/gemini-2.5-pro',
-        'Verify: openclaw models status',
+        'Verify: openclaw models status --agent main',
       ].join('\n'),
     );
   });
@@ -58,7 +58,7 @@ describe('remedyFor', () => {
         'Install the Codex plugin on the gateway host: openclaw plugins install @openclaw/codex',
         'Enable it: openclaw plugins enable codex, then restart the gateway: openclaw gateway restart',
         'Or use a model that needs no codex runtime: openclaw models set <provider/model>',
-        'Verify: openclaw models status',
+        'Verify: openclaw models status --agent main',
       ].join('\n'),
     );
   });
@@ -69,7 +69,7 @@ describe('remedyFor', () => {
       [
         'OpenClaw cannot serve anthropic/claude-x on its configured route: pick another model.',
         'Or choose another model: openclaw models set <provider/model>',
-        'Verify: openclaw models status',
+        'Verify: openclaw models status --agent main',
       ].join('\n'),
     );
   });
@@ -88,7 +88,7 @@ describe('remedyFor', () => {
 
   it('OAuth: log in again', () => {
     expect(remedyFor(credential({ provider: 'openai-codex', type: 'oauth', status: 'expired' }), env)).toBe(
-      'Sign in again: openclaw models auth login --provider openai-codex\nVerify: openclaw models status',
+      'Sign in again: openclaw models auth login --provider openai-codex --agent main\nVerify: openclaw models status --agent main',
     );
   });
 

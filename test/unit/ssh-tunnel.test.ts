@@ -155,7 +155,7 @@ describe('the OpenClaw CLI on another host, over SSH', () => {
     );
     expect(
       remedyFor({ ...judged, agent: 'main', agentIsDefault: true, status: 'error', gateway: { name: null, ssh: 'gw', command: '~/bin/openclaw' } }, {}),
-    ).toBe("Run `ssh -t -- gw '~/bin/openclaw models status'` and `ssh -t -- gw '~/bin/openclaw doctor'` to see what fails.");
+    ).toBe("Run `ssh -t -- gw '~/bin/openclaw models status --agent main'` and `ssh -t -- gw '~/bin/openclaw doctor'` to see what fails.");
   });
 });
 

@@ -19,9 +19,15 @@ const API_KEY_VARS: Record<string, string> = {
   xai: 'XAI_API_KEY',
 };
 
-/** `--agent ID` for a non-default agent; `--agent=ID` keeps an id that begins with "-" a value. */
+/**
+ * `--agent ID` for every agent, the default one included: OpenClaw 2026.9.6 refuses an auth change
+ * without it once a second agent exists ("Multiple agents are configured, but the model command has
+ * no explicit owner"), and a command printed before `agents add` must still work after it. For the
+ * default agent it writes where the command without it would (the shared store, when that is the
+ * default agent's). `--agent=ID` keeps an id that begins with "-" a value.
+ */
 function agentArgs(credential: Omit<Credential, 'remedyText'>): string[] {
-  if (!credential.agent || credential.agentIsDefault) return [];
+  if (!credential.agent) return [];
   return credential.agent.startsWith('-') ? [`--agent=${credential.agent}`] : ['--agent', credential.agent];
 }
 
