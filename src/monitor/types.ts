@@ -28,7 +28,7 @@ export interface Observation {
   /** A short reason in words, e.g. "disabled: billing" or "openclaw timed out after 60s". */
   detail: string | null;
   /** Why unusable, as OpenClaw says it (`cooldown`/`disabled` and a reason), to pick the remedy. */
-  unusable?: { kind: string; reason: string | null; until: number | null };
+  unusable?: { kind: string; reason: string | null; until: number | null; hint?: string | null };
   /** For `error`: whether the program was missing, timed out or failed, to pick the remedy. */
   failure?: 'not-found' | 'timeout' | 'failed';
   /** A remedy the source supplies itself (a command source's, a failed read's), used instead of the built-in ones. */

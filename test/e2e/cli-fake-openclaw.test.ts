@@ -286,7 +286,7 @@ describe('the Codex and Gemini login files', () => {
     expect(result.exitCode).toBe(2);
     expect(parseReport(result).credentials[0]).toMatchObject({
       status: 'critical',
-      remedy: 'Log in to Codex again on this host: codex login\nThen: openclaw models auth login --provider openai-codex\nVerify: openclaw models status',
+      remedy: 'Log in to Codex again on this host: codex login\nThen: openclaw models auth login --provider openai\nVerify: openclaw models status',
     });
   });
 

@@ -45,7 +45,8 @@ describe('authwatch reauth', () => {
     });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe('authwatch: reauth: that step failed (exit 5); nothing after it ran.\n');
-    expect(readArgvLog(log)).toEqual([['openclaw', 'models', 'auth', 'login', '--provider', 'openai-codex']]);
+    // The retired openai-codex is asked of OpenClaw as openai (its name since 2026.8).
+    expect(readArgvLog(log)).toEqual([['openclaw', 'models', 'auth', 'login', '--provider', 'openai']]);
   });
 
   it('a gateway read by URL alone (a paired device) is not renewed on this host: it says what to run there, or to add ssh', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -206,7 +206,7 @@ describe('exit codes agree with `openclaw models status --check`', { timeout: 30
     expect(main.status).toBe('warn');
     const line = main.remedy!.split('\n').find((l) => l.startsWith('Token made on another machine: '))!;
     const printed = line.slice('Token made on another machine: '.length);
-    expect(printed).toBe('openclaw models auth paste-token --provider anthropic --agent main');
+    expect(printed).toBe('openclaw models auth paste-token --provider anthropic --agent main --expires-in 365d');
 
     // As pasted into a shell on the gateway host, with the new token on stdin (paste-token reads it there).
     const bin = join(box.dir, 'bin');
@@ -227,13 +227,50 @@ describe('exit codes agree with `openclaw models status --check`', { timeout: 30
     expect(bare.exitCode).toBe(1);
     expect(String(bare.stderr) + String(bare.stdout)).toContain('Multiple agents are configured, but the model command has no explicit owner');
 
-    // Main now has the new token (pasted without an expiry, so no longer timed); work keeps its own.
+    // Main now has the new token, timed for a setup-token's year (so it will be warned about again); work keeps its own.
     const after = parseReport(await runCli(['check', '--json', '--no-notify'], { ...box.env, AUTHWATCH_NOW: String(late) }));
     expect(after.credentials.map((c) => [c.id, c.status])).toEqual([
       ['openclaw:work:anthropic:manual', 'expired'],
-      ['openclaw:main:anthropic:manual', 'static'],
+      ['openclaw:main:anthropic:manual', 'ok'],
     ]);
     expectNoSecrets({ out: JSON.stringify(after) }, secrets);
+  });
+
+  it.concurrent("credential files from before OpenClaw's SQLite store: the printed doctor --fix works as pasted, and the next check is ok", async () => {
+    const { box } = await copyOf('anthropic-30d');
+    const oc = realOpenclaw(box.home);
+    box.env.OPENCLAW_BIN = oc.bin;
+    // What an upgrade from before 2026.9 leaves beside the store: OpenClaw then refuses to read it.
+    const legacy = join(box.home, '.openclaw', 'agents', 'main', 'agent');
+    mkdirSync(legacy, { recursive: true });
+    const legacyToken = fakeToken();
+    writeFileSync(
+      join(legacy, 'auth-profiles.json'),
+      JSON.stringify({ version: 1, profiles: { 'anthropic:legacy': { type: 'token', provider: 'anthropic', token: legacyToken } } }),
+    );
+    const before = parseReport(await runCli(['check', '--json', '--no-notify', '--agent', 'main'], box.env));
+    expect(before.exitCode).toBe(3);
+    const [record] = before.credentials;
+    expect(record!.detail).toContain('requires legacy credential migration');
+    const line = record!.remedy!.split('\n')[0]!;
+    const printed = line.slice(line.indexOf('openclaw '));
+    expect(printed).toBe('openclaw doctor --fix');
+
+    const bin = join(box.dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(oc.bin, join(bin, 'openclaw'));
+    const fixed = await execa('sh', ['-c', printed], {
+      env: { ...box.env, ...OFFLINE, PATH: `${bin}:${box.env.PATH}` },
+      extendEnv: false,
+      stdin: 'ignore',
+      reject: false,
+    });
+    expect(fixed.exitCode, String(fixed.stderr).slice(-500)).toBe(0);
+
+    const after = parseReport(await runCli(['check', '--json', '--no-notify', '--agent', 'main'], box.env));
+    expect(after.exitCode, JSON.stringify(after.errors)).toBe(0);
+    expect(after.credentials.find((c) => c.id === 'openclaw:main:anthropic:manual')?.status).toBe('ok');
+    expectNoSecrets({ before: JSON.stringify(before), after: JSON.stringify(after) }, [legacyToken]);
   });
 
   it.concurrent('the remedies work: dropping the fallback, or logging out the unused profile, leaves nothing to report', async () => {

@@ -22,7 +22,7 @@ describe('remedyFor', () => {
       [
         'On the gateway host run: claude setup-token',
         'Then: openclaw models auth setup-token --provider anthropic --agent main',
-        'Token made on another machine: openclaw models auth paste-token --provider anthropic --agent main',
+        'Token made on another machine: openclaw models auth paste-token --provider anthropic --agent main --expires-in 365d',
         'Verify: openclaw models status --agent main',
       ].join('\n'),
     );
@@ -78,7 +78,7 @@ describe('remedyFor', () => {
     const text = remedyFor(credential({ agent: 'work', agentIsDefault: false, status: 'expired' }), env)!;
     const commands = text.split('\n').filter((l) => l.includes('openclaw '));
     expect(commands).toHaveLength(3);
-    for (const line of commands) expect(line).toMatch(/ --agent work$/);
+    for (const line of commands) expect(line).toMatch(/ --agent work(?: --expires-in 365d)?$/);
   });
 
   it('quotes an agent id that the shell would split', () => {
@@ -87,8 +87,43 @@ describe('remedyFor', () => {
   });
 
   it('OAuth: log in again', () => {
-    expect(remedyFor(credential({ provider: 'openai-codex', type: 'oauth', status: 'expired' }), env)).toBe(
-      'Sign in again: openclaw models auth login --provider openai-codex --agent main\nVerify: openclaw models status --agent main',
+    expect(remedyFor(credential({ provider: 'openai', type: 'oauth', status: 'expired' }), env)).toBe(
+      'Sign in again: openclaw models auth login --provider openai --agent main\nVerify: openclaw models status --agent main',
+    );
+  });
+
+  it('a profile of the retired openai-codex provider: doctor --fix moves it under openai, and no command names openai-codex', () => {
+    const text = remedyFor(credential({ provider: 'openai-codex', profileId: 'openai-codex:me', type: 'oauth', status: 'expired' }), env)!;
+    expect(text).toBe(
+      [
+        'OpenClaw now keeps openai-codex sign-ins under openai; move this profile there first: openclaw doctor --fix',
+        'Sign in again: openclaw models auth login --provider openai --agent main',
+        'Verify: openclaw models status --agent main',
+      ].join('\n'),
+    );
+  });
+
+  it('a saved sign-in that is not active (setup_inactive): activate it', () => {
+    const inactive = credential({ status: 'unusable', unusable: { kind: 'setup_inactive', reason: null, until: null }, profileId: 'anthropic:work' });
+    expect(remedyFor(inactive, env)).toBe(
+      'Activate the saved sign-in: openclaw models auth activate --agent main anthropic:work\nVerify: openclaw models status --agent main',
+    );
+  });
+
+  it("a cooldown with OpenClaw's recoveryHint: its advice, then another profile meanwhile", () => {
+    const paused = credential({
+      status: 'unusable',
+      unusable: { kind: 'cooldown', reason: 'rate_limit', until: null, hint: 'Wait for cooldown or switch provider.' },
+    });
+    expect(remedyFor(paused, env)!.split('\n').slice(0, 2)).toEqual([
+      'OpenClaw paused this profile after failures (rate_limit); it retries by itself.',
+      "OpenClaw's advice: Wait for cooldown or switch provider.",
+    ]);
+  });
+
+  it('a token of another provider: paste-token with the lifetime to fill in, so the new one is timed', () => {
+    expect(remedyFor(credential({ provider: 'openrouter', profileId: 'openrouter:manual', type: 'token', status: 'expired' }), env)).toContain(
+      'Paste a new token: openclaw models auth paste-token --provider openrouter --agent main --expires-in <lifetime, e.g. 90d>',
     );
   });
 

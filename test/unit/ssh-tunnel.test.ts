@@ -146,7 +146,7 @@ describe('the OpenClaw CLI on another host, over SSH', () => {
     expect(remedyFor({ ...judged, gateway: { name: 'lab', ssh: 'me@gw:2222' } }, {})!.split('\n')).toEqual([
       "On the gateway host run: ssh -t -p 2222 -- me@gw 'claude setup-token'",
       `Then: ssh -t -p 2222 -- me@gw 'openclaw models auth setup-token --provider anthropic --agent '\\''a b'\\'`,
-      `Token made on another machine: ssh -t -p 2222 -- me@gw 'openclaw models auth paste-token --provider anthropic --agent '\\''a b'\\'`,
+      `Token made on another machine: ssh -t -p 2222 -- me@gw 'openclaw models auth paste-token --provider anthropic --agent '\\''a b'\\'' --expires-in 365d'`,
       `Verify: ssh -t -p 2222 -- me@gw 'openclaw models status --agent '\\''a b'\\'`,
     ]);
     const route = { kind: 'runtime' as const, model: null, role: null, runtime: 'codex', plugins: ['codex'] };

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { localCli } from '../../openclaw/cli.js';
+import { currentProvider } from '../../openclaw/providers.js';
 import { urlHost } from '../../openclaw/gateway/url.js';
 import { splitDestination, sshLogin } from '../../openclaw/ssh/destination.js';
 import { selfCommand } from '../../self.js';
@@ -35,14 +36,20 @@ interface Step {
  */
 export function reauthSteps(options: Pick<ReauthOptions, 'provider' | 'agent' | 'paste'>): Step[] {
   const agent = options.agent ? ['--agent', options.agent] : [];
-  const provider = ['--provider', options.provider];
+  const provider = ['--provider', currentProvider(options.provider)];
   const steps: Step[] =
     options.provider === 'anthropic'
       ? [
           ...(options.paste ? [] : [{ title: 'create a token (needs a Claude Pro/Max login)', argv: ['claude', 'setup-token'] }]),
           {
             title: options.paste ? 'paste the token made on another machine' : 'give it to OpenClaw',
-            argv: ['openclaw', 'models', 'auth', options.paste ? 'paste-token' : 'setup-token', ...provider, ...agent],
+            // A pasted setup-token is timed for its year, so that it is warned about again (without --expires-in OpenClaw stores no expiry).
+            argv: [
+              'openclaw',
+              'models',
+              'auth',
+              ...(options.paste ? ['paste-token', ...provider, ...agent, '--expires-in', '365d'] : ['setup-token', ...provider, ...agent]),
+            ],
           },
         ]
       : [{ title: `sign in to ${options.provider} again`, argv: ['openclaw', 'models', 'auth', 'login', ...provider, ...agent] }];

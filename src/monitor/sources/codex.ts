@@ -33,7 +33,7 @@ export function jwtExpiry(token: string): number | null | undefined {
 
 /**
  * The OpenAI Codex CLI's `$CODEX_HOME/auth.json` (default `~/.codex/auth.json`), which OpenClaw's
- * `openai-codex` provider reuses. A ChatGPT login's expiry is its access token's JWT `exp`; the
+ * `openai` provider reuses for ChatGPT/Codex sign-in (`openai-codex` before 2026.8). A ChatGPT login's expiry is its access token's JWT `exp`; the
  * refresh token renews it (`refreshable`). Codex refresh tokens are single-use: a failed refresh
  * (`refresh_token_reused`) is fixed only by a new login, which is the remedy. API-key mode has no
  * expiry (`static`).
@@ -55,6 +55,6 @@ export const codexSource = fileSource({
     if (apiKey) return { expiresAt: null, refreshable: false, type: 'api_key' };
     return { missing: 'holds neither a login nor an API key' };
   },
-  renew: ['Log in to Codex again on this host: codex login', 'Then: openclaw models auth login --provider openai-codex', 'Verify: openclaw models status'],
+  renew: ['Log in to Codex again on this host: codex login', 'Then: openclaw models auth login --provider openai', 'Verify: openclaw models status'],
   repair: 'Check the file, or run `codex login` to log in again (it rewrites the file).',
 });

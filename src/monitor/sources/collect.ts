@@ -81,7 +81,16 @@ export function scrubObservation(o: Observation): Observation {
     profileId: identifier(o.profileId),
     detail: prose(o.detail),
     ...(o.remedy === undefined ? {} : { remedy: o.remedy === null ? null : scrubRemedy(o.remedy) }),
-    ...(o.unusable === undefined ? {} : { unusable: { ...o.unusable, kind: scrubSecrets(o.unusable.kind), reason: prose(o.unusable.reason) } }),
+    ...(o.unusable === undefined
+      ? {}
+      : {
+          unusable: {
+            ...o.unusable,
+            kind: scrubSecrets(o.unusable.kind),
+            reason: prose(o.unusable.reason),
+            ...(o.unusable.hint === undefined ? {} : { hint: prose(o.unusable.hint) }),
+          },
+        }),
     ...(o.route === undefined
       ? {}
       : {

@@ -121,7 +121,7 @@ function profileRecords({ status, agent, base, used }: Pass): Observation[] {
   return out;
 }
 
-function profileCondition(profile: ModelsStatus['auth']['oauth']['profiles'][number]): Pick<Observation, 'condition' | 'detail'> {
+function profileCondition(profile: ModelsStatus['auth']['oauth']['profiles'][number]): Pick<Observation, 'condition' | 'detail' | 'unusable'> {
   switch (profile.status) {
     case 'ok':
     case 'expiring':
@@ -131,7 +131,9 @@ function profileCondition(profile: ModelsStatus['auth']['oauth']['profiles'][num
       return { condition: 'expired', detail: null };
     case 'missing': {
       const reason = profile.reasonCode ? UNUSABLE_REASONS[profile.reasonCode] : undefined;
-      return { condition: reason ? 'unusable' : 'missing', detail: reason ?? 'no credential stored' };
+      if (!reason) return { condition: 'missing', detail: 'no credential stored' };
+      // OpenClaw's reason code picks the remedy (`setup_inactive`: activate the saved sign-in).
+      return { condition: 'unusable', detail: reason, unusable: { kind: profile.reasonCode!, reason: null, until: null } };
     }
     default:
       return { condition: 'error', detail: `openclaw reported an unknown status "${quoteForeign(profile.status, 40)}"` };
@@ -227,6 +229,11 @@ function unusableFields(blocked: ModelsStatus['auth']['unusableProfiles'][number
   return {
     condition: 'unusable' as const,
     detail: `${blocked.kind}${blocked.reason ? `: ${quoteForeign(blocked.reason, 60)}` : ''}`,
-    unusable: { kind: blocked.kind, reason: blocked.reason ?? null, until: blocked.until ?? null },
+    unusable: {
+      kind: blocked.kind,
+      reason: blocked.reason ?? null,
+      until: blocked.until ?? null,
+      ...(blocked.recoveryHint ? { hint: quoteForeign(blocked.recoveryHint, 300) } : {}),
+    },
   };
 }

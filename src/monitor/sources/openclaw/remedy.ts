@@ -4,9 +4,18 @@ import { openclawStateDir } from '../../../config/paths.js';
 import { blank, type Line, onGateway, type Remedy } from '../../remedy-lines.js';
 import type { Credential, ModelRoute } from '../../types.js';
 import type { Env } from '../../../env.js';
+import { currentProvider, isRetiredProvider } from '../../../openclaw/providers.js';
 
 const BLANK_MODEL = blank('provider/model');
 const BLANK_PROFILE = blank('other-profile-id');
+const BLANK_DURATION = blank('lifetime, e.g. 90d');
+
+/**
+ * How long a Claude setup-token lasts (one year), passed as `--expires-in` so that the token a
+ * remedy pastes is timed, and warned about, like the one it replaces: pasted without it, OpenClaw
+ * stores no expiry and the credential is never warned about again.
+ */
+const SETUP_TOKEN_LIFETIME = '365d';
 
 /** API key variables OpenClaw reads from the environment or `<state>/.env`, where well known. */
 const API_KEY_VARS: Record<string, string> = {
@@ -43,8 +52,9 @@ function positional(id: string): string[] {
  */
 export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: Env): Remedy | null {
   const agent = agentArgs(credential);
-  const provider = credential.provider ?? '<provider>';
-  const providerArg = credential.provider ?? blank('provider');
+  const current = credential.provider ? currentProvider(credential.provider) : null;
+  const provider = current ?? '<provider>';
+  const providerArg = current ?? blank('provider');
   const verify: Line = ['Verify: ', onGateway('openclaw', 'models', 'status', ...agent)];
   const envFile = credential.gateway?.ssh ? `~/.openclaw/.env on ${credential.gateway.ssh}` : displayPath(join(openclawStateDir(env), '.env'), env);
   const restart: Line = ['restart the gateway: ', onGateway('openclaw', 'gateway', 'restart')];
@@ -64,9 +74,17 @@ export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: 
   if (credential.route) return routeRemedy(credential, credential.route, { agent, provider, providerArg, verify, envFile, restart });
 
   const steps: Line[] = [];
+  if (credential.provider && isRetiredProvider(credential.provider)) {
+    steps.push([
+      `OpenClaw now keeps ${credential.provider} sign-ins under ${provider}; move this profile there first: `,
+      onGateway('openclaw', 'doctor', '--fix'),
+    ]);
+  }
+  const hint = credential.unusable?.hint;
   if (credential.status === 'unusable' && credential.unusable?.kind === 'cooldown') {
     const until = credential.unusable.until ? ` until ${new Date(credential.unusable.until).toISOString()}` : '';
     steps.push([`OpenClaw paused this profile${until} after failures (${credential.unusable.reason ?? 'no reason given'}); it retries by itself.`]);
+    if (hint) steps.push([`OpenClaw's advice: ${hint}`]);
     if (credential.profileId)
       steps.push([
         'To use another profile meanwhile: ',
@@ -75,6 +93,12 @@ export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: 
     steps.push(verify);
     return steps;
   }
+  if (credential.status === 'unusable' && credential.unusable?.kind === 'setup_inactive' && credential.profileId) {
+    // OpenClaw tests the saved sign-in against the provider, then uses it for this agent.
+    steps.push(['Activate the saved sign-in: ', onGateway('openclaw', 'models', 'auth', 'activate', ...agent, ...positional(credential.profileId))], verify);
+    return steps;
+  }
+  if (hint) steps.push([`OpenClaw's advice: ${hint}`]);
   if (credential.status === 'unusable' && credential.unusable?.reason === 'billing') {
     steps.push([`OpenClaw disabled this profile for billing: check the ${provider} account's billing or credits first.`]);
   }
@@ -88,11 +112,17 @@ export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: 
     steps.push(
       ['On the gateway host run: ', onGateway('claude', 'setup-token')],
       ['Then: ', onGateway('openclaw', 'models', 'auth', 'setup-token', '--provider', 'anthropic', ...agent)],
-      ['Token made on another machine: ', onGateway('openclaw', 'models', 'auth', 'paste-token', '--provider', 'anthropic', ...agent)],
+      [
+        'Token made on another machine: ',
+        onGateway('openclaw', 'models', 'auth', 'paste-token', '--provider', 'anthropic', ...agent, '--expires-in', SETUP_TOKEN_LIFETIME),
+      ],
     );
     if (credential.type === null) steps.push([`Or use an API key: put ANTHROPIC_API_KEY=... in ${envFile} and `, ...restart]);
   } else if (credential.type === 'token') {
-    steps.push(['Paste a new token: ', onGateway('openclaw', 'models', 'auth', 'paste-token', '--provider', providerArg, ...agent)]);
+    steps.push([
+      'Paste a new token: ',
+      onGateway('openclaw', 'models', 'auth', 'paste-token', '--provider', providerArg, ...agent, '--expires-in', BLANK_DURATION),
+    ]);
   } else if (credential.type === 'oauth') {
     steps.push(['Sign in again: ', onGateway('openclaw', 'models', 'auth', 'login', '--provider', providerArg, ...agent)]);
   } else {

@@ -24,6 +24,8 @@ export const unusableProfileSchema = z.looseObject({
   kind: name(),
   reason: z.optional(z.string()),
   until: z.optional(epochMs()),
+  /** OpenClaw's own advice for this profile (2026.9+), e.g. "Wait for cooldown or switch provider.". */
+  recoveryHint: z.optional(z.string()),
 });
 
 export const runtimeAuthRouteSchema = z.looseObject({

@@ -7,7 +7,7 @@ import { type Agent, normalizeModelsStatus } from './normalize.js';
 import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './schema.js';
 import { parseJsonOutput } from '../parse-json.js';
 import { failedRead } from '../source.js';
-import { onThisHost, type Remedy } from '../../remedy-lines.js';
+import { onGateway, onThisHost, type Remedy } from '../../remedy-lines.js';
 import { sshLogin } from '../../../openclaw/ssh/destination.js';
 import { classifySsh, sshRemedy } from '../../../openclaw/ssh/failure.js';
 import type { OpenclawCli } from '../../../openclaw/cli.js';
@@ -119,8 +119,30 @@ async function runJson(cli: OpenclawCli, args: string[], options: Pick<OpenclawO
   }
   // With --json, OpenClaw reports its own failures (unknown agent, bad config) as {ok:false,error}.
   const cliError = cliErrorSchema.safeParse(json.value);
-  if (cliError.success) return failed({ kind: 'failed', message: `failed (exit ${run.exitCode}): ${quoteForeign(cliError.data.error.message)}` });
+  if (cliError.success) {
+    const said = cliError.data.error.message;
+    return failed({
+      kind: 'failed',
+      message: `failed (exit ${run.exitCode}): ${quoteForeign(said)}`,
+      ...(MIGRATION_REQUIRED.test(said) ? { remedy: migrationRemedy(args) } : {}),
+    });
+  }
   return ok(json.value);
+}
+
+/**
+ * OpenClaw 2026.9 refuses to read an auth store that still has credential files from before its
+ * SQLite store (AUTH_PROFILE_MIGRATION_REQUIRED; the JSON carries only the message) until
+ * `openclaw doctor --fix` has moved them in.
+ */
+const MIGRATION_REQUIRED = /requires legacy credential migration/;
+
+function migrationRemedy(args: string[]): Remedy {
+  const agent = args.filter((a) => a.startsWith('--agent='));
+  return [
+    ['OpenClaw must move the credentials it kept before its SQLite store first: ', onGateway('openclaw', 'doctor', '--fix')],
+    ['Verify: ', onGateway('openclaw', 'models', 'status', ...agent)],
+  ];
 }
 
 /**
