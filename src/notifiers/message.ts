@@ -1,3 +1,4 @@
+import { currentProvider } from '../openclaw/providers.js';
 import { formatDuration } from '../config/duration.js';
 import { printable, printableLines } from '../text.js';
 import type { Alert } from './types.js';
@@ -123,6 +124,17 @@ function chatLiteral(text: string): string {
 const CHAT_TITLE: TitleStyle = { words: markdownLiteral, name: (text) => markdownCode(printable(text)) };
 
 /**
+ * OpenClaw's own chat sign-in, for an OAuth login of its that needs renewing: `/login <provider>`
+ * in a private chat with the gateway (owner or admin) fixes it from the phone, no terminal needed
+ * (OpenClaw 2026.9's slash commands). Nothing for tokens and API keys, which chat cannot renew.
+ */
+function chatLogin(alert: Alert): string | null {
+  const { source, type, provider } = alert.credential;
+  if (alert.event === 'resolved' || source !== 'openclaw' || type !== 'oauth' || !provider || !/^[a-z0-9][a-z0-9._-]*$/.test(provider)) return null;
+  return `/login ${currentProvider(provider)}`;
+}
+
+/**
  * A chat message short enough for a phone's lock screen: the title (status, credential, agent,
  * time left), the commands that fix it as code, and the host. Markdown, which OpenClaw converts
  * per channel: the commands are code spans, everything else (names from outside included) literal.
@@ -130,6 +142,8 @@ const CHAT_TITLE: TitleStyle = { words: markdownLiteral, name: (text) => markdow
 export function chatText(alert: Alert): string {
   const mark = alert.event === 'resolved' ? '✅' : (CHAT_MARK[alert.status] ?? '🔑');
   const lines = [`${mark} ${alertTitle(alert, CHAT_TITLE)}`];
+  const login = chatLogin(alert);
+  if (login) lines.push(`${chatLiteral('In a private chat with the gateway (owner or admin): ')}${markdownCode(login)}`);
   if (alert.event !== 'resolved' && alert.remedy) {
     // Each remedy line names its command after a colon ("Then: openclaw …"); shown as code.
     for (const line of printableLines(alert.remedy).split('\n').slice(0, 3)) {

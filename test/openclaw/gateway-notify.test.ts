@@ -48,7 +48,7 @@ const ARRIVES = new RegExp(
     String.raw`^🔴 \[CRITICAL\] <code>anthropic:manual</code> \(agent <code>main</code>\) expires in \d+m( \d+s)?`,
     'On the gateway host run: <code>claude setup-token</code>',
     'Then: <code>openclaw models auth setup-token --provider anthropic --agent main</code>',
-    'Token made on another machine: <code>openclaw models auth paste-token --provider anthropic --agent main</code>',
+    'Token made on another machine: <code>openclaw models auth paste-token --provider anthropic --agent main --expires-in 365d</code>',
     String.raw`on \S+$`,
   ].join('\n'),
 );

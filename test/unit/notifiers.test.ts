@@ -11,7 +11,7 @@ import { describeCredential } from '../../src/monitor/alerts.js';
 import { postableAlerts } from '../../src/notifiers/alertmanager.js';
 import { appleScriptString, desktopArgv } from '../../src/notifiers/desktop.js';
 import { parseRetryAfter } from '../../src/notifiers/http.js';
-import { alertBody, alertTitle } from '../../src/notifiers/message.js';
+import { alertBody, alertTitle, chatText } from '../../src/notifiers/message.js';
 import { ntfyPriority } from '../../src/notifiers/ntfy.js';
 import { buildNotifiers } from '../../src/notifiers/registry.js';
 import { deliverWithRetry } from '../../src/notifiers/retry.js';
@@ -98,6 +98,18 @@ describe('retry', () => {
 });
 
 describe('channel messages', () => {
+  it("a chat alert about an OpenClaw OAuth login offers OpenClaw's own /login first; tokens and other sources get none", () => {
+    const oauth = alert({
+      status: 'expired',
+      remedy: 'Sign in again: openclaw models auth login --provider openai --agent main',
+      credential: { ...testAlert(NOW).credential, source: 'openclaw', provider: 'openai-codex', profileId: 'openai-codex:me', type: 'oauth' },
+    });
+    expect(chatText(oauth).split('\n')[1]).toBe('In a private chat with the gateway \\(owner or admin\\)\\: `/login openai`');
+    expect(chatText({ ...oauth, event: 'resolved', status: 'ok' })).not.toContain('/login');
+    expect(chatText({ ...oauth, credential: { ...oauth.credential, type: 'token' } })).not.toContain('/login');
+    expect(chatText({ ...oauth, credential: { ...oauth.credential, source: 'codex' } })).not.toContain('/login');
+  });
+
   it('titles say what happened, ASCII only', () => {
     const critical = alert({
       status: 'critical',
