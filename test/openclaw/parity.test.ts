@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -163,6 +163,23 @@ const rows: Row[] = [
   },
 ];
 
+/**
+ * Runs a command as a user pastes it into a shell on the gateway host: `sh -c` with the real
+ * OpenClaw on PATH as `openclaw` (and its network jail). `input`: what the user types after it.
+ */
+async function pasted(box: Sandbox, openclawBin: string, command: string, input?: string) {
+  const bin = join(box.dir, 'bin');
+  if (!existsSync(bin)) {
+    mkdirSync(bin);
+    symlinkSync(openclawBin, join(bin, 'openclaw'));
+  }
+  const env = { ...box.env, ...OFFLINE, PATH: `${bin}:${box.env.PATH}` };
+  return execa('sh', ['-c', command], { env, extendEnv: false, reject: false, ...(input === undefined ? { stdin: 'ignore' as const } : { input }) });
+}
+
+/** The command of a remedy line (`Remove it: openclaw …` → `openclaw …`), exactly as printed. */
+const commandOf = (line: string) => line.slice(line.indexOf('openclaw '));
+
 /** OpenClaw's answer over several agents: any 1 wins, then any 2, else 0. */
 function worst(codes: number[]): number {
   return codes.includes(1) ? 1 : codes.includes(2) ? 2 : 0;
@@ -204,26 +221,16 @@ describe('exit codes agree with `openclaw models status --check`', { timeout: 30
     const before = parseReport(await runCli(['check', '--json', '--no-notify', '--agent', 'main'], { ...box.env, AUTHWATCH_NOW: String(late) }));
     const main = before.credentials.find((c) => c.id === 'openclaw:main:anthropic:manual')!;
     expect(main.status).toBe('warn');
-    const line = main.remedy!.split('\n').find((l) => l.startsWith('Token made on another machine: '))!;
-    const printed = line.slice('Token made on another machine: '.length);
+    const printed = commandOf(main.remedy!.split('\n').find((l) => l.startsWith('Token made on another machine: '))!);
     expect(printed).toBe('openclaw models auth paste-token --provider anthropic --agent main --expires-in 365d');
 
     // As pasted into a shell on the gateway host, with the new token on stdin (paste-token reads it there).
-    const bin = join(box.dir, 'bin');
-    mkdirSync(bin);
-    symlinkSync(oc.bin, join(bin, 'openclaw'));
-    const shell = { ...box.env, ...OFFLINE, PATH: `${bin}:${box.env.PATH}` };
     const token = fakeToken();
     secrets.push(token);
-    const pasted = await execa('sh', ['-c', printed], { env: shell, extendEnv: false, input: `${token}\n`, reject: false });
-    expect(pasted.exitCode, String(pasted.stderr)).toBe(0);
+    const paste = await pasted(box, oc.bin, printed, `${token}\n`);
+    expect(paste.exitCode, String(paste.stderr)).toBe(0);
     // What authwatch printed before: OpenClaw 2026.9.6 refuses it once a second agent exists.
-    const bare = await execa('sh', ['-c', 'openclaw models auth paste-token --provider anthropic'], {
-      env: shell,
-      extendEnv: false,
-      input: `${token}\n`,
-      reject: false,
-    });
+    const bare = await pasted(box, oc.bin, 'openclaw models auth paste-token --provider anthropic', `${token}\n`);
     expect(bare.exitCode).toBe(1);
     expect(String(bare.stderr) + String(bare.stdout)).toContain('Multiple agents are configured, but the model command has no explicit owner');
 
@@ -252,19 +259,9 @@ describe('exit codes agree with `openclaw models status --check`', { timeout: 30
     expect(before.exitCode).toBe(3);
     const [record] = before.credentials;
     expect(record!.detail).toContain('requires legacy credential migration');
-    const line = record!.remedy!.split('\n')[0]!;
-    const printed = line.slice(line.indexOf('openclaw '));
+    const printed = commandOf(record!.remedy!.split('\n')[0]!);
     expect(printed).toBe('openclaw doctor --fix');
-
-    const bin = join(box.dir, 'bin');
-    mkdirSync(bin);
-    symlinkSync(oc.bin, join(bin, 'openclaw'));
-    const fixed = await execa('sh', ['-c', printed], {
-      env: { ...box.env, ...OFFLINE, PATH: `${bin}:${box.env.PATH}` },
-      extendEnv: false,
-      stdin: 'ignore',
-      reject: false,
-    });
+    const fixed = await pasted(box, oc.bin, printed);
     expect(fixed.exitCode, String(fixed.stderr).slice(-500)).toBe(0);
 
     const after = parseReport(await runCli(['check', '--json', '--no-notify', '--agent', 'main'], box.env));
@@ -282,11 +279,14 @@ describe('exit codes agree with `openclaw models status --check`', { timeout: 30
     expect(before.exitCode).toBe(1);
     const fallback = before.credentials.find((c) => c.id === 'openclaw:main:route:google/gemini-2.5-pro')!;
     const unused = before.credentials.find((c) => c.id === 'openclaw:main:anthropic:old')!;
-    const drop = fallback.remedy!.split('\n').find((l) => l.includes('fallbacks remove'))!;
-    const logout = unused.remedy!.split('\n').find((l) => l.includes('auth logout'))!;
-    // Run the very commands the remedies print.
-    await oc.run(drop.slice(drop.indexOf('openclaw ') + 'openclaw '.length).split(' '));
-    await oc.run(logout.slice(logout.indexOf('openclaw ') + 'openclaw '.length).split(' '));
+    const drop = commandOf(fallback.remedy!.split('\n').find((l) => l.includes('fallbacks remove'))!);
+    const logout = commandOf(unused.remedy!.split('\n').find((l) => l.includes('auth logout'))!);
+    expect([drop, logout]).toEqual(['openclaw models fallbacks remove google/gemini-2.5-pro', 'openclaw models auth logout --yes --agent main anthropic:old']);
+    // The very commands the remedies print, as pasted into a shell (stdin closed: no one to answer a prompt).
+    for (const command of [drop, logout]) {
+      const ran = await pasted(box, oc.bin, command);
+      expect(ran.exitCode, `${command}: ${String(ran.stderr).slice(-300)}`).toBe(0);
+    }
 
     const [after, check] = await Promise.all([runCli(['check', '--json', '--no-notify', '--agent', 'main'], box.env), oc.check()]);
     expect(after.exitCode, after.stderr).toBe(0);
