@@ -5,7 +5,7 @@ import { VANISHED } from '../notifiers/message.js';
 import { deadline as attemptDeadline } from '../abort.js';
 import { deliverWithRetry } from '../notifiers/retry.js';
 import type { Alert, AlertEvent, DeliveryResult, Notifier } from '../notifiers/types.js';
-import { decide, describeCredential, eventId, type AlertMemory, type LifecyclePolicy } from './alerts.js';
+import { decide, describeCredential, eventId, scopeOf, type AlertMemory, type LifecyclePolicy } from './alerts.js';
 import { inQuietHours } from './quiet-hours.js';
 import type { OutboxEntry, State } from './state.js';
 import type { Credential } from './types.js';
@@ -38,7 +38,9 @@ export function planAlerts(
   const policy: LifecyclePolicy = { remind: config.remind, sourceErrorsAfter: config.sourceErrorsAfter, alertOnUnused: config.alertOnUnused };
   const quiet = inQuietHours(config.quietHours, now);
   const host = hostname();
-  const memory: Record<string, AlertMemory> = { ...state.alerts };
+  // The streams as they stand, with those of ids a record now stands for carried over to its id.
+  const before = carriedOver(state.alerts, credentials, log);
+  const memory: Record<string, AlertMemory> = { ...before };
   const errorStreaks: Record<string, number> = {};
   const alerts: Alert[] = [];
 
@@ -61,7 +63,7 @@ export function planAlerts(
   });
 
   const apply = (id: string, decision: ReturnType<typeof decide>, credential: Credential | undefined) => {
-    const previous = state.alerts[id];
+    const previous = before[id];
     if (decision.event) log.info({ credential: id, event: decision.event, reason: decision.reason }, 'alert');
     else if (decision.reason !== 'healthy') log.debug({ credential: id, reason: decision.reason }, 'no alert');
     if (decision.next) memory[id] = decision.next;
@@ -76,7 +78,7 @@ export function planAlerts(
   for (const credential of credentials) {
     const errorStreak = credential.status === 'error' ? (state.errorStreaks[credential.id] ?? 0) + 1 : 0;
     if (errorStreak) errorStreaks[credential.id] = errorStreak;
-    apply(credential.id, decide(state.alerts[credential.id], { credential, errorStreak }, { policy, now, quiet }), credential);
+    apply(credential.id, decide(before[credential.id], { credential, errorStreak }, { policy, now, quiet }), credential);
   }
   // Every episode still open, as it stands now: what a channel that forgets (Alertmanager) is told again.
   // Not those with an event this run: the event tells them.
@@ -87,13 +89,32 @@ export function planAlerts(
     return stream ? [{ ...alertFor(stream, stream.seq, 'firing', c), status: stream.status }] : [];
   });
   const seen = new Set(credentials.map((c) => c.id));
-  for (const [id, previous] of Object.entries(state.alerts)) {
+  for (const [id, previous] of Object.entries(before)) {
     if (seen.has(id) || !covered.has(previous.scope)) continue;
     apply(id, decide(previous, { gone: true }, { policy, now, quiet }), undefined);
   }
   // Resolutions first: a receiver that tracks "current problems" then ends on the newest ones.
   alerts.sort((a, b) => Number(b.event === 'resolved') - Number(a.event === 'resolved'));
   return { alerts, firing, memory, errorStreaks };
+}
+
+/**
+ * A record that absorbed others (one shared credential that several agents read, reported once)
+ * takes over their alert streams: the first becomes its own when it has none, the rest end without
+ * a word. An open alert is then neither resolved nor fired again because its id changed.
+ */
+function carriedOver(streams: Record<string, AlertMemory>, credentials: readonly Credential[], log: Logger): Record<string, AlertMemory> {
+  const out = { ...streams };
+  for (const credential of credentials) {
+    for (const old of credential.replaces ?? []) {
+      const stream = out[old];
+      if (!stream || old === credential.id) continue;
+      if (!out[credential.id]) out[credential.id] = { ...stream, scope: scopeOf(credential), credential: describeCredential(credential) };
+      delete out[old];
+      log.info({ credential: credential.id, from: old }, 'alert stream carried over');
+    }
+  }
+  return out;
 }
 
 /** When an episode began: its first `firing` (older states only have it in the stream id, `<id>@<ms>`). */

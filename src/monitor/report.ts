@@ -82,6 +82,7 @@ export function toJson(report: CheckReport) {
       ...(c.gateway ? { gateway: { name: c.gateway.name, ssh: c.gateway.ssh } } : {}),
       status: c.status,
       inUse: c.inUse !== false,
+      ...(c.sharedWith ? { sharedWith: c.sharedWith } : {}),
       expiresAt: c.expiresAt === null ? null : new Date(c.expiresAt).toISOString(),
       remainingMs: c.remainingMs,
       detail: c.detail,

@@ -42,6 +42,16 @@ export interface Observation {
   /** A configured model OpenClaw cannot serve (a route record, not a profile), to pick the remedy. */
   route?: ModelRoute;
   /**
+   * OpenClaw: the other agents that read this same credential from a store they share with
+   * `agent` (the one its remedy writes through). One credential, one record, one alert.
+   */
+  sharedWith?: string[];
+  /**
+   * Ids this record stands for since it absorbed them (another agent's record of the same shared
+   * credential): their alert streams continue under this id, never resolved and fired again.
+   */
+  replaces?: string[];
+  /**
    * OpenClaw: the gateway it belongs to, when it is not the one unnamed local gateway. `ssh` is
    * where that gateway's CLI runs (`user@host[:port]`), so remedies run there; `command` is the
    * CLI's command on that host.

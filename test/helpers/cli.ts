@@ -108,6 +108,7 @@ export interface JsonReport {
     type: string | null;
     status: string;
     inUse: boolean;
+    sharedWith?: string[];
     expiresAt: string | null;
     remainingMs: number | null;
     detail: string | null;

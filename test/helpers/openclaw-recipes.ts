@@ -68,14 +68,10 @@ export const RECIPES = {
   },
   'auth-order-fallback': { from: 'auth-order', make: (oc) => oc.run(['models', 'fallbacks', 'add', FALLBACK]) },
   'unused-expired': { from: 'anthropic-30d', lapses: true, make: (oc, _, secret) => oc.pasteToken('openrouter', secret('sk-or-v1-'), '1s') },
-  /** main with 30d; a second agent, work, whose own token has 1h. */
-  'two-agents': {
-    from: 'anthropic-30d',
-    make: async (oc, home, secret) => {
-      await oc.addAgent('work', join(home, 'w'), MODEL);
-      await oc.pasteToken('anthropic', secret(), '1h', 'work');
-    },
-  },
+  /** main with 30d, and a second agent, work, added after it: work reads main's token from the shared store. */
+  'shared-two-agents': { from: 'anthropic-30d', make: (oc, home) => oc.addAgent('work', join(home, 'w'), MODEL) },
+  /** main with 30d; work with a token of its own (1h), in its own store. */
+  'two-agents': { from: 'shared-two-agents', make: (oc, _, secret) => oc.pasteToken('anthropic', secret(), '1h', 'work') },
 } satisfies Record<string, Recipe>;
 
 export type StateName = keyof typeof RECIPES;

@@ -161,6 +161,29 @@ const rows: Row[] = [
       expect(onlyMain.credentials.map((c) => c.id)).toEqual(['openclaw:main:anthropic:manual']);
     },
   },
+  {
+    state: 'a second agent added after the token, which it reads from the shared store (main: 30d)',
+    recipe: 'shared-two-agents',
+    agents: ['main', 'work'],
+    exit: 0,
+    records: [['openclaw:main:anthropic:manual', 'ok', true]],
+    also: async (box, report) => {
+      // One credential, one record: main's, naming work, which reads it too (OpenClaw's auth.storePath).
+      expect(report.credentials.map((c) => [c.id, c.sharedWith])).toEqual([['openclaw:main:anthropic:manual', ['work']]]);
+      // A day before it expires: one alert, not one per agent, and its paste-token renews it for both.
+      const alerts = join(box.dir, 'alerts.log');
+      const config = box.writeConfig(`notifiers:\n  - type: command\n    command: [sh, -c, 'echo "$AUTHWATCH_CREDENTIAL_ID" >> ${alerts}']\n`);
+      const late = parseReport(
+        await runCli(['check', '--json', '--config', config], {
+          ...box.env,
+          AUTHWATCH_NOW: String(Date.parse(report.credentials[0]!.expiresAt!) - 86_400_000),
+        }),
+      );
+      expect(late.credentials.map((c) => [c.id, c.status])).toEqual([['openclaw:main:anthropic:manual', 'warn']]);
+      expect(readFileSync(alerts, 'utf8')).toBe('openclaw:main:anthropic:manual\n');
+      expect(late.credentials[0]!.remedy).toContain('openclaw models auth paste-token --provider anthropic --agent main --expires-in 365d');
+    },
+  },
 ];
 
 /**

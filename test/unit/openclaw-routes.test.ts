@@ -72,6 +72,30 @@ describe('route facts from a CLI pass, joined to the gateway profiles', () => {
     expect(condition(NOW + 120_000)).toBe('valid');
   });
 
+  it("carries the store an agent reads and OpenClaw's advice for a paused profile, which the gateway's reply lacks", () => {
+    const cli = fixture('status-fallback-no-credential.json');
+    const withStore = {
+      ...cli,
+      auth: {
+        ...cli.auth,
+        storePath: '/home/me/.openclaw/state/openclaw.sqlite',
+        unusableProfiles: [
+          {
+            profileId: 'anthropic:manual',
+            provider: 'anthropic',
+            kind: 'cooldown',
+            until: NOW + 60_000,
+            recoveryHint: 'Wait for cooldown or switch provider.',
+          },
+        ],
+      },
+    };
+    const joined = withRouteFacts(gatewayReply(cli), routeEntry(withStore, 'stamp', NOW).status, NOW);
+    expect(joined.auth.storePath).toBe('/home/me/.openclaw/state/openclaw.sqlite');
+    const record = normalizeModelsStatus(joined, main).find((r) => r.profileId === 'anthropic:manual');
+    expect(record?.unusable).toEqual({ kind: 'cooldown', reason: null, until: NOW + 60_000, hint: 'Wait for cooldown or switch provider.' });
+  });
+
   it('asks for a new pass when the facts are missing, old, announced stale, from another config file, or for other profiles', () => {
     const cli = fixture('status-fallback-no-credential.json');
     const entry = routeEntry(cli, 'stamp-1', NOW);

@@ -80,6 +80,8 @@ export function scrubObservation(o: Observation): Observation {
     provider: identifier(o.provider),
     profileId: identifier(o.profileId),
     detail: prose(o.detail),
+    ...(o.sharedWith === undefined ? {} : { sharedWith: o.sharedWith.map(scrubIdentifier) }),
+    ...(o.replaces === undefined ? {} : { replaces: o.replaces.map(scrubIdentifier) }),
     ...(o.remedy === undefined ? {} : { remedy: o.remedy === null ? null : scrubRemedy(o.remedy) }),
     ...(o.unusable === undefined
       ? {}

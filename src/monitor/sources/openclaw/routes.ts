@@ -118,8 +118,16 @@ export function routeEntry(status: ModelsStatus, stamp: string, at: number): Rou
       utilityModel: status.utilityModel ? { ref: status.utilityModel.ref } : status.utilityModel,
       aliases: status.aliases,
       auth: {
+        storePath: status.auth.storePath,
         missingProvidersInUse: status.auth.missingProvidersInUse,
-        unusableProfiles: status.auth.unusableProfiles.map(({ profileId, provider, kind, reason, until }) => ({ profileId, provider, kind, reason, until })),
+        unusableProfiles: status.auth.unusableProfiles.map(({ profileId, provider, kind, reason, until, recoveryHint }) => ({
+          profileId,
+          provider,
+          kind,
+          reason,
+          until,
+          recoveryHint,
+        })),
         runtimeAuthRoutes: status.auth.runtimeAuthRoutes.map(({ provider, runtime, status, authStatus, runtimeDetail, runtimePluginIds }) => ({
           provider,
           runtime,
@@ -157,6 +165,7 @@ export function withRouteFacts(gateway: ModelsStatus, facts: ModelsStatus, now: 
   return {
     ...facts,
     auth: {
+      storePath: facts.auth.storePath,
       missingProvidersInUse: facts.auth.missingProvidersInUse.filter((p) => !gained(p)),
       unusableProfiles: facts.auth.unusableProfiles.filter((u) => present.has(u.profileId) && (u.until === undefined || u.until > now)),
       runtimeAuthRoutes: facts.auth.runtimeAuthRoutes.filter((r) => !(r.authStatus === 'missing' && gained(r.provider))),

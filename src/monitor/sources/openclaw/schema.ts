@@ -66,6 +66,12 @@ export const modelsStatusSchema = z.looseObject({
   utilityModel: z.optional(z.nullable(z.looseObject({ ref: modelRef }))),
   aliases: z.optional(z.record(z.string(), z.unknown())),
   auth: z.looseObject({
+    /**
+     * The store this agent's profiles come from: the shared `<state>/state/openclaw.sqlite`, which an
+     * agent without profiles of its own reads, or the agent's own `openclaw-agent.sqlite`. Agents that
+     * name the same store hold the same credentials.
+     */
+    storePath: z.optional(z.string()),
     missingProvidersInUse: z._default(z.array(z.string()), []),
     unusableProfiles: z._default(z.array(unusableProfileSchema), []),
     runtimeAuthRoutes: z._default(z.array(runtimeAuthRouteSchema), []),

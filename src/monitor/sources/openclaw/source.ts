@@ -79,7 +79,7 @@ function labelled(gateway: OpenclawGateway, result: SourceResult & { ssh?: strin
   const ssh = result.ssh ?? null;
   const where = gateway.name || ssh ? { gateway: { name: gateway.name, ssh, command: gateway.remoteCommand } } : {};
   return {
-    observations: result.observations.map((o) => ({ ...o, id: rename(o.id), ...where })),
+    observations: result.observations.map((o) => ({ ...o, id: rename(o.id), ...(o.replaces ? { replaces: o.replaces.map(rename) } : {}), ...where })),
     covered: result.covered.map(rename),
     transports: (result.transports ?? []).map((t) => ({ ...t, ...(gateway.name ? { gateway: gateway.name } : {}), durationMs })),
   };

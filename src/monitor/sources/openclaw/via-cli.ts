@@ -6,6 +6,7 @@ import type { Observation, SourceResult } from '../../types.js';
 import { type Agent, normalizeModelsStatus } from './normalize.js';
 import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './schema.js';
 import { parseJsonOutput } from '../parse-json.js';
+import { foldSharedStores } from './shared-store.js';
 import { failedRead } from '../source.js';
 import { onGateway, onThisHost, type Remedy } from '../../remedy-lines.js';
 import { sshLogin } from '../../../openclaw/ssh/destination.js';
@@ -60,6 +61,7 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
   }
 
   const observations: Observation[] = [];
+  const stores = new Map<string, string | undefined>();
   for (const agent of agents) {
     const read = await modelsStatus(options.cli, agent, options);
     if (!read.ok) {
@@ -67,9 +69,10 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
       continue;
     }
     for (const o of normalizeModelsStatus(read.value, agent)) observations.push(o);
+    stores.set(agent.id, read.value.auth.storePath);
     covered.push(`openclaw:${agent.id}`);
   }
-  return { observations, covered, agents: agents.length };
+  return { observations: foldSharedStores(observations, agents, stores), covered, agents: agents.length };
 }
 
 /** One agent's `openclaw models status --json`, parsed, or the `error` record saying why not. */

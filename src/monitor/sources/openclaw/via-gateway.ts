@@ -14,6 +14,7 @@ import type { RouteFacts } from './route-facts.js';
 import { left, type ReadContext } from './context.js';
 import { type GatewayRead, readViaGateway } from './gateway-read.js';
 import { normalizeModelsStatus } from './normalize.js';
+import { foldSharedStores } from './shared-store.js';
 import { ROUTE_PASS_HOLD_MS } from './routes.js';
 import { sourceError } from './via-cli.js';
 
@@ -120,11 +121,16 @@ async function gatewayRecords(
   const routes: RouteFacts = routesCli
     ? await routeFacts(path.gateway, { cli: routesCli, read, invalidatedAt: link.configChangedAt }, ctx)
     : { statuses: read.statuses, errors: [], ageMs: null };
-  const observations: Observation[] = [...routes.errors];
+  const profiles: Observation[] = [];
+  const stores = new Map<string, string | undefined>();
   for (const agent of read.agents) {
     const status = routes.statuses.get(agent.id);
-    if (status) for (const o of normalizeModelsStatus(status, agent)) observations.push(o);
+    if (!status) continue;
+    for (const o of normalizeModelsStatus(status, agent)) profiles.push(o);
+    // Which store each agent reads comes with the route facts (the RPC does not say): without them, no folding.
+    stores.set(agent.id, status.auth.storePath);
   }
+  const observations: Observation[] = [...routes.errors, ...foldSharedStores(profiles, read.agents, stores)];
   await noteTransport(path.gateway, { via: 'gateway', reason: null, loaded: routes.file }, ctx);
   return {
     observations,
