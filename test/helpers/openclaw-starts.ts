@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
  */
 export const OPENCLAW_START_BUDGETS: Record<string, number> = {
   '(states)': 25,
-  'parity.test.ts': 50,
+  'parity.test.ts': 59,
   'real-openclaw.test.ts': 13,
   'states.test.ts': 6,
   'gateway.test.ts': 24,
