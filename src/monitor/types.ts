@@ -15,7 +15,7 @@ export interface Observation {
   id: string;
   source: string;
   agent: string | null;
-  /** Whether `agent` is OpenClaw's default agent, so remedies can leave out `--agent`. */
+  /** Whether `agent` is OpenClaw's default agent. */
   agentIsDefault: boolean;
   provider: string | null;
   profileId: string | null;

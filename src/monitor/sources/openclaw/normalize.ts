@@ -2,7 +2,7 @@ import { quoteForeign } from '../../../redact.js';
 import type { ModelRoute, Observation } from '../../types.js';
 import type { ModelsStatus } from './schema.js';
 
-/** An OpenClaw agent, and whether it is the default one (remedies then leave out `--agent`). */
+/** An OpenClaw agent, and whether it is the default one. */
 export interface Agent {
   id: string;
   isDefault: boolean;
