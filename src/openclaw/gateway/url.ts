@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { holdSecret } from '../../redact.js';
 
-/** A gateway's URL: what may be shown of it, whether it is another host's, and whether OpenClaw's client would refuse it. */
+// A gateway's URL: what may be shown of it, whether it is another host's, and whether OpenClaw's client would refuse it.
 
 /**
  * A URL as it may be shown: `ws://user:pw@host` → `ws://host`, and the `user:pw` apart (remembered
