@@ -38,10 +38,14 @@ function routeName(c: Credential): string | null {
   return `${c.route.role ? `${c.route.role.replace('-', ' ')} ` : ''}${c.route.model ?? c.provider ?? 'model'}`;
 }
 
-/** What the credential is, in a few words: `anthropic:manual (agent work)`. */
+/** What the credential is, in a few words: `anthropic:manual (agent work)`, `(agent main, shared with work)`. */
 export function describe(c: Credential): string {
   const what = c.profileId ?? routeName(c) ?? (c.provider ? `${c.provider} (no credential)` : c.source);
-  const where = [...(c.agent ? [`agent ${c.agent}`] : []), ...(c.gateway?.name ? [`gateway ${c.gateway.name}`] : [])].join(', ');
+  const where = [
+    ...(c.agent ? [`agent ${c.agent}`] : []),
+    ...(c.sharedWith?.length ? [`shared with ${c.sharedWith.join(', ')}`] : []),
+    ...(c.gateway?.name ? [`gateway ${c.gateway.name}`] : []),
+  ].join(', ');
   return printable(where ? `${what} (${where})` : what);
 }
 
@@ -57,7 +61,8 @@ export function renderTable(report: CheckReport, color: boolean): string {
   const rows = report.credentials.map((c) => [
     statusLabel(c),
     ...(gateways ? [printable(c.gateway?.name ?? '-')] : []),
-    printable(c.agent ?? '-'),
+    // A credential agents share is one row: its owner, then the others (`main+work`).
+    printable([c.agent ?? '-', ...(c.sharedWith ?? [])].join('+')),
     printable(c.provider ?? '-'),
     printable(c.status === 'error' ? `(${c.source} failed)` : (c.profileId ?? (c.route ? `(${routeName(c)})` : '(none)'))),
     c.type ?? '-',

@@ -59,6 +59,36 @@ describe('the openclaw source, against a recording fake', () => {
     ).toEqual(['openclaw:main:anthropic:manual', 'openclaw:work:anthropic:manual']);
   });
 
+  it('two agents reading one store (auth.storePath) show the token once: one row, one remedy, for the owner', async () => {
+    const { box, dir } = withFake();
+    writeFileSync(
+      join(dir, 'agents.json'),
+      JSON.stringify([
+        { id: 'main', isDefault: true },
+        { id: 'work', isDefault: false },
+      ]),
+    );
+    const status = JSON.parse(readFileSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json'), 'utf8'));
+    const store = (path: string) => JSON.stringify({ ...status, auth: { ...status.auth, storePath: path } });
+    writeFileSync(join(dir, 'status-main.json'), store('/home/me/.openclaw/state/openclaw.sqlite'));
+    writeFileSync(join(dir, 'status-work.json'), store('/home/me/.openclaw/state/openclaw.sqlite'));
+    const shown = await runCli(['status'], box.env);
+    expect(shown.stdout).toMatch(/^warn +main\+work +anthropic +anthropic:manual /m);
+    expect(shown.stdout).toContain('warn: anthropic:manual (agent main, shared with work)');
+    expect(shown.stdout.match(/paste-token/g)).toHaveLength(1);
+    expect(parseReport(await runCli(['check', '--json'], box.env)).credentials.map((c) => [c.id, c.sharedWith])).toEqual([
+      ['openclaw:main:anthropic:manual', ['work']],
+    ]);
+
+    // Work with a store of its own: its token is its own record again.
+    writeFileSync(join(dir, 'status-work.json'), store('/home/me/.openclaw/agents/work/agent/openclaw-agent.sqlite'));
+    expect(
+      parseReport(await runCli(['check', '--json'], box.env))
+        .credentials.map((c) => c.id)
+        .sort(),
+    ).toEqual(['openclaw:main:anthropic:manual', 'openclaw:work:anthropic:manual']);
+  });
+
   it('--agent skips the agents list; sources.openclaw.agents does the same from config', async () => {
     const { box, calls } = withFake();
     await runCli(['check', '--agent', 'main'], box.env);
