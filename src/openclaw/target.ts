@@ -49,8 +49,7 @@ interface Place {
   ssh?: GatewayTarget['ssh'];
   /** OpenClaw's remote mode without SSH: its `gateway.remote.url`. */
   remoteUrl?: string;
-  /** The SSH destination, and whether OpenClaw's own remote mode named it. */
-  destination?: string;
+  /** Whether OpenClaw's own remote mode named the SSH destination. */
   namedByOpenclaw: boolean;
   paired: boolean;
   pin?: string;
@@ -63,19 +62,19 @@ function place(overrides: GatewayOverrides, gateway: GatewaySection, env: Env): 
   const destination = overrides.ssh ?? (openclawSsh ? (remote.sshTarget as string) : undefined);
   const remoteUrl = remoteMode && destination === undefined && typeof remote.url === 'string' && remote.url !== '' ? remote.url : undefined;
   const namedByOpenclaw = destination !== undefined && gateway.mode === 'remote' && remote.sshTarget === destination;
+  // Ours, else OpenClaw's remote pin when its remote URL is the one used.
+  const pin = overrides.tlsFingerprint ?? (remoteUrl && typeof remote.tlsFingerprint === 'string' ? remote.tlsFingerprint : undefined);
+  const pinned = pin ? { pin } : {};
   if (destination !== undefined) {
     const urlPort = typeof remote.url === 'string' ? Number(/:(\d+)(?:\/|$)/.exec(remote.url)?.[1]) || undefined : undefined;
     const remotePort = overrides.remotePort ?? (typeof remote.remotePort === 'number' ? remote.remotePort : undefined) ?? urlPort ?? 18789;
     const ssh = { destination, remotePort, sshArgs: overrides.sshArgs ?? [] };
-    return { url: `ws://127.0.0.1:${remotePort}`, ssh, destination, namedByOpenclaw, paired: false, ...pinOf(overrides) };
+    return { url: `ws://127.0.0.1:${remotePort}`, ssh, namedByOpenclaw, paired: false, ...pinned };
   }
   const port = typeof gateway.port === 'number' ? gateway.port : Number(env.OPENCLAW_GATEWAY_PORT) || 18789;
   const url = overrides.url ?? remoteUrl ?? `ws://127.0.0.1:${port}`;
-  const pin = overrides.tlsFingerprint ?? (remoteUrl && typeof remote.tlsFingerprint === 'string' ? remote.tlsFingerprint : undefined);
-  return { url, ...(remoteUrl ? { remoteUrl } : {}), namedByOpenclaw, paired: isRemoteUrl(url), ...(pin ? { pin } : {}) };
+  return { url, ...(remoteUrl ? { remoteUrl } : {}), namedByOpenclaw, paired: isRemoteUrl(url), ...pinned };
 }
-
-const pinOf = (overrides: GatewayOverrides) => (overrides.tlsFingerprint ? { pin: overrides.tlsFingerprint } : {});
 
 /**
  * The gateway and a credential for it, as OpenClaw's own CLI finds them.
