@@ -120,23 +120,12 @@ describe('a gateway that speaks another protocol', () => {
   });
 });
 
-describe('a gateway still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)', () => {
-  it("once: asked again, and the answer is the gateway's", async () => {
-    mode = 'preparing-once';
-    authStatusCalls = 0;
-    const b = box();
-    const result = await runCli(
-      ['check', '--json', '--no-notify', '--config', b.writeConfig('sources:\n  openclaw:\n    via: auto\n    routesEvery: off\n')],
-      b.env,
-    );
-    expect(authStatusCalls).toBe(2);
-    const report = parseReport(result);
-    expect(report.sources[0]).toMatchObject({ via: 'gateway', fallbackReason: null });
-    expect(report.credentials.map((c) => [c.id, c.status])).toEqual([['openclaw:main:anthropic:manual', 'ok']]);
-  });
-
-  it("a plugin reloading (UNAVAILABLE) once: asked again, and the answer is the gateway's, not the CLI's", async () => {
-    mode = 'reloading-once';
+describe('a gateway whose models.authStatus is briefly not there (still preparing model auth, or a plugin reloading)', () => {
+  it.each([
+    ['preparing-once', "once: asked again, and the answer is the gateway's"],
+    ['reloading-once', "a plugin reloading (UNAVAILABLE) once: asked again, and the answer is the gateway's, not the CLI's"],
+  ] as const)('%s: %s', async (once) => {
+    mode = once;
     authStatusCalls = 0;
     const b = box();
     const result = await runCli(
