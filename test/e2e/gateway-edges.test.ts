@@ -124,7 +124,7 @@ describe('a gateway whose models.authStatus is briefly not there (still preparin
   it.each([
     ['preparing-once', "once: asked again, and the answer is the gateway's"],
     ['reloading-once', "a plugin reloading (UNAVAILABLE) once: asked again, and the answer is the gateway's, not the CLI's"],
-  ] as const)('%s: %s', async (once) => {
+  ] as const)('%s: %s', async (once, _what) => {
     mode = once;
     authStatusCalls = 0;
     const b = box();
