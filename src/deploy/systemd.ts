@@ -82,17 +82,7 @@ function watchUnits(facts: DeployFacts, options: GenerateOptions, { dir, ctl, ne
     `WantedBy=${options.system ? 'multi-user.target' : 'default.target'}`,
     '',
   ].join('\n');
-  return {
-    platform: 'systemd',
-    files: [{ path: join(dir, 'authwatch-watch.service'), name: 'authwatch-watch.service', content: service, mode: 0o644 }],
-    activate: [
-      [...ctl, 'daemon-reload'],
-      [...ctl, 'enable', '--now', 'authwatch-watch.service'],
-    ],
-    deactivate: [[...ctl, 'disable', '--now', 'authwatch-watch.service']],
-    afterRemove: [[...ctl, 'daemon-reload']],
-    notes,
-  };
+  return unitDeployment({ dir, ctl, notes }, { 'authwatch-watch.service': service }, 'authwatch-watch.service');
 }
 
 function timerUnits(facts: DeployFacts, options: GenerateOptions, { dir, ctl, network, notes }: UnitPlace): Deployment {
@@ -134,17 +124,19 @@ function timerUnits(facts: DeployFacts, options: GenerateOptions, { dir, ctl, ne
     'WantedBy=timers.target',
     '',
   ].join('\n');
+  return unitDeployment({ dir, ctl, notes }, { 'authwatch.service': service, 'authwatch.timer': timer }, 'authwatch.timer');
+}
+
+/** The unit files in their directory, and the systemctl calls that enable `enabled` (after a daemon-reload) and take it away again. */
+function unitDeployment({ dir, ctl, notes }: Pick<UnitPlace, 'dir' | 'ctl' | 'notes'>, units: Record<string, string>, enabled: string): Deployment {
   return {
     platform: 'systemd',
-    files: [
-      { path: join(dir, 'authwatch.service'), name: 'authwatch.service', content: service, mode: 0o644 },
-      { path: join(dir, 'authwatch.timer'), name: 'authwatch.timer', content: timer, mode: 0o644 },
-    ],
+    files: Object.entries(units).map(([name, content]) => ({ path: join(dir, name), name, content, mode: 0o644 })),
     activate: [
       [...ctl, 'daemon-reload'],
-      [...ctl, 'enable', '--now', 'authwatch.timer'],
+      [...ctl, 'enable', '--now', enabled],
     ],
-    deactivate: [[...ctl, 'disable', '--now', 'authwatch.timer']],
+    deactivate: [[...ctl, 'disable', '--now', enabled]],
     afterRemove: [[...ctl, 'daemon-reload']],
     notes,
   };
