@@ -80,7 +80,7 @@ function commands(remedy: ReturnType<typeof openclawRemedy>): Command[] {
 type Judged = Omit<Credential, 'remedyText'>;
 const base = (over: Partial<Judged>): Judged => ({ ...record({ status: 'expired', expiresAt: 1, remainingMs: -1 }), ...over });
 
-/** The records whose remedies carry every field: a profile to remove, another agent, a provider, a route. */
+/** The records whose remedies carry every field: a profile to remove or activate, an agent (the default one too), a provider, a route. */
 function hostileRecords(name: string): Judged[] {
   return [
     base({ inUse: false, profileId: name, agent: name, agentIsDefault: false }),
@@ -89,6 +89,9 @@ function hostileRecords(name: string): Judged[] {
     base({ status: 'missing', provider: name, profileId: null, type: null, route: { kind: 'indeterminate', model: name, role: 'fallback' } }),
     base({ status: 'unusable', provider: 'openai', route: { kind: 'runtime', model: null, role: null, runtime: 'x', plugins: [name] } }),
     base({ status: 'error', failure: 'failed', agent: name, agentIsDefault: false }),
+    // The default agent's paste-token (with --agent and --expires-in), and activating a saved sign-in.
+    base({ agent: name, agentIsDefault: true }),
+    base({ status: 'unusable', unusable: { kind: 'setup_inactive', reason: null, until: null }, profileId: name, agent: name, agentIsDefault: false }),
   ];
 }
 
