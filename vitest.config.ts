@@ -1,12 +1,21 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-/**
- * Three projects, all run by `npm test`:
- *  - unit: pure logic, imported from src/;
- *  - e2e: the built CLI as a child process, against fakes and real local servers and tools;
- *  - openclaw: the built CLI against the real OpenClaw CLI and gateway, which only this project installs.
- * `npx vitest run --project unit` runs one of them.
- */
+// Every temporary directory the tests make, theirs and their children's (os.tmpdir() reads TMPDIR),
+// lands in one directory per run, removed when the run ends: a CI machine's disk is not ours to fill.
+// vitest evaluates this file more than once (workers inherit the environment): only the first
+// evaluation makes the directory and removes it at exit. Sticky and world-writable, as /tmp is:
+// some tests run a second local user that works in it.
+if (!process.env.AUTHWATCH_TEST_TMP) {
+  const runTmp = mkdtempSync(join(tmpdir(), 'aw-run-'));
+  chmodSync(runTmp, 0o1777);
+  process.env.AUTHWATCH_TEST_TMP = runTmp;
+  process.env.TMPDIR = runTmp;
+  process.on('exit', () => rmSync(runTmp, { recursive: true, force: true }));
+}
+
 export default defineConfig({
   define: { __AUTHWATCH_VERSION__: JSON.stringify('0.0.0-test') },
   test: {

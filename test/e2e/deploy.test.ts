@@ -20,7 +20,8 @@ function awkwardHome() {
   const root = mkdtempSync(join(tmpdir(), 'aw-deploy-'));
   const home = join(root, `ana's "home" 100%`);
   mkdirSync(join(home, 'bin'), { recursive: true });
-  copyFileSync(process.execPath, join(home, 'bin', 'node'));
+  // A link, not a copy: node is ~120 MB, and this runs a dozen times per run.
+  symlinkSync(process.execPath, join(home, 'bin', 'node'));
   mkdirSync(join(home, 'aw'));
   symlinkSync(CLI, join(home, 'aw', 'cli.js'));
   return { root, home, node: join(home, 'bin', 'node'), entry: join(home, 'aw', 'cli.js') };
