@@ -13,7 +13,14 @@ if (!process.env.AUTHWATCH_TEST_TMP) {
   chmodSync(runTmp, 0o1777);
   process.env.AUTHWATCH_TEST_TMP = runTmp;
   process.env.TMPDIR = runTmp;
-  process.on('exit', () => rmSync(runTmp, { recursive: true, force: true }));
+  process.on('exit', () => {
+    // A gateway still stopping may write into it meanwhile (ENOTEMPTY): retried, and never a failed run.
+    try {
+      rmSync(runTmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch (error) {
+      process.stderr.write(`could not remove ${runTmp}: ${String(error)}\n`);
+    }
+  });
 }
 
 export default defineConfig({

@@ -28,30 +28,37 @@ export function ensureOpenclaw() {
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
   }
-  // Every OpenClaw start the tests make goes through this wrapper; with AUTHWATCH_OPENCLAW_LOG set
-  // it appends one line per start (its arguments), which the tests count (test/setup/openclaw-starts.ts).
+  // Every OpenClaw start the tests make goes through these wrappers; with AUTHWATCH_OPENCLAW_LOG set
+  // each appends one line per start (its arguments), which the tests count (test/setup/openclaw-starts.ts).
+  // `openclaw-sdk` runs OpenClaw's own code for the states its CLI cannot make offline
+  // (test/helpers/openclaw-sdk.mjs), under the same Node.
+  writeWrapper(wrapper, `exec '${node}' '${entry}' "$@"`);
+  writeWrapper(`${wrapper}-sdk`, `exec '${node}' '${join(root, 'test', 'helpers', 'openclaw-sdk.mjs')}' '${dirname(entry)}' "$@"`, 'sdk ');
+  return { wrapper, node, entry, version: OPENCLAW_VERSION };
+}
+
+function writeWrapper(path, exec, logPrefix = '') {
   const script = [
     '#!/bin/sh',
     // One line per start, written at once (several OpenClaws append to one log at the same time).
     'if [ -n "$AUTHWATCH_OPENCLAW_LOG" ]; then',
     "  line=$(printf '%s' \"$*\" | tr '\\n' ' ')",
-    '  printf \'%s\\n\' "$line" >>"$AUTHWATCH_OPENCLAW_LOG"',
+    `  printf '${logPrefix}%s\\n' "$line" >>"$AUTHWATCH_OPENCLAW_LOG"`,
     'fi',
-    `exec '${node}' '${entry}' "$@"`,
+    exec,
     '',
   ].join('\n');
   let current;
   try {
-    current = readFileSync(wrapper, 'utf8');
+    current = readFileSync(path, 'utf8');
   } catch {
     current = undefined;
   }
   if (current !== script) {
-    mkdirSync(dirname(wrapper), { recursive: true });
-    writeFileSync(`${wrapper}.tmp`, script, { mode: 0o755 });
-    renameSync(`${wrapper}.tmp`, wrapper);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.tmp`, script, { mode: 0o755 });
+    renameSync(`${path}.tmp`, path);
   }
-  return { wrapper, node, entry, version: OPENCLAW_VERSION };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -70,10 +70,12 @@ function listeners(port) {
  * own loopback) with TLS on (`tls`: the certificate and key to serve; by default a self-signed one
  * it makes itself): a gateway on "another host" for pairing tests. `stop()` then ends every
  * process in the namespace.
+ * `extraEnv`: more environment for the gateway (a proxy for its provider calls, a CA to trust).
  * @param {{netns: string, host: string, tls?: {certPath: string, keyPath: string}} | undefined} remote
+ * @param {Record<string, string>} [extraEnv]
  * @returns {Promise<{port: number, token: string, url: string, stop(): Promise<void>}>}
  */
-export async function startGateway(bin, home, token, port, remote) {
+export async function startGateway(bin, home, token, port, remote, extraEnv = {}) {
   port ??= await freePort();
   const configPath = join(home, '.openclaw', 'openclaw.json');
   mkdirSync(join(home, '.openclaw'), { recursive: true });
@@ -100,7 +102,15 @@ export async function startGateway(bin, home, token, port, remote) {
   if (text !== before) writeFileSync(configPath, text);
   // npm offline with no retries, as for the CLI in tests (test/helpers/openclaw.ts): a plugin install
   // fails at once instead of after npm's backoffs.
-  const env = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', NO_COLOR: '1', npm_config_offline: 'true', npm_config_fetch_retries: '0' };
+  const env = {
+    HOME: home,
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TZ: 'UTC',
+    NO_COLOR: '1',
+    npm_config_offline: 'true',
+    npm_config_fetch_retries: '0',
+    ...extraEnv,
+  };
   // The tests count every OpenClaw start (test/helpers/openclaw-starts.ts).
   if (process.env.AUTHWATCH_OPENCLAW_LOG) env.AUTHWATCH_OPENCLAW_LOG = process.env.AUTHWATCH_OPENCLAW_LOG;
   const argv = remote ? ['ip', 'netns', 'exec', remote.netns, bin, 'gateway', 'run'] : [bin, 'gateway', 'run'];

@@ -25,10 +25,18 @@ export function localTime(epochMs: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** `1h 36m`, `expired 3m ago`, or `-` without an expiry. */
+/** `1h 36m`, `expired 3m ago`, `lapsed 2h ago, renews on use`, or `-` without an expiry. */
 export function timeLeft(c: Credential): string {
+  if (c.usage) return `${Math.round(c.usage.usedPercent)}% used`;
   if (c.remainingMs === null) return '-';
+  if (c.refreshable)
+    return c.remainingMs > 0 ? `${formatDuration(c.remainingMs)}, renews on use` : `lapsed ${formatDuration(c.remainingMs)} ago, renews on use`;
   return c.remainingMs > 0 ? formatDuration(c.remainingMs) : `expired ${formatDuration(c.remainingMs)} ago`;
+}
+
+/** A usage window in a few words: `anthropic usage window 5h`. */
+function usageName(c: Credential): string | null {
+  return c.usage ? `${c.provider ?? ''} usage window ${c.usage.window}`.trim() : null;
 }
 
 /** A route record in a few words: `fallback google/gemini-2.5-pro`, `codex runtime`. */
@@ -40,7 +48,7 @@ function routeName(c: Credential): string | null {
 
 /** What the credential is, in a few words: `anthropic:manual (agent work)`, `(agent main, shared with work)`. */
 export function describe(c: Credential): string {
-  const what = c.profileId ?? routeName(c) ?? (c.provider ? `${c.provider} (no credential)` : c.source);
+  const what = c.profileId ?? usageName(c) ?? routeName(c) ?? (c.provider ? `${c.provider} (no credential)` : c.source);
   const where = [
     ...(c.agent ? [`agent ${c.agent}`] : []),
     ...(c.sharedWith?.length ? [`shared with ${c.sharedWith.join(', ')}`] : []),
@@ -64,9 +72,11 @@ export function renderTable(report: CheckReport, color: boolean): string {
     // A credential agents share is one row: its owner, then the others (`main+work`).
     printable([c.agent ?? '-', ...(c.sharedWith ?? [])].join('+')),
     printable(c.provider ?? '-'),
-    printable(c.status === 'error' ? `(${c.source} failed)` : (c.profileId ?? (c.route ? `(${routeName(c)})` : '(none)'))),
-    c.type ?? '-',
-    c.expiresAt === null ? '-' : localTime(c.expiresAt),
+    printable(
+      c.status === 'error' ? `(${c.source} failed)` : (c.profileId ?? (c.usage ? `(window ${c.usage.window})` : c.route ? `(${routeName(c)})` : '(none)')),
+    ),
+    c.usage ? 'usage' : (c.type ?? '-'),
+    c.usage?.resetAt ? localTime(c.usage.resetAt) : c.expiresAt === null ? '-' : localTime(c.expiresAt),
     c.status === 'error' ? '-' : timeLeft(c),
   ]);
   const header = ['STATUS', ...(gateways ? ['GATEWAY'] : []), 'AGENT', 'PROVIDER', 'PROFILE', 'TYPE', 'EXPIRES', 'LEFT'];
@@ -94,7 +104,7 @@ export function renderProblems(report: CheckReport, color: boolean): string {
           ? ''
           : c.remainingMs !== null && c.remainingMs > 0
             ? `, expires ${localTime(c.expiresAt)} (in ${formatDuration(c.remainingMs)})`
-            : `, expired ${localTime(c.expiresAt)} (${formatDuration(c.remainingMs ?? 0)} ago)`;
+            : `, ${c.refreshable ? 'access token lapsed' : 'expired'} ${localTime(c.expiresAt)} (${formatDuration(c.remainingMs ?? 0)} ago)`;
     out.push(`${paint(statusLabel(c), c.status, color)}: ${describe(c)}${when}${c.detail ? ` — ${printable(c.detail)}` : ''}`);
     if (c.remedyText) for (const step of printableLines(c.remedyText).split('\n')) out.push(`  ${step}`);
   }
@@ -174,6 +184,8 @@ export function renderTransport(report: CheckReport): string {
     } else if (s.via === 'cli') {
       const on = s.ssh ? ` on ${printable(s.ssh)}` : '';
       lines.push(`${gateway}read via the CLI${on} in ${elapsed(s.durationMs)}${s.fallbackReason ? ` (gateway not used: ${printable(s.fallbackReason)})` : ''}`);
+      // The CLI's JSON carries no subscription windows: say so, rather than show none as if all were fine.
+      lines.push(`${gateway}usage windows: not read (they need the gateway)`);
     }
   }
   return lines.length ? `${lines.join('\n')}\n` : '';

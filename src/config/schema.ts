@@ -18,6 +18,21 @@ export const configSchema = z
       z.strictObject({
         warn: z.prefault(duration, '24h'),
         critical: z.prefault(duration, '2h'),
+        /** A login renewed on use (OAuth with a refresh token) is `warn` once it has lapsed this long unrenewed. */
+        lapsed: z.prefault(duration, '7d'),
+      }),
+      {},
+    ),
+    /**
+     * Subscription usage windows (OpenClaw through its gateway): `warn` and `critical` from this
+     * percentage of a window used; a full window is `unusable` until it resets. `enabled: false`
+     * drops the records.
+     */
+    usage: z.prefault(
+      z.strictObject({
+        enabled: z._default(z.boolean(), true),
+        warn: z._default(z.number().check(z.gt(0), z.lte(100)), 80),
+        critical: z._default(z.number().check(z.gt(0), z.lte(100)), 95),
       }),
       {},
     ),
@@ -89,6 +104,9 @@ export const configSchema = z
     z.superRefine((config, ctx) => {
       if (config.thresholds.critical >= config.thresholds.warn) {
         ctx.addIssue({ code: 'custom', input: config.thresholds.critical, path: ['thresholds', 'critical'], message: 'must be shorter than thresholds.warn' });
+      }
+      if (config.usage.critical < config.usage.warn) {
+        ctx.addIssue({ code: 'custom', input: config.usage.critical, path: ['usage', 'critical'], message: 'must be at least usage.warn' });
       }
     }),
   );

@@ -9,6 +9,15 @@ export const STARTER_CONFIG = `# authwatch configuration. Every value below is t
 thresholds:
   warn: 24h        # exit 2 and status "warn" inside this window (OpenClaw's own window is 24h)
   critical: 2h     # status "critical" inside this one; must be shorter than warn
+  lapsed: 7d       # an OAuth login renews on use, so it stays ok past its access token's expiry;
+                   # "warn" once it has lapsed this long with nothing renewing it
+
+# Subscription usage windows (Claude Max, ChatGPT, …), which the gateway reports: "warn" and
+# "critical" from this percentage of a window used; a full window is "unusable" until it resets.
+usage:
+  enabled: true
+  warn: 80
+  critical: 95
 
 sources:
   # OpenClaw: through its running gateway (models.authStatus over its WebSocket, ~0.1 s), else

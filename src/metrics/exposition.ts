@@ -66,6 +66,17 @@ export function renderMetrics(input: MetricsInput): string {
       ),
     ),
   );
+  family(
+    'authwatch_usage_ratio',
+    'gauge',
+    "How much of a provider's subscription usage window is used, 0 to 1 (OpenClaw through its gateway).",
+    input.credentials
+      .filter((c) => c.usage)
+      .map(
+        (c) =>
+          `authwatch_usage_ratio${labels({ ...gatewayOf(c), agent: c.agent ?? '', provider: c.provider ?? '', window: c.usage!.window, in_use: inUse(c) })} ${c.usage!.usedPercent / 100}`,
+      ),
+  );
   family('authwatch_check_success', 'gauge', 'Whether the last check could read every source (1) or not (0).', [
     `authwatch_check_success ${input.errors.length === 0 ? 1 : 0}`,
   ]);

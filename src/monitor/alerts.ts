@@ -52,7 +52,7 @@ export interface Decision {
 }
 
 /** The scope a record belongs to, as its source defines it (for resolving vanished credentials). */
-export function scopeOf(c: Pick<Credential, 'source' | 'agent' | 'gateway'>): string {
+export function scopeOf(c: Pick<Credential, 'source' | 'agent' | 'gateway' | 'usage'>): string {
   return sourceFor(c.source)?.scopeOf(c) ?? c.source;
 }
 
@@ -122,6 +122,7 @@ export function describeCredential(c: Credential): Alert['credential'] {
     profileId: c.profileId,
     type: c.type,
     ...(c.gateway?.name ? { gateway: c.gateway.name } : {}),
+    ...(c.usage ? { window: c.usage.window } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { remedyFor } from './remedy.js';
 import { sortCredentials, worstStatus, type CheckReport } from './report.js';
 import { collectObservations } from './sources/collect.js';
 import type { SourceSession } from './sources/source.js';
+import type { Observation } from './types.js';
 import { loadState, recallExpiry, remember, saveState, statePath, type State } from './state.js';
 
 function countDeliveries(totals: State['notificationTotals'], reports: readonly DeliveryReport[]): State['notificationTotals'] {
@@ -59,7 +60,9 @@ export async function runCheck(
   const path = statePath(stateDir(env));
   // hrtime, not performance.now(): the `performance` global loads perf_hooks (~3 ms) on first use.
   const started = process.hrtime.bigint();
-  const { observations, covered, sources } = await collectObservations({ config, env, log, agents, ...(session ? { session } : {}) });
+  const collected = await collectObservations({ config, env, log, agents, ...(session ? { session } : {}) });
+  const { observations, covered } = withUsage(collected, config.usage.enabled);
+  const { sources } = collected;
   signal?.throwIfAborted();
   const warnings: string[] = [];
   // What the file holds now, as JSON: a state that would not change it is not written.
@@ -81,7 +84,7 @@ export async function runCheck(
     if (loaded.warnings.length === 0 && loaded.fromDisk) onDisk = JSON.stringify(state);
     const credentials = sortCredentials(
       recallExpiry(observations, state, checkedAt).map((o) => {
-        const judged = evaluate(o, config.thresholds, checkedAt);
+        const judged = evaluate(o, { ...config.thresholds, usage: config.usage }, checkedAt);
         return { ...judged, remedyText: remedyFor(judged, env) };
       }),
     );
@@ -124,4 +127,13 @@ export async function runCheck(
     'check finished',
   );
   return report;
+}
+
+/**
+ * Usage windows switched off (`usage.enabled: false`): their records go, and every scope read counts
+ * their scope as read too (`openclaw:main` → `openclaw:main:usage`), so open usage alerts resolve.
+ */
+function withUsage(read: { observations: Observation[]; covered: string[] }, enabled: boolean): { observations: Observation[]; covered: string[] } {
+  if (enabled) return read;
+  return { observations: read.observations.filter((o) => !o.usage), covered: [...read.covered, ...read.covered.map((scope) => `${scope}:usage`)] };
 }

@@ -81,8 +81,19 @@ export function toJson(report: CheckReport) {
       // Not the remote command: it is the user's shell text and may carry an environment.
       ...(c.gateway ? { gateway: { name: c.gateway.name, ssh: c.gateway.ssh } } : {}),
       status: c.status,
+      ...(c.openclawStatus === undefined ? {} : { openclawStatus: c.openclawStatus }),
+      ...(c.refreshable ? { renewsOnUse: true } : {}),
       inUse: c.inUse !== false,
       ...(c.sharedWith ? { sharedWith: c.sharedWith } : {}),
+      ...(c.usage
+        ? {
+            usage: {
+              window: c.usage.window,
+              usedPercent: c.usage.usedPercent,
+              resetAt: c.usage.resetAt === null ? null : new Date(c.usage.resetAt).toISOString(),
+            },
+          }
+        : {}),
       expiresAt: c.expiresAt === null ? null : new Date(c.expiresAt).toISOString(),
       remainingMs: c.remainingMs,
       detail: c.detail,

@@ -27,6 +27,12 @@ export interface Observation {
   refreshable: boolean;
   /** A short reason in words, e.g. "disabled: billing" or "openclaw timed out after 60s". */
   detail: string | null;
+  /**
+   * OpenClaw: the profile's status as OpenClaw itself reports it (`ok`, `expiring`, `expired`,
+   * `missing`, `static`), which its `models status --check` goes by. authwatch's own `status` differs
+   * on purpose for OAuth (renewed on use): this keeps OpenClaw's answer in `--json`.
+   */
+  openclawStatus?: string;
   /** Why unusable, as OpenClaw says it (`cooldown`/`disabled` and a reason), to pick the remedy. */
   unusable?: { kind: string; reason: string | null; until: number | null; hint?: string | null };
   /** For `error`: whether the program was missing, timed out or failed, to pick the remedy. */
@@ -39,6 +45,12 @@ export interface Observation {
    * exit code nor alerts beyond one low-priority notice. Absent means in use.
    */
   inUse?: boolean;
+  /**
+   * OpenClaw through its gateway: a provider's subscription usage window (`5h`, `Week`), judged by
+   * `usedPercent` against `usage.warn`/`usage.critical` instead of an expiry; full means `unusable`
+   * until `resetAt` (epoch ms).
+   */
+  usage?: { window: string; usedPercent: number; resetAt: number | null };
   /** A configured model OpenClaw cannot serve (a route record, not a profile), to pick the remedy. */
   route?: ModelRoute;
   /**

@@ -36,7 +36,7 @@ export interface PostableAlert {
 export function alertLabels(alert: Alert, status: Status): Record<string, string> {
   const c = alert.credential;
   const rule = RULE[status as keyof typeof RULE] ?? RULE.warn;
-  const optional = { agent: c.agent, provider: c.provider, profile: c.profileId, gateway: c.gateway ?? null };
+  const optional = { agent: c.agent, provider: c.provider, profile: c.profileId, gateway: c.gateway ?? null, window: c.window ?? null };
   return {
     alertname: rule.alertname,
     // A notice about a credential nobody uses is never more than info.

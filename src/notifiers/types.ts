@@ -53,6 +53,8 @@ export interface Alert {
     type: CredentialType | null;
     /** OpenClaw: the gateway's name, when the config names gateways. */
     gateway?: string;
+    /** OpenClaw: the subscription usage window, for a usage record (`5h`, `Week`). */
+    window?: string;
   };
   expiresAt: number | null;
   remainingMs: number | null;

@@ -20,7 +20,7 @@ export function nextWakeup({ credentials, thresholds, alerts, remind }: WakeupIn
   const moments: number[] = [];
   for (const c of credentials) {
     if (c.expiresAt === null || c.condition !== 'valid') continue;
-    if (c.refreshable) moments.push(c.expiresAt);
+    if (c.refreshable) moments.push(c.expiresAt + thresholds.lapsed);
     else moments.push(c.expiresAt - thresholds.warn, c.expiresAt - thresholds.critical, c.expiresAt);
   }
   for (const memory of Object.values(alerts)) {

@@ -69,7 +69,7 @@ describe('config errors and config commands', () => {
     const check = await runCli(['config', 'check'], box.env);
     expect(check).toMatchObject({
       exitCode: 0,
-      stdout: `${path}: ok\nthresholds: warn 1d, critical 2h\nsources: openclaw, claude-code (when present), codex (when present), gemini (when present)\nnotifiers: none\n`,
+      stdout: `${path}: ok\nthresholds: warn 1d, critical 2h, lapsed 7d\nsources: openclaw, claude-code (when present), codex (when present), gemini (when present)\nnotifiers: none\n`,
     });
 
     const again = await runCli(['config', 'init'], box.env);
@@ -107,7 +107,9 @@ describe('status output', () => {
     const took = (text: string) => text.replace(/ in \d+ ms /, ' in N ms ');
     expect(took(coloured.stdout.replace(/\u001b\[[\d;]*m/g, ''))).toBe(took(plain.stdout));
     // With no gateway to ask, the CLI was used, and status says so and why.
-    expect(plain.stdout).toMatch(/\nread via the CLI in \d+ ms \(gateway not used: no gateway token in .*openclaw\.json or OPENCLAW_GATEWAY_TOKEN\)\n$/);
+    expect(plain.stdout).toMatch(
+      /\nread via the CLI in \d+ ms \(gateway not used: no gateway token in .*openclaw\.json or OPENCLAW_GATEWAY_TOKEN\)\nusage windows: not read \(they need the gateway\)\n$/,
+    );
   });
 });
 

@@ -109,6 +109,9 @@ export interface JsonReport {
     status: string;
     inUse: boolean;
     sharedWith?: string[];
+    openclawStatus?: string;
+    renewsOnUse?: boolean;
+    usage?: { window: string; usedPercent: number; resetAt: string | null };
     expiresAt: string | null;
     remainingMs: number | null;
     detail: string | null;

@@ -19,6 +19,7 @@ export function startGateway(
   token: string,
   port?: number,
   remote?: { netns: string; host: string; tls?: { certPath: string; keyPath: string } },
+  extraEnv?: Record<string, string>,
 ): Promise<RunningGateway> {
-  return start(inject('openclawBin'), home, token, port, remote) as Promise<RunningGateway>;
+  return start(inject('openclawBin'), home, token, port, remote, extraEnv) as Promise<RunningGateway>;
 }

@@ -12,6 +12,7 @@ import type { Openclaw } from './openclaw.js';
  */
 export const MODEL = 'anthropic/claude-sonnet-4-5';
 export const FALLBACK = 'google/gemini-2.5-pro';
+const HOUR = 3_600_000;
 
 export interface Recipe {
   /** The state this one starts from (a copy of it). */
@@ -41,10 +42,22 @@ export const RECIPES = {
       await oc.pasteToken('anthropic', secret(), '1s', undefined, 'anthropic:old');
       await oc.pasteApiKey('openai', secret('sk-proj-'));
       await oc.run(['models', 'fallbacks', 'add', FALLBACK]);
+      // Two OAuth sign-ins: one whose access token the gateway renews on use, one whose refresh failed.
+      await oc.oauth('ana@example.com', 3 * HOUR);
+      await oc.oauth('bo@example.com', 3 * HOUR);
+      await oc.failedRefresh('anthropic:bo@example.com');
       await oc.addAgent('work', join(home, 'w'), MODEL);
       await oc.pasteToken('anthropic', secret(), '30d', 'work');
     },
   },
+  /** An OAuth sign-in (OpenClaw's own code: helpers/openclaw-sdk.mjs) whose access token has 3h left. */
+  'anthropic-oauth': { from: 'anthropic', make: (oc) => oc.oauth('ana@example.com', 3 * HOUR) },
+  /** Its access token lapsed an hour ago: an idle gateway's routine, renewed on the next use. */
+  'anthropic-oauth-lapsed': { from: 'anthropic', make: (oc) => oc.oauth('ana@example.com', -HOUR) },
+  /** Lapsed 8 days ago: nothing has used or renewed it for longer than `thresholds.lapsed` (7d). */
+  'anthropic-oauth-stale': { from: 'anthropic', make: (oc) => oc.oauth('ana@example.com', -8 * 24 * HOUR) },
+  /** Its refresh failed: OpenClaw replaced the sign-in with an inert fence. */
+  'anthropic-oauth-fence': { from: 'anthropic-oauth', make: (oc) => oc.failedRefresh('anthropic:ana@example.com') },
   'anthropic-30d': { from: 'anthropic', make: (oc, _, secret) => oc.pasteToken('anthropic', secret(), '30d') },
   'anthropic-expired': { from: 'anthropic', lapses: true, make: (oc, _, secret) => oc.pasteToken('anthropic', secret(), '1s') },
   /** The default model on OpenAI with an API key: OpenClaw's Codex runtime for it cannot be installed offline. */

@@ -9,11 +9,14 @@ import { readFileSync } from 'node:fs';
  * OpenClaw more often fails; raise its budget only with the reason in the commit.
  */
 export const OPENCLAW_START_BUDGETS: Record<string, number> = {
-  '(states)': 25,
-  'parity.test.ts': 59,
+  // 28 measured: 21 CLI runs, and 7 runs of OpenClaw's own code for the OAuth states (helpers/openclaw-sdk.mjs).
+  '(states)': 34,
+  // 58 measured, with the four OAuth rows.
+  'parity.test.ts': 70,
   'real-openclaw.test.ts': 13,
   'states.test.ts': 6,
   'gateway.test.ts': 24,
+  'gateway-usage.test.ts': 6,
   'gateway-notify.test.ts': 19,
   'gateway-pairing.test.ts': 10,
   'gateway-ssh.test.ts': 26,

@@ -37,12 +37,21 @@ export function openclawAt(bin: string, home: string, counted: Record<string, st
     }
     return String(result.stdout);
   }
+  async function sdk(args: string[]) {
+    const result = await execa(`${bin}-sdk`, args, { env, extendEnv: false, reject: false, timeout: 60_000 });
+    if (result.exitCode !== 0) throw new Error(`openclaw-sdk ${args.join(' ')} exited ${result.exitCode}: ${String(result.stderr).slice(-500)}`);
+    return String(result.stdout).trim();
+  }
   return {
     bin,
     run,
-    /** `openclaw models status --check [--agent ID]`: its exit code, the answer authwatch must match. */
+    /**
+     * `openclaw models status --json --check [--agent ID]`: its exit code, the answer authwatch must
+     * match. With `--json`: the plain text form refreshes a lapsed OAuth login, which offline leaves
+     * a failed-refresh fence in place of the state under test.
+     */
     async check(agent?: string) {
-      const result = await execa(bin, ['models', 'status', '--check', ...(agent ? ['--agent', agent] : [])], {
+      const result = await execa(bin, ['models', 'status', '--json', '--check', ...(agent ? ['--agent', agent] : [])], {
         env,
         extendEnv: false,
         reject: false,
@@ -66,6 +75,12 @@ export function openclawAt(bin: string, home: string, counted: Record<string, st
         `${token}\n`,
       ),
     pasteApiKey: (provider: string, key: string) => run(['models', 'auth', 'paste-api-key', '--provider', provider], `${key}\n`),
+    /**
+     * OpenClaw's own code for what its CLI cannot make offline (helpers/openclaw-sdk.mjs): an OAuth
+     * sign-in whose access token expires `expiresInMs` from now (negative: lapsed), a failed refresh.
+     */
+    oauth: (email: string, expiresInMs: number) => sdk(['oauth', 'anthropic', email, String(expiresInMs)]),
+    failedRefresh: (profileId: string) => sdk(['fence', profileId]),
     addAgent: (id: string, workspace: string, model: string) => run(['agents', 'add', id, '--non-interactive', '--workspace', workspace, '--model', model]),
   };
 }

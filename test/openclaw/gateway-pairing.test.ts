@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -10,6 +9,7 @@ import { type RunningGateway, startGateway } from '../helpers/gateway.js';
 import { canMakeNamespace, itWithNamespace, makeNamespace, type Namespace } from '../helpers/netns.js';
 import { onPath } from '../helpers/tools.js';
 import { realOpenclaw } from '../helpers/openclaw.js';
+import { throwawayCertificate } from '../helpers/certificates.js';
 import { copyOf } from '../helpers/openclaw-states.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   server = state.box;
   credential = state.secrets[0]!;
   phone = sandbox();
-  const tls = certificates(mkdtempSync(join(tmpdir(), 'authwatch-ca-')), ns.address);
+  const tls = throwawayCertificate(mkdtempSync(join(tmpdir(), 'authwatch-ca-')), `IP:${ns.address}`);
   caPath = tls.caPath;
   gateway = await startGateway(server.home, TOKEN, undefined, { netns: ns.name, host: ns.address, tls });
   fingerprint = new X509Certificate(readFileSync(tls.certPath)).fingerprint256;
@@ -194,37 +194,6 @@ describe('a gateway on another host by wss:// URL, as a paired device', { timeou
     expect((await runCli(['gateway', 'status'], phoneEnv())).stdout).toContain('Not paired with any gateway.\n');
   });
 });
-
-/**
- * A throwaway CA and a certificate for `address` signed by it (openssl, as an admin would make
- * them): a gateway certificate that a client can trust by its CA, or pin.
- */
-function certificates(dir: string, address: string): { caPath: string; certPath: string; keyPath: string } {
-  const at = (name: string) => join(dir, name);
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  ssl('req', '-x509', ...ec, '-keyout', at('ca.key'), '-out', at('ca.pem'), '-days', '2', '-subj', '/CN=authwatch test CA');
-  ssl('req', '-new', ...ec, '-keyout', at('gateway.key'), '-out', at('gateway.csr'), '-subj', '/CN=gateway');
-  writeFileSync(at('san.ext'), `subjectAltName=IP:${address}\n`);
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    at('gateway.csr'),
-    '-CA',
-    at('ca.pem'),
-    '-CAkey',
-    at('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    at('gateway.pem'),
-    '-days',
-    '2',
-    '-extfile',
-    at('san.ext'),
-  );
-  return { caPath: at('ca.pem'), certPath: at('gateway.pem'), keyPath: at('gateway.key') };
-}
 
 /** Reads the pair command's output until it prints the approval command; returns the request id. */
 async function approvalAsked(pair: ResultPromise): Promise<string> {

@@ -55,13 +55,19 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
     expect(throughGateway.exitCode, throughGateway.stderr).toBe(1);
     const g = parseReport(throughGateway);
     expect(comparable(g)).toEqual(comparable(parseReport(throughCli)));
+    // OAuth: the RPC says `ok` with 3h left where the CLI says `expiring`; both are renewed on use. A
+    // failed refresh is `expired` either way.
     expect(comparable(g).map((c) => [c.id, c.status])).toEqual([
+      ['openclaw:main:anthropic:ana@example.com', 'ok'],
+      ['openclaw:main:anthropic:bo@example.com', 'expired'],
       ['openclaw:main:anthropic:manual', 'warn'],
       ['openclaw:main:anthropic:old', 'expired'],
       ['openclaw:main:anthropic:short', 'critical'],
       ['openclaw:main:openai:manual', 'static'],
       [`openclaw:main:route:${FALLBACK}`, 'missing'],
       // The new agent inherited main's profiles and key, and has a 30d token of its own.
+      ['openclaw:work:anthropic:ana@example.com', 'ok'],
+      ['openclaw:work:anthropic:bo@example.com', 'expired'],
       ['openclaw:work:anthropic:manual', 'ok'],
       ['openclaw:work:anthropic:old', 'expired'],
       ['openclaw:work:anthropic:short', 'critical'],
@@ -169,7 +175,9 @@ describe('the openclaw source through the running gateway', { timeout: 180_000 }
     expect(comparable(report)).toEqual(comparable(lastThroughGateway));
     expect(report.credentials.map((c) => c.id)).toContain('openclaw:work:anthropic:manual');
     const status = await runCli(['status', '--config', via('auto')], box.env);
-    expect(status.stdout).toMatch(/\nread via the CLI in \d+\.\d s \(gateway not used: openclaw gateway ws:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED.*\)\n$/);
+    expect(status.stdout).toMatch(
+      /\nread via the CLI in \d+\.\d s \(gateway not used: openclaw gateway ws:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED.*\)\nusage windows: not read \(they need the gateway\)\n$/,
+    );
     const doctor = await runCli(['doctor', '--config', via('auto')], box.env);
     expect(doctor.stdout).toMatch(
       /^warn {2}openclaw transport: the CLI for now: the gateway ws:\/\/127\.0\.0\.1:\d+ does not answer \(.*ECONNREFUSED.*\); checks use it once it runs$/m,

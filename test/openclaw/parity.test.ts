@@ -20,6 +20,11 @@ interface Row {
   agents?: string[];
   /** What both answer. */
   exit: 0 | 1 | 2;
+  /**
+   * OpenClaw's answer where authwatch's differs on purpose: an OAuth access token nearing or past
+   * its expiry, which the gateway renews on use (docs/commands.md#exit-codes says why).
+   */
+  openclawExit?: 0 | 1 | 2;
   /** What authwatch reports, beyond the exit code: `id status` for the records that decide it. */
   records?: Array<[string, string, boolean?]>;
   /** More of what a user sees of this state: the report's details, the text output. */
@@ -184,6 +189,64 @@ const rows: Row[] = [
       expect(late.credentials[0]!.remedy).toContain('openclaw models auth paste-token --provider anthropic --agent main --expires-in 365d');
     },
   },
+  {
+    state: 'anthropic OAuth sign-in, access token 3h left (OpenClaw: expiring)',
+    recipe: 'anthropic-oauth',
+    exit: 0,
+    openclawExit: 2,
+    records: [['openclaw:main:anthropic:ana@example.com', 'ok']],
+    also: async (box, report) => {
+      // OpenClaw's own answer stays in --json.
+      expect(report.credentials).toEqual([
+        expect.objectContaining({ type: 'oauth', status: 'ok', openclawStatus: 'expiring', renewsOnUse: true, remedy: null }),
+      ]);
+      const status = await runCli(['status', '--agent', 'main'], box.env);
+      expect(status.stdout).toMatch(/^ok +main +anthropic +anthropic:ana@example\.com +oauth +\d{4}-\d\d-\d\d \d\d:\d\d +2h \d+m, renews on use$/m);
+    },
+  },
+  {
+    state: 'anthropic OAuth sign-in, access token lapsed 1h ago (OpenClaw: expired, and routes it cannot confirm)',
+    recipe: 'anthropic-oauth-lapsed',
+    exit: 0,
+    openclawExit: 1,
+    records: [['openclaw:main:anthropic:ana@example.com', 'ok']],
+    also: async (_, report) => {
+      // One record: the routes OpenClaw cannot confirm without a refresh are this sign-in's.
+      expect(report.credentials.map((c) => [c.id, c.status, c.openclawStatus])).toEqual([['openclaw:main:anthropic:ana@example.com', 'ok', 'expired']]);
+    },
+  },
+  {
+    state: 'anthropic OAuth sign-in, access token lapsed 8 days ago (nothing has used it for longer than thresholds.lapsed)',
+    recipe: 'anthropic-oauth-stale',
+    exit: 2,
+    openclawExit: 1,
+    records: [['openclaw:main:anthropic:ana@example.com', 'warn']],
+    also: async (_, report) => {
+      const [credential] = report.credentials;
+      expect(credential!.detail).toMatch(/^its access token lapsed 8d( \d+[hm])? ago and nothing has renewed it since/);
+      expect(credential!.remedy).toContain('Sign in again: openclaw models auth login --provider anthropic --agent main');
+    },
+  },
+  {
+    state: 'anthropic OAuth sign-in whose refresh failed (the fence)',
+    recipe: 'anthropic-oauth-fence',
+    exit: 1,
+    records: [['openclaw:main:anthropic:ana@example.com', 'expired']],
+    also: async (_, report) => {
+      // One record for the provider, and the sign-in again (a person's browser: checked for argv only).
+      expect(report.credentials).toEqual([
+        expect.objectContaining({
+          status: 'expired',
+          openclawStatus: 'expired',
+          expiresAt: null,
+          detail: 'its last refresh failed (OpenClaw fenced the login): sign in again',
+        }),
+      ]);
+      expect(report.credentials[0]!.remedy).toBe(
+        'Sign in again: openclaw models auth login --provider anthropic --agent main\nVerify: openclaw models status --agent main',
+      );
+    },
+  },
 ];
 
 /**
@@ -223,7 +286,7 @@ describe('exit codes agree with `openclaw models status --check`', { timeout: 30
       ]);
       const openclaw = worst(codes);
       const report = parseReport(result);
-      expect({ openclaw, authwatch: result.exitCode }, result.stderr).toEqual({ openclaw: row.exit, authwatch: row.exit });
+      expect({ openclaw, authwatch: result.exitCode }, result.stderr).toEqual({ openclaw: row.openclawExit ?? row.exit, authwatch: row.exit });
       expect(report.exitCode).toBe(row.exit);
       for (const [id, status, inUse = true] of row.records ?? []) {
         expect(report.credentials.find((c) => c.id === id)).toMatchObject({ status, inUse });

@@ -4,7 +4,8 @@ import { observation } from '../helpers/records.js';
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
-const thresholds = { warn: 24 * H, critical: 2 * H };
+const D = 24 * H;
+const thresholds = { warn: 24 * H, critical: 2 * H, lapsed: 7 * D };
 
 describe('evaluate', () => {
   it.each([
@@ -36,16 +37,24 @@ describe('evaluate', () => {
     expect(evaluate(observation({ condition: 'expired' }), thresholds, NOW)).toMatchObject({ status: 'expired', remainingMs: null });
   });
 
-  it('a refreshable token is ok until it lapses, then warn (nobody renewed it), never critical or expired', () => {
-    const refreshable = (remaining: number) => evaluate(observation({ refreshable: true, expiresAt: NOW + remaining }), thresholds, NOW).status;
-    expect(refreshable(H)).toBe('ok');
-    expect(refreshable(1)).toBe('ok');
-    expect(refreshable(0)).toBe('warn');
-    expect(refreshable(-48 * H)).toBe('warn');
+  it('a login renewed on use is ok near and past its expiry, warn once it has lapsed `lapsed` long, never critical or expired', () => {
+    const refreshable = (remaining: number) => evaluate(observation({ refreshable: true, expiresAt: NOW + remaining }), thresholds, NOW);
+    expect(refreshable(H).status).toBe('ok');
+    expect(refreshable(1).status).toBe('ok');
+    expect(refreshable(0).status).toBe('ok');
+    expect(refreshable(-48 * H).status).toBe('ok');
+    expect(refreshable(-7 * D + 1).status).toBe('ok');
+    expect(refreshable(-7 * D)).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/^its access token lapsed 7d ago and nothing has renewed it since/),
+    });
+    expect(refreshable(-30 * D).status).toBe('warn');
+    // A source's own words win.
+    expect(evaluate(observation({ refreshable: true, expiresAt: NOW - 8 * D, detail: 'said so' }), thresholds, NOW).detail).toBe('said so');
   });
 
   it('uses the configured thresholds', () => {
-    const tight = { warn: 6 * H, critical: 30 * 60_000 };
+    const tight = { warn: 6 * H, critical: 30 * 60_000, lapsed: D };
     expect(evaluate(observation({ expiresAt: NOW + 10 * H }), tight, NOW).status).toBe('ok');
     expect(evaluate(observation({ expiresAt: NOW + 5 * H }), tight, NOW).status).toBe('warn');
     expect(evaluate(observation({ expiresAt: NOW + 29 * 60_000 }), tight, NOW).status).toBe('critical');

@@ -124,6 +124,34 @@ describe('normalizeModelsStatus (real OpenClaw output)', () => {
     ]);
   });
 
+  // Made with OpenClaw's own code (writeOAuthCredentials, then its failed-refresh fence), as in test/helpers/openclaw-sdk.ts.
+  it('OAuth, 3h left ("expiring" to OpenClaw, --check 2): valid and renewed on use', () => {
+    const out = normalizeModelsStatus(fixture('status-oauth-3h.json'), main);
+    expect(pick(out, ['id', 'type', 'condition', 'refreshable', 'openclawStatus'])).toEqual([
+      { id: 'openclaw:main:anthropic:ana@example.com', type: 'oauth', condition: 'valid', refreshable: true, openclawStatus: 'expiring' },
+    ]);
+  });
+
+  it('OAuth whose access token lapsed an hour ago ("expired", --check 1): valid, renewed on use; the unconfirmed routes fold into it', () => {
+    const out = normalizeModelsStatus(fixture('status-oauth-lapsed.json'), main);
+    expect(pick(out, ['id', 'condition', 'refreshable', 'openclawStatus', 'expiresAt'])).toEqual([
+      { id: 'openclaw:main:anthropic:ana@example.com', condition: 'valid', refreshable: true, openclawStatus: 'expired', expiresAt: 1796563150691 },
+    ]);
+  });
+
+  it('OAuth after a failed refresh (the fence: "expired", reason expired, no expiry): expired, the one record for its provider', () => {
+    const out = normalizeModelsStatus(fixture('status-oauth-fence.json'), main);
+    expect(pick(out, ['id', 'condition', 'refreshable', 'expiresAt', 'detail'])).toEqual([
+      {
+        id: 'openclaw:main:anthropic:ana@example.com',
+        condition: 'expired',
+        refreshable: false,
+        expiresAt: null,
+        detail: 'its last refresh failed (OpenClaw fenced the login): sign in again',
+      },
+    ]);
+  });
+
   it('a second agent keeps its own ids and is marked non-default', () => {
     const out = normalizeModelsStatus(fixture('status-agent-work.json'), { id: 'work', isDefault: false });
     expect(out[0]).toMatchObject({ id: 'openclaw:work:anthropic:manual', agent: 'work', agentIsDefault: false, condition: 'valid' });

@@ -150,6 +150,25 @@ describe('remedyFor', () => {
     expect(text).toContain('openclaw models auth order set --provider anthropic');
   });
 
+  it("an OAuth sign-in the provider refused (cooldown for auth): sign in again, with OpenClaw's advice, not wait", () => {
+    const refused = credential({
+      profileId: 'anthropic:ana@example.com',
+      type: 'oauth',
+      status: 'unusable',
+      unusable: { kind: 'cooldown', reason: 'auth', until: null, hint: 'Re-authenticate with `openclaw models auth login --provider anthropic`.' },
+    });
+    expect(remedyFor(refused, env)!.split('\n')).toEqual([
+      "OpenClaw's advice: Re-authenticate with `openclaw models auth login --provider anthropic`.",
+      'Sign in again: openclaw models auth login --provider anthropic --agent main',
+      'Verify: openclaw models status --agent main',
+    ]);
+  });
+
+  it('an Anthropic OAuth sign-in is signed in again, not replaced by a setup-token', () => {
+    const text = remedyFor(credential({ profileId: 'anthropic:ana@example.com', type: 'oauth', status: 'expired' }), env)!;
+    expect(text).toBe('Sign in again: openclaw models auth login --provider anthropic --agent main\nVerify: openclaw models status --agent main');
+  });
+
   it('OpenClaw not installed: how to install it or point authwatch at it', () => {
     const text = remedyFor(credential({ status: 'error', failure: 'not-found', provider: null, profileId: null }), env)!;
     expect(text).toContain('npm install -g openclaw');

@@ -8,7 +8,7 @@ import { credential } from '../helpers/records.js';
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 10, 25, 12);
-const base = { thresholds: { warn: 24 * H, critical: 2 * H }, alerts: {}, remind: { warn: 12 * H, critical: 2 * H, expired: H } };
+const base = { thresholds: { warn: 24 * H, critical: 2 * H, lapsed: 7 * 24 * H }, alerts: {}, remind: { warn: 12 * H, critical: 2 * H, expired: H } };
 
 describe('nextWakeup', () => {
   it('is the next threshold crossing: warn, then critical, then expiry', () => {
@@ -41,8 +41,8 @@ describe('nextWakeup', () => {
     ).toBeUndefined();
   });
 
-  it('a refreshable login only matters at its expiry', () => {
-    expect(nextWakeup({ ...base, credentials: [credential({ refreshable: true, expiresAt: NOW + 3 * H })] }, NOW)).toBe(NOW + 3 * H);
+  it('a login renewed on use only matters once it has lapsed `lapsed` long', () => {
+    expect(nextWakeup({ ...base, credentials: [credential({ refreshable: true, expiresAt: NOW + 3 * H })] }, NOW)).toBe(NOW + 3 * H + 7 * 24 * H);
   });
 });
 

@@ -39,7 +39,7 @@ export async function configCheck(options: { config?: string }, io: Io): Promise
   const enabled = configuredSources(sources).flatMap(({ source, config }) => source.describe(config));
   io.stdout.write(
     `${loaded.path ? `${loaded.path}: ok` : `No config file at ${loaded.searchedPath}: the defaults apply`}\n` +
-      `thresholds: warn ${formatDuration(thresholds.warn)}, critical ${formatDuration(thresholds.critical)}\n` +
+      `thresholds: warn ${formatDuration(thresholds.warn)}, critical ${formatDuration(thresholds.critical)}, lapsed ${formatDuration(thresholds.lapsed)}\n` +
       `sources: ${enabled.join(', ') || 'none'}\n` +
       `notifiers: ${built.map((n) => `${n.type} "${n.name}"`).join(', ') || 'none'}\n`,
   );

@@ -45,7 +45,7 @@ export interface Source<C> {
    * The scope a record belongs to: an alert about a credential that vanished is resolved only
    * when its scope was read in full (`covered` in the read's result).
    */
-  scopeOf(record: Pick<Credential, 'source' | 'agent' | 'gateway'>): string;
+  scopeOf(record: Pick<Credential, 'source' | 'agent' | 'gateway' | 'usage'>): string;
   /** What to do about a record in trouble (status not ok/static), one step per line. */
   remedy(credential: Omit<Credential, 'remedyText'>, env: Env): Remedy | null;
   /** Directories `watch` watches: a change there means credentials may have changed. */

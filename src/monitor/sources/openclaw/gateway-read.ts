@@ -5,11 +5,14 @@ import { classify, type GatewayFailure } from '../../../openclaw/gateway/failure
 import type { GatewayLink } from '../../../openclaw/gateway/link.js';
 import { failed, ok, type Result } from '../../../result.js';
 import { type AuthStatusReply, agentsListReplySchema, authStatusReplySchema, type ModelsStatus } from './schema.js';
+import type { UsageWindow } from './usage.js';
 
 export interface GatewayRead {
   agents: Array<{ id: string; isDefault: boolean }>;
   /** Each agent's `models.authStatus`, as ModelsStatus-shaped input for normalizeModelsStatus. */
   statuses: Map<string, ModelsStatus>;
+  /** Each agent's provider usage windows; absent for an agent whose reply had none (the cache still warming, or offline). */
+  usage: Map<string, Map<string, UsageWindow[]>>;
 }
 
 /**
@@ -48,11 +51,30 @@ async function readAgents(link: GatewayLink, onlyAgents: readonly string[], sign
     link.rememberAgents(agents);
   }
   const statuses = new Map<string, ModelsStatus>();
-  for (const agent of agents) statuses.set(agent.id, await authStatus(link, agent.id, signal));
-  return { agents, statuses };
+  const usage = new Map<string, Map<string, UsageWindow[]>>();
+  for (const agent of agents) {
+    const reply = await authStatus(link, agent.id, signal);
+    statuses.set(agent.id, toModelsStatus(reply));
+    const windows = usageOf(reply);
+    if (windows) usage.set(agent.id, windows);
+  }
+  return { agents, statuses, usage };
 }
 
-async function authStatus(link: GatewayLink, agentId: string, signal: AbortSignal): Promise<ModelsStatus> {
+/** The reply's usage windows per provider, or undefined when no provider carried any. */
+function usageOf(reply: AuthStatusReply): Map<string, UsageWindow[]> | undefined {
+  const out = new Map<string, UsageWindow[]>();
+  for (const p of reply.providers) {
+    if (!p.usage) continue;
+    out.set(
+      p.provider,
+      p.usage.windows.map((w) => ({ label: w.label, usedPercent: w.usedPercent, resetAt: w.resetAt ?? null })),
+    );
+  }
+  return out.size > 0 ? out : undefined;
+}
+
+async function authStatus(link: GatewayLink, agentId: string, signal: AbortSignal): Promise<AuthStatusReply> {
   for (let attempt = 0; ; attempt++) {
     const last = attempt >= PREPARED_RETRIES || signal.aborted;
     let answer: unknown;
@@ -64,7 +86,7 @@ async function authStatus(link: GatewayLink, agentId: string, signal: AbortSigna
       continue;
     }
     const reply = checkedReply('models.authStatus', authStatusReplySchema, answer);
-    if (reply.unavailable?.code !== 'PREPARED_MODEL_AUTH_UNAVAILABLE') return toModelsStatus(reply);
+    if (reply.unavailable?.code !== 'PREPARED_MODEL_AUTH_UNAVAILABLE') return reply;
     if (last) throw new Error('the gateway is still preparing model auth (PREPARED_MODEL_AUTH_UNAVAILABLE)');
     await sleep(PREPARED_WAIT_MS, signal);
   }

@@ -83,7 +83,10 @@ export function normalizeModelsStatus(status: ModelsStatus, agent: Agent): Obser
   out.push(...missingProviderRecords(pass, reported));
   const runtimeDown = status.auth.runtimeAuthRoutes.filter((r) => r.status === 'unavailable');
   out.push(...runtimeRecords(pass, runtimeDown));
-  out.push(...routeIssueRecords(pass, (provider) => reported.has(provider) || runtimeDown.some((r) => r.provider === provider)));
+  // OpenClaw cannot confirm a route whose OAuth access token lapsed without refreshing it, which the
+  // gateway does on use: that profile's record speaks for it.
+  const renewsOnUse = new Set(out.filter((o) => o.refreshable && o.condition === 'valid').map((o) => o.provider));
+  out.push(...routeIssueRecords(pass, (provider) => reported.has(provider) || renewsOnUse.has(provider) || runtimeDown.some((r) => r.provider === provider)));
   return out;
 }
 
@@ -102,6 +105,8 @@ function profileRecords({ status, agent, base, used }: Pass): Observation[] {
       type: profile.type,
       expiresAt: profile.expiresAt ?? null,
       inUse: used(profile.provider, profile.profileId),
+      // OpenClaw's own word for it, which `--check` goes by: authwatch judges OAuth differently.
+      openclawStatus: profile.status,
     };
     out.push(blocked ? { ...common, ...unusableFields(blocked) } : { ...common, ...profileCondition(profile) });
   }
@@ -121,7 +126,21 @@ function profileRecords({ status, agent, base, used }: Pass): Observation[] {
   return out;
 }
 
-function profileCondition(profile: ModelsStatus['auth']['oauth']['profiles'][number]): Pick<Observation, 'condition' | 'detail' | 'unusable'> {
+function profileCondition(
+  profile: ModelsStatus['auth']['oauth']['profiles'][number],
+): Pick<Observation, 'condition' | 'detail' | 'unusable'> & Partial<Pick<Observation, 'refreshable'>> {
+  if (profile.type === 'oauth') {
+    // A refresh that failed leaves an inert fence in the store: reported `expired` for reason
+    // `expired`, with no expiry. That is the outage; the user must sign in again.
+    if (profile.status === 'expired' && profile.reasonCode === 'expired' && profile.expiresAt === undefined) {
+      return { condition: 'expired', detail: 'its last refresh failed (OpenClaw fenced the login): sign in again', refreshable: false };
+    }
+    // Any other expiry is the access token's, which the gateway refreshes on use (5 minutes ahead):
+    // "expiring" and a lapsed "expired" are its routine cycle on an idle gateway (evaluate.ts).
+    if ((profile.status === 'ok' || profile.status === 'expiring' || profile.status === 'expired') && profile.expiresAt !== undefined) {
+      return { condition: 'valid', detail: null, refreshable: true };
+    }
+  }
   switch (profile.status) {
     case 'ok':
     case 'expiring':

@@ -71,6 +71,7 @@ export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: 
       verify,
     ];
   }
+  if (credential.usage) return usageRemedy(credential, credential.usage, { agent, providerArg, verify });
   if (credential.route) return routeRemedy(credential, credential.route, { agent, provider, providerArg, verify, envFile, restart });
 
   const steps: Line[] = [];
@@ -81,7 +82,7 @@ export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: 
     ]);
   }
   const hint = credential.unusable?.hint;
-  if (credential.status === 'unusable' && credential.unusable?.kind === 'cooldown') {
+  if (credential.status === 'unusable' && credential.unusable?.kind === 'cooldown' && !signInRefused(credential)) {
     const until = credential.unusable.until ? ` until ${new Date(credential.unusable.until).toISOString()}` : '';
     steps.push([`OpenClaw paused this profile${until} after failures (${credential.unusable.reason ?? 'no reason given'}); it retries by itself.`]);
     if (hint) steps.push([`OpenClaw's advice: ${hint}`]);
@@ -108,6 +109,9 @@ export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: 
       [`Create a new API key with ${provider}, then: `, onGateway('openclaw', 'models', 'auth', 'paste-api-key', '--provider', providerArg, ...agent)],
       [`Or put it in ${envFile} (${apiKeyVar(credential.provider)}=...) and `, ...restart],
     );
+  } else if (credential.type === 'oauth') {
+    // OpenClaw's own advice after a failed refresh, for Anthropic's subscription sign-in too.
+    steps.push(['Sign in again: ', onGateway('openclaw', 'models', 'auth', 'login', '--provider', providerArg, ...agent)]);
   } else if (credential.provider === 'anthropic') {
     steps.push(
       ['On the gateway host run: ', onGateway('claude', 'setup-token')],
@@ -123,8 +127,6 @@ export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: 
       'Paste a new token: ',
       onGateway('openclaw', 'models', 'auth', 'paste-token', '--provider', providerArg, ...agent, '--expires-in', BLANK_DURATION),
     ]);
-  } else if (credential.type === 'oauth') {
-    steps.push(['Sign in again: ', onGateway('openclaw', 'models', 'auth', 'login', '--provider', providerArg, ...agent)]);
   } else {
     steps.push(
       ['Sign in: ', onGateway('openclaw', 'models', 'auth', 'login', '--provider', providerArg, ...agent)],
@@ -133,6 +135,15 @@ export function openclawRemedy(credential: Omit<Credential, 'remedyText'>, env: 
   }
   steps.push(verify);
   return steps;
+}
+
+/**
+ * A pause OpenClaw put on a profile because the provider refused its sign-in (reason `auth`,
+ * `auth_permanent`, `session_expired`): waiting will not help, signing in again will.
+ */
+function signInRefused(credential: Omit<Credential, 'remedyText'>): boolean {
+  const reason = credential.unusable?.reason;
+  return reason === 'auth' || reason === 'auth_permanent' || reason === 'session_expired';
 }
 
 interface Common {
@@ -209,4 +220,28 @@ function apiKeyVar(provider: string | null): string {
 function displayPath(path: string, env: Env): string {
   const home = env.HOME || homedir();
   return path.startsWith(`${home}/`) ? `~/${path.slice(home.length + 1)}` : path;
+}
+
+/**
+ * A subscription window running out: nothing to renew. It resets by itself; meanwhile another
+ * profile (another account) or another provider's model can take the traffic.
+ */
+function usageRemedy(
+  credential: Omit<Credential, 'remedyText'>,
+  usage: NonNullable<Credential['usage']>,
+  { agent, providerArg, verify }: Pick<Common, 'agent' | 'providerArg' | 'verify'>,
+): Remedy {
+  const when = usage.resetAt === null ? '' : ` at ${new Date(usage.resetAt).toISOString()}`;
+  const full = credential.status === 'unusable';
+  return [
+    [
+      `${full ? 'The' : 'Wait, or plan for it: the'} ${usage.window} window resets${when}${full ? '; until then this provider refuses requests on this subscription' : ''}.`,
+    ],
+    [
+      'Meanwhile another account can take the traffic: ',
+      onGateway('openclaw', 'models', 'auth', 'order', 'set', '--provider', providerArg, ...agent, BLANK_PROFILE),
+    ],
+    ["Or another provider's model, as a fallback: ", onGateway('openclaw', 'models', 'fallbacks', 'add', BLANK_MODEL)],
+    verify,
+  ];
 }

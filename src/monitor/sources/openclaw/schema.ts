@@ -101,6 +101,23 @@ export const authStatusReplySchema = z.looseObject({
     z.array(
       z.looseObject({
         provider: name(),
+        /** The provider's subscription windows, once the gateway's usage cache has them (2026.9). */
+        usage: z.optional(
+          z.nullable(
+            z.looseObject({
+              windows: z._default(
+                z.array(
+                  z.looseObject({
+                    label: name(),
+                    usedPercent: z.number().check(z.gte(0)),
+                    resetAt: z.optional(z.nullable(epochMs())),
+                  }),
+                ),
+                [],
+              ),
+            }),
+          ),
+        ),
         profiles: z._default(
           z.array(
             z.looseObject({

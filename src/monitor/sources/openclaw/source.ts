@@ -41,7 +41,8 @@ export const openclawSource: Source<OpenclawConfig> = {
   },
   owns: (source) => source === SOURCE,
   // Per gateway and agent: `--agent work` must never resolve agent main's alerts.
-  scopeOf: (record) => `${idPrefix(record.gateway?.name ?? null)}:${record.agent ?? '*'}`,
+  // Usage windows apart: a gateway reply without them (its usage cache still warming) resolves none.
+  scopeOf: (record) => `${idPrefix(record.gateway?.name ?? null)}:${record.agent ?? '*'}${record.usage ? ':usage' : ''}`,
   remedy: openclawRemedy,
   /**
    * A local gateway's state dir, the `state/` store and each agent's `agents/<id>/agent`, each on

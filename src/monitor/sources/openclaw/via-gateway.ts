@@ -13,7 +13,8 @@ import type { OpenclawGateway } from './config.js';
 import type { RouteFacts } from './route-facts.js';
 import { left, type ReadContext } from './context.js';
 import { type GatewayRead, readViaGateway } from './gateway-read.js';
-import { normalizeModelsStatus } from './normalize.js';
+import { modelsInUse, normalizeModelsStatus } from './normalize.js';
+import { usageRecords } from './usage.js';
 import { foldSharedStores } from './shared-store.js';
 import { ROUTE_PASS_HOLD_MS } from './routes.js';
 import { sourceError } from './via-cli.js';
@@ -130,14 +131,17 @@ async function gatewayRecords(
     // Which store each agent reads comes with the route facts (the RPC does not say): without them, no folding.
     stores.set(agent.id, status.auth.storePath);
   }
-  const observations: Observation[] = [...routes.errors, ...foldSharedStores(profiles, read.agents, stores)];
+  const observations: Observation[] = [...routes.errors, ...foldSharedStores(profiles, read.agents, stores), ...usageOfAgents(read, routes)];
   await noteTransport(path.gateway, { via: 'gateway', reason: null, loaded: routes.file }, ctx);
   return {
     observations,
-    covered: coveredScopes(
-      listed,
-      read.agents.map((a) => a.id),
-    ),
+    covered: [
+      ...coveredScopes(
+        listed,
+        read.agents.map((a) => a.id),
+      ),
+      ...[...read.usage.keys()].map((id) => `openclaw:${id}:usage`),
+    ],
     transports: [{ via: 'gateway', url: path.where, agents: read.agents.length, fallbackReason: null, routesAgeMs: routes.ageMs }],
     ssh: path.ssh,
   };
@@ -273,3 +277,29 @@ async function pairedDevice(
 
 const protocolWarning = (target: GatewayTarget, message: string) =>
   `openclaw gateway ${target.url}: ${message}; reading via the CLI until authwatch and OpenClaw agree (update the older one)`;
+
+/**
+ * Each agent's usage windows as records, a provider counted as in use as its profiles are. Agents
+ * that read one store report the same windows (one subscription): the first agent's record stands
+ * for the others (`sharedWith`), one alert for one window.
+ */
+function usageOfAgents(read: GatewayRead, routes: RouteFacts): Observation[] {
+  const out: Observation[] = [];
+  const first = new Map<string, Observation>();
+  for (const agent of read.agents) {
+    const usage = read.usage.get(agent.id);
+    if (!usage) continue;
+    const status = routes.statuses.get(agent.id);
+    const inUse = status ? modelsInUse(status) : null;
+    for (const record of usageRecords(agent, usage, (provider) => inUse === null || inUse.providers.has(provider))) {
+      const key = `${record.provider}\u0000${record.usage!.window}\u0000${record.usage!.usedPercent}\u0000${record.usage!.resetAt}`;
+      const owner = first.get(key);
+      if (owner) owner.sharedWith = [...(owner.sharedWith ?? []), agent.id];
+      else {
+        first.set(key, record);
+        out.push(record);
+      }
+    }
+  }
+  return out;
+}
