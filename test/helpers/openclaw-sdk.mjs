@@ -5,6 +5,7 @@
 //   oauth <provider> <email> <expires-in-ms>   an OAuth sign-in (anthropic), access token expiring then
 //   fence <profile-id>                         that sign-in after a refresh that failed
 //   failure <profile-id> <reason>              a failure OpenClaw counts (auth, rate_limit, billing, …)
+//   success <profile-id>                       a successful use, as a chat turn records it
 // HOME (and OPENCLAW_AGENT_DIR for another agent) say whose store.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +50,10 @@ if (action === 'oauth') {
   const [profileId, reason] = args;
   const store = (await internal('ensureAuthProfileStore'))();
   await (await internal('markAuthProfileFailure'))({ store, profileId, reason });
+} else if (action === 'success') {
+  const [profileId] = args;
+  const store = (await internal('ensureAuthProfileStore'))();
+  await (await internal('markAuthProfileSuccess'))({ store, profileId });
 } else {
   throw new Error(`unknown action ${action}`);
 }

@@ -81,6 +81,9 @@ export function openclawAt(bin: string, home: string, counted: Record<string, st
      */
     oauth: (email: string, expiresInMs: number) => sdk(['oauth', 'anthropic', email, String(expiresInMs)]),
     failedRefresh: (profileId: string) => sdk(['fence', profileId]),
+    /** A failure OpenClaw's failover records (`auth_permanent`: disabled ~10 min), or a successful use (a chat turn's bookkeeping). */
+    profileFailure: (profileId: string, reason: string) => sdk(['failure', profileId, reason]),
+    profileUsed: (profileId: string) => sdk(['success', profileId]),
     addAgent: (id: string, workspace: string, model: string) => run(['agents', 'add', id, '--non-interactive', '--workspace', workspace, '--model', model]),
   };
 }

@@ -48,6 +48,25 @@ describe('one credential, one record (agents that read the same store)', () => {
     expect(foldSharedStores(both, agents, new Map())).toEqual(both);
   });
 
+  it("through the gateway: what work reads from the shared store though it has a store of its own is main's record; work's own stays", () => {
+    const oauth = (agent: string) =>
+      observation({ id: `openclaw:${agent}:anthropic:ana@example.com`, agent, profileId: 'anthropic:ana@example.com', inUse: true });
+    const records = [profile('main'), oauth('main'), profile('work'), oauth('work')];
+    // As the RPC marks them (gateway-mix in test/openclaw/gateway.test.ts): main's all `inherited`, work's token `saved`.
+    const inherited = new Set(['openclaw:main:anthropic:manual', 'openclaw:main:anthropic:ana@example.com', 'openclaw:work:anthropic:ana@example.com']);
+    const stores = new Map([
+      ['main', SHARED],
+      ['work', WORKS_OWN],
+    ]);
+    expect(foldSharedStores(records, agents, stores, inherited).map((o) => [o.id, o.sharedWith, o.replaces])).toEqual([
+      ['openclaw:main:anthropic:manual', undefined, undefined],
+      ['openclaw:main:anthropic:ana@example.com', ['work'], ['openclaw:work:anthropic:ana@example.com']],
+      ['openclaw:work:anthropic:manual', undefined, undefined],
+    ]);
+    // Listed by work alone (main not read): nothing to fold into.
+    expect(foldSharedStores([oauth('work')], agents, stores, inherited)).toEqual([oauth('work')]);
+  });
+
   it("the default agent's own store: the shared one's readers fold into the first of them", () => {
     const three = [...agents, { id: 'third', isDefault: false }];
     const folded = foldSharedStores(

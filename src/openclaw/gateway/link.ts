@@ -66,6 +66,7 @@ export class GatewayLink {
   #pausedAt: number | undefined;
   #agents: Agents | undefined;
   #configChangedAt = 0;
+  #authFailureAt = 0;
   #deviceChanged = false;
   #deviceRejected: string | undefined;
 
@@ -90,6 +91,15 @@ export class GatewayLink {
   /** When the gateway last announced `config.changed` (epoch ms): route facts older than this are stale. */
   get configChangedAt(): number {
     return this.#configChangedAt;
+  }
+
+  /** When the gateway's log last showed a profile put in cooldown or disabled (auth-failures.ts): its cooldowns need a CLI pass. */
+  get authFailureAt(): number {
+    return this.#authFailureAt;
+  }
+
+  noteAuthFailure(at = Date.now()): void {
+    this.#authFailureAt = at;
   }
 
   /** The device file once the gateway issued a token or refused the stored one, for the caller to save; then undefined until the next change. */

@@ -115,6 +115,7 @@ export function toModelsStatus(reply: AuthStatusReply): ModelsStatus {
         type,
         status: profile.status,
         ...(profile.reasonCode ? { reasonCode: profile.reasonCode } : {}),
+        ...(profile.source ? { source: profile.source } : {}),
         ...(typeof profile.expiry?.at === 'number' ? { expiresAt: profile.expiry.at } : {}),
       };
     }),

@@ -24,7 +24,7 @@ export interface RouteFacts {
  */
 export async function routeFacts(
   gateway: OpenclawGateway,
-  { cli, read, invalidatedAt }: { cli: OpenclawCli; read: GatewayRead; invalidatedAt: number },
+  { cli, read, invalidatedAt, failedAt }: { cli: OpenclawCli; read: GatewayRead; invalidatedAt: number; failedAt: number },
   { env, log, until }: ReadContext,
 ): Promise<RouteFacts> {
   if (gateway.routesEvery === 'off') return { statuses: read.statuses, errors: [], ageMs: null };
@@ -41,7 +41,7 @@ export async function routeFacts(
     const fromGateway = read.statuses.get(agent.id);
     if (!fromGateway) continue;
     let entry = file.agents.get(agent.id);
-    const reason = passReason(entry, fromGateway, { stamp, now, everyMs: gateway.routesEvery, invalidatedAt });
+    const reason = passReason(entry, fromGateway, { stamp, now, everyMs: gateway.routesEvery, invalidatedAt, failedAt });
     if (reason) {
       log.debug({ agent: scrubIdentifier(agent.id), reason }, 'openclaw: route pass through the CLI');
       const pass = await modelsStatus(cli, agent, { timeoutMs: gateway.timeout, until, env, log });

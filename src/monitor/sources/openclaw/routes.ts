@@ -89,14 +89,21 @@ const profileIds = (status: ModelsStatus) => status.auth.oauth.profiles.map((p) 
  */
 export const ROUTE_PASS_HOLD_MS = 60_000;
 
+/**
+ * The same for a profile failure in the gateway's log (a rate limit retried ten times logs ten):
+ * shorter, so that with the log read every 15 s a cooldown is reported within a minute.
+ */
+export const FAILURE_PASS_HOLD_MS = 20_000;
+
 /** Why this agent needs a CLI pass now, or null when its saved facts still hold. */
 export function passReason(
   entry: RouteEntry | undefined,
   gateway: ModelsStatus,
-  { stamp, now, everyMs, invalidatedAt }: { stamp: string; now: number; everyMs: number; invalidatedAt: number },
+  { stamp, now, everyMs, invalidatedAt, failedAt = 0 }: { stamp: string; now: number; everyMs: number; invalidatedAt: number; failedAt?: number },
 ): string | null {
   if (!entry) return 'no route facts yet';
   if (now - entry.at >= everyMs) return `route facts older than ${Math.round(everyMs / 60_000)} min`;
+  if (entry.at < failedAt && now - entry.at >= FAILURE_PASS_HOLD_MS) return 'the gateway logged a profile failure';
   if (entry.at < invalidatedAt && now - entry.at >= ROUTE_PASS_HOLD_MS) return 'the gateway announced config.changed';
   if (entry.stamp !== stamp) return "OpenClaw's config file changed";
   if (JSON.stringify(entry.profiles) !== JSON.stringify(profileIds(gateway))) return 'the gateway lists other profiles';

@@ -16,6 +16,12 @@ export const profileSchema = z.looseObject({
   status: name(),
   reasonCode: z.optional(z.string()),
   expiresAt: z.optional(epochMs()),
+  /**
+   * Where the agent's profile comes from. The gateway's `models.authStatus` says `inherited` for a
+   * profile an agent with a store of its own reads from the shared store (also `saved`, `config`,
+   * `external`); the CLI says `store` for all.
+   */
+  source: z.optional(z.string()),
 });
 
 export const unusableProfileSchema = z.looseObject({
@@ -125,6 +131,7 @@ export const authStatusReplySchema = z.looseObject({
               type: z.optional(z.string()),
               status: name(),
               reasonCode: z.optional(z.nullable(z.string())),
+              source: z.optional(z.nullable(z.string())),
               expiry: z.optional(z.nullable(z.looseObject({ at: z.optional(z.nullable(epochMs())) }))),
             }),
           ),

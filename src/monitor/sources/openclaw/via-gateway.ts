@@ -16,7 +16,9 @@ import { type GatewayRead, readViaGateway } from './gateway-read.js';
 import { modelsInUse, normalizeModelsStatus } from './normalize.js';
 import { usageRecords } from './usage.js';
 import { foldSharedStores } from './shared-store.js';
-import { ROUTE_PASS_HOLD_MS } from './routes.js';
+import { FAILURE_PASS_HOLD_MS, ROUTE_PASS_HOLD_MS } from './routes.js';
+import { AuthFailureLog } from '../../../openclaw/gateway/auth-failures.js';
+import type { SourceSession } from '../source.js';
 import { sourceError } from './via-cli.js';
 
 /** A gateway's `config.changed` re-reads at most this often, however many it sends. */
@@ -120,18 +122,21 @@ async function gatewayRecords(
 ): Promise<GatewayResult> {
   const { noteTransport, routeFacts } = await import('./route-facts.js');
   const routes: RouteFacts = routesCli
-    ? await routeFacts(path.gateway, { cli: routesCli, read, invalidatedAt: link.configChangedAt }, ctx)
+    ? await routeFacts(path.gateway, { cli: routesCli, read, invalidatedAt: link.configChangedAt, failedAt: link.authFailureAt }, ctx)
     : { statuses: read.statuses, errors: [], ageMs: null };
   const profiles: Observation[] = [];
   const stores = new Map<string, string | undefined>();
+  const inherited = new Set<string>();
   for (const agent of read.agents) {
     const status = routes.statuses.get(agent.id);
     if (!status) continue;
     for (const o of normalizeModelsStatus(status, agent)) profiles.push(o);
-    // Which store each agent reads comes with the route facts (the RPC does not say): without them, no folding.
+    // Which store each agent reads comes with the route facts (the RPC does not say).
     stores.set(agent.id, status.auth.storePath);
+    // Which of an agent's profiles live in the shared store (`inherited`, the RPC's word; `saved`: its own).
+    for (const p of status.auth.oauth.profiles) if (p.source === 'inherited') inherited.add(`openclaw:${agent.id}:${p.profileId}`);
   }
-  const observations: Observation[] = [...routes.errors, ...foldSharedStores(profiles, read.agents, stores), ...usageOfAgents(read, routes)];
+  const observations: Observation[] = [...routes.errors, ...foldSharedStores(profiles, read.agents, stores, inherited), ...usageOfAgents(read, routes)];
   await noteTransport(path.gateway, { via: 'gateway', reason: null, loaded: routes.file }, ctx);
   return {
     observations,
@@ -211,10 +216,37 @@ async function gatewayLink(
     events: linkEvents(target, ctx, named),
     ...(device ? { device } : {}),
     // Kept before it starts, so that the session closes it whatever happens next.
-    onLink: (link) => session?.set(key, link),
+    onLink: (link) => {
+      if (!session) return;
+      session.set(key, link);
+      session.set(`${key}:auth-failures`, followAuthFailures(link, session, log, named));
+    },
   });
   if (opened.ok && target.ssh) log.debug({ ...named, destination: target.ssh.destination }, 'openclaw gateway: ssh tunnel open');
   return opened;
+}
+
+/**
+ * Under watch, cooldowns within a minute: the gateway's log, read every 15 s, says when a profile
+ * is put in cooldown or disabled; the next check then runs the CLI pass that reports it (now, or
+ * once the pass hold ends). Nothing else in the log (a chat turn) leads to a CLI run.
+ */
+function followAuthFailures(link: GatewayLink, session: SourceSession, log: ReadContext['log'], named: Record<string, string>): AuthFailureLog {
+  let pending = false;
+  return new AuthFailureLog((method, params) => link.request(method, params), {
+    onFollowing: () => log.info(named, 'openclaw gateway: following its log for profile failures'),
+    onFailure: () => {
+      link.noteAuthFailure();
+      log.info(named, 'openclaw gateway: a profile failed (its log), checking its cooldowns');
+      session.trigger('openclaw profile failure');
+      if (pending) return;
+      pending = true;
+      setTimeout(() => {
+        pending = false;
+        session.trigger('openclaw profile failure (route facts)');
+      }, FAILURE_PASS_HOLD_MS).unref();
+    },
+  });
 }
 
 /** What watch does with a kept link's events: re-read on `config.changed` and on reconnecting. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -6,9 +6,10 @@ import { fakeToken, type JsonReport, parseReport, runCli, type Sandbox } from '.
 import { type RunningGateway, startGateway } from '../helpers/gateway.js';
 import { OFFLINE, realOpenclaw } from '../helpers/openclaw.js';
 import { copyOf } from '../helpers/openclaw-states.js';
-import { countedEnv } from '../helpers/openclaw-starts.js';
+import { countedEnv, openclawStarts } from '../helpers/openclaw-starts.js';
 import { itWithTool, onPath } from '../helpers/tools.js';
 import { startUsageProxy, type UsageProxy } from '../helpers/usage-proxy.js';
+import { startWatch } from '../helpers/watch.js';
 
 // Subscription usage windows through a real gateway: OpenClaw fetches them from Anthropic's fixed
 // usage URL, which a local CONNECT proxy answers with a throwaway CA's certificate
@@ -26,6 +27,8 @@ beforeAll(async () => {
   if (!onPath('openssl')) return;
   box = (await copyOf('anthropic-30d')).box;
   box.env.OPENCLAW_BIN = realOpenclaw(box.home).bin;
+  // The gateway's log in this test's own file, not the /tmp/openclaw every OpenClaw here shares.
+  await realOpenclaw(box.home).run(['config', 'set', 'logging.file', join(box.home, 'openclaw.log')]);
   proxy = await startUsageProxy(box.dir, { fiveHour: 42, sevenDay: 100, sevenDaySonnet: 85, resetsAt: RESETS });
   gateway = await startGateway(box.home, TOKEN, undefined, undefined, {
     ...OFFLINE,
@@ -106,5 +109,46 @@ describe('usage windows through the gateway', { timeout: 180_000 }, () => {
     const off = await runCli(['check', '--json', '--no-notify', '--config', config('usage:\n  enabled: false\n')], box.env);
     expect(off.exitCode, off.stderr).toBe(0);
     expect(parseReport(off).credentials.map((c) => c.id)).toEqual(['openclaw:main:anthropic:manual']);
+  });
+});
+
+describe('cooldowns under watch, from the gateway log', { timeout: 180_000 }, () => {
+  it('a profile disabled after a failure is reported within a minute; a chat turn alone runs no CLI', async () => {
+    const oc = realOpenclaw(box.home);
+    const textfile = join(box.home, 'watch.prom');
+    const disabled = 'authwatch_credential_status{agent="main",provider="anthropic",profile="anthropic:manual",in_use="true",status="unusable"} 1';
+    const w = startWatch(['--config', config('schedule: "0 0 1 1 *"\nusage:\n  enabled: false\n'), '--log-level', 'info', '--metrics-textfile', textfile], {
+      ...box.env,
+      XDG_STATE_HOME: join(box.home, 'state-watch'),
+    });
+    try {
+      await w.waitFor(() => w.lines.some((l) => l.msg === 'openclaw gateway: following its log for profile failures'), 60_000, 'the log followed');
+      await w.waitFor(() => w.checks().length >= 1, 60_000, 'the first check');
+      const cliRuns = () => openclawStarts().filter((s) => s.startsWith('models status'));
+
+      // A chat turn's bookkeeping: the store changes, a check runs through the gateway, and no CLI.
+      const runsBefore = cliRuns().length;
+      const checksBefore = w.checks().length;
+      await oc.profileUsed('anthropic:manual');
+      await w.waitFor(
+        () =>
+          w
+            .checks()
+            .slice(checksBefore)
+            .some((c) => c.trigger === 'credentials changed'),
+        30_000,
+        'the re-check',
+      );
+      expect(cliRuns().length).toBe(runsBefore);
+
+      // OpenClaw's failover disables the profile (auth_permanent, ~10 min): its store changes (a check
+      // through the gateway, which has no cooldowns), and its log says so: then the CLI pass that reports it.
+      await oc.profileFailure('anthropic:manual', 'auth_permanent');
+      await w.waitFor(() => existsSync(textfile) && readFileSync(textfile, 'utf8').includes(disabled), 60_000, 'the disabled profile, within a minute');
+      expect(w.lines.some((l) => l.msg === 'openclaw gateway: a profile failed (its log), checking its cooldowns')).toBe(true);
+      expect(cliRuns().slice(runsBefore)).toEqual(['models status --json --agent=main']);
+    } finally {
+      await w.stop();
+    }
   });
 });
