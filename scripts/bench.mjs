@@ -328,6 +328,12 @@ console.log(
       `            ratio wall ${((m('gateway', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}% (target <= 10%), peak RSS ${((m('gateway', 'rss') / m('cli', 'rss')) * 100).toFixed(1)}% (target <= 20%); node 24: ${fmt(m('gateway24', 'wall'), 'ms')} (${((m('gateway24', 'wall') / m('cli', 'wall')) * 100).toFixed(1)}%), ${fmt(m('gateway24', 'rss'), 'MB')}; ${runs} interleaved runs (route facts from the warm-up's CLI pass)`,
     );
 
+    // 4b. A day of checks through the gateway with nothing changing: OpenClaw CLI runs and peak RSS
+    // per day, of a 15-minute timer (96 one-shot checks) and of a default watch (96 checks of one
+    // process, driven by SIGUSR1), for `routesEvery: 1h` (the default before) and the default now.
+    // Between checks the saved route facts are aged by 15 minutes (their `at`), as the clock would.
+    await dayOfChecks({ home, ocEnv, cliRssMb: m('cli', 'rss') });
+
     // 6. One alert to Telegram through OpenClaw (`authwatch notify test`, the notifier alone): the
     // gateway's send RPC against `openclaw message send`, each delivering to the fake Bot API.
     {
@@ -437,5 +443,79 @@ console.log(
   } finally {
     await gateway.stop();
     await botApi.close();
+  }
+}
+
+/**
+ * Section 4b: a day of checks against the running gateway, for each `routesEvery`. Counts the
+ * OpenClaw CLI runs (the wrapper's start log) and the day's peak RSS: a timer run's own (GNU time's
+ * %M includes the CLI pass it waited for), or watch's high-water mark plus a CLI pass running beside it.
+ */
+async function dayOfChecks({ home, ocEnv, cliRssMb }) {
+  const CHECKS_PER_DAY = 96;
+  const routesFile = join(home, '.local', 'state', 'authwatch', 'openclaw-routes.json');
+  const age = () => {
+    if (!existsSync(routesFile)) return;
+    const file = JSON.parse(readFileSync(routesFile, 'utf8'));
+    for (const entry of Object.values(file.agents ?? {})) entry.at -= 15 * 60_000;
+    writeFileSync(routesFile, JSON.stringify(file));
+  };
+  const results = [];
+  for (const [label, every] of [
+    ['routesEvery 1h (before)', '    routesEvery: 1h\n'],
+    ['default (now)', ''],
+  ]) {
+    const config = join(home, '.config', 'authwatch', 'day.yaml');
+    writeFileSync(config, `sources:\n  openclaw:\n    via: gateway\n${every}schedule: "0 0 1 1 *"\n`);
+    const log = join(home, `starts-${results.length}.log`);
+    const env = { ...ocEnv, AUTHWATCH_OPENCLAW_LOG: log };
+    const cliRuns = () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('models status')).length
+        : 0;
+    // A first check makes the route facts; the day starts after it.
+    spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'check', '--no-notify', '--config', config], { env });
+    const timerStart = cliRuns();
+    let timerPeak = 0;
+    for (let i = 0; i < CHECKS_PER_DAY; i++) {
+      age();
+      const argv = [process.execPath, join(ROOT, 'dist/cli.js'), 'check', '--config', config];
+      timerPeak = Math.max(timerPeak, probe ? rssKb(probe, argv, env) / 1024 : NaN);
+    }
+    const timerRuns = cliRuns() - timerStart;
+
+    const watch = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'watch', '--config', config, '--log-level', 'info'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let finished = 0;
+    watch.stderr.setEncoding('utf8').on('data', (chunk) => {
+      finished += chunk.split('"msg":"check finished"').length - 1;
+    });
+    const waitFinished = async (n) => {
+      const deadline = Date.now() + 120_000;
+      while (finished < n) {
+        if (Date.now() > deadline) throw new Error(`watch did ${finished} checks, expected ${n}`);
+        await sleep(5);
+      }
+    };
+    await waitFinished(1);
+    const watchStart = cliRuns();
+    for (let i = 0; i < CHECKS_PER_DAY; i++) {
+      age();
+      watch.kill('SIGUSR1');
+      await waitFinished(i + 2);
+    }
+    const watchRuns = cliRuns() - watchStart;
+    const watchHwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${watch.pid}/status`, 'utf8'))[1]) / 1024;
+    watch.kill('SIGTERM');
+    results.push({ label, timerRuns, timerPeak, watchRuns, watchPeak: watchHwm + (watchRuns > 0 ? cliRssMb : 0) });
+  }
+  for (const r of results) {
+    console.log(
+      `  day       ${r.label}: 15-min timer ${r.timerRuns} CLI runs/day, peak RSS ${fmt(r.timerPeak, 'MB')}; watch ${r.watchRuns} CLI runs/day, peak RSS ${fmt(r.watchPeak, 'MB')} (watch's own + a CLI pass beside it when one runs); target 0 runs and <= 80 MB`,
+    );
   }
 }

@@ -29,7 +29,8 @@ sources:
     agents: []          # which agents to check; empty means every agent OpenClaw lists
     timeout: 60s        # OpenClaw takes 1-3 s; it is killed after this
     via: auto           # auto: the gateway when it answers, else the CLI; gateway: never the CLI; cli: never the gateway
-    routesEvery: 1h     # through the gateway, refresh what only the CLI reports (fallbacks, routes) this often; off: never
+    routesEvery: 7d     # through the gateway, what only the CLI reports (fallbacks, routes, cooldowns) is read
+                        # again on every change it can see, and at least this often; off: never
 
   # Other CLIs' logins, which OpenClaw can reuse. auto: read the file when it exists; true: a
   # missing file is reported; false: off. path: another file than the default.

@@ -53,7 +53,7 @@ if (action === 'oauth') {
 } else if (action === 'success') {
   const [profileId] = args;
   const store = (await internal('ensureAuthProfileStore'))();
-  await (await internal('markAuthProfileSuccess'))({ store, profileId });
+  await (await internal('markAuthProfileSuccess'))({ store, provider: profileId.split(':')[0], profileId });
 } else {
   throw new Error(`unknown action ${action}`);
 }

@@ -244,7 +244,7 @@ describe('the OpenClaw CLI on another host, over SSH (sources.openclaw.ssh)', { 
     const doctor = await runCli(['doctor', '--config', sshConfig(lines)], laptop());
     expect(doctor.stdout).toMatch(new RegExp(`^ok    openclaw on ${sshd!.destination}: .*2026\\.9\\.6.* \\(gateway server\\)$`, 'm'));
     expect(doctor.stdout).toContain(
-      `ok    openclaw transport (gateway server): the gateway ws://127.0.0.1:${gateway!.port} via ssh ${sshd!.destination} (credential from sources.openclaw.gateway.token; it answered), route facts from a CLI pass on ${sshd!.destination} at most every 1h\n`,
+      `ok    openclaw transport (gateway server): the gateway ws://127.0.0.1:${gateway!.port} via ssh ${sshd!.destination} (credential from sources.openclaw.gateway.token; it answered), route facts from a CLI pass on ${sshd!.destination} on each change seen, at least every 7d\n`,
     );
   });
 

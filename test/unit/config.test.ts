@@ -35,7 +35,7 @@ describe('config', () => {
         gateway: {},
         sshArgs: [],
         remoteCommand: 'openclaw',
-        routesEvery: 3_600_000,
+        routesEvery: 7 * 86_400_000,
       },
     ]);
     expect(config.alertOnUnused).toBe(false);

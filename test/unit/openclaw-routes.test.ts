@@ -111,6 +111,22 @@ describe('route facts from a CLI pass, joined to the gateway profiles', () => {
     const added = gatewayReply(cli, [{ provider: 'anthropic', profileId: 'anthropic:work', type: 'token', status: 'ok' }]);
     expect(passReason(entry, added, at)).toBe('the gateway lists other profiles');
   });
+
+  it("asks for one when the gateway's auth order or its log of profile failures says so, held 20 s after the last pass", () => {
+    const cli = fixture('status-fallback-no-credential.json');
+    const orders = JSON.stringify([['anthropic', ['anthropic:manual']]]);
+    const entry = routeEntry(cli, 'stamp-1', NOW, orders);
+    const gateway = gatewayReply(cli);
+    const at = { stamp: 'stamp-1', now: NOW + 60_000, everyMs: 7 * 86_400_000, invalidatedAt: 0, orders };
+    expect(passReason(entry, gateway, at)).toBeNull();
+    expect(passReason(entry, gateway, { ...at, orders: JSON.stringify([['anthropic', ['anthropic:work', 'anthropic:manual']]]) })).toBe(
+      'the gateway reports another auth order',
+    );
+    // A file from before kept no orders: nothing to compare.
+    expect(passReason(routeEntry(cli, 'stamp-1', NOW), gateway, at)).toBeNull();
+    expect(passReason(entry, gateway, { ...at, failedAt: NOW + 30_000 })).toBe('the gateway logged a profile failure');
+    expect(passReason(entry, gateway, { ...at, now: NOW + 19_999, failedAt: NOW + 1 })).toBeNull();
+  });
 });
 
 describe('gateway failures', () => {
@@ -138,6 +154,7 @@ describe('route facts on disk', () => {
     await saveRoutes(path, {
       version: 1,
       via: 'gateway',
+      logCursor: 4096,
       agents: new Map([
         ['__proto__', entry],
         ['constructor', entry],
@@ -146,6 +163,7 @@ describe('route facts on disk', () => {
     });
     const loaded = await loadRoutes(path);
     expect([...loaded.agents.keys()]).toEqual(['__proto__', 'constructor', 'main']);
+    expect(loaded.logCursor).toBe(4096);
     expect(loaded.agents.get('__proto__')).toEqual(entry);
     expect(
       passReason(loaded.agents.get('__proto__'), gatewayReply(fixture('status-fallback-no-credential.json')), {

@@ -85,7 +85,7 @@ async function openclawTransport(gateway: OpenclawGateway, env: Record<string, s
         ? 'no route facts (they need the CLI on that host: sources.openclaw.ssh)'
         : gateway.routesEvery === 'off'
           ? 'no route pass (routesEvery: off)'
-          : `route facts from a CLI pass${gateway.ssh ? ` on ${gateway.ssh}` : ''} at most every ${formatDuration(gateway.routesEvery)}`;
+          : `route facts from a CLI pass${gateway.ssh ? ` on ${gateway.ssh}` : ''} on each change seen, at least every ${formatDuration(gateway.routesEvery)}`;
     if (ready.ok) return ['ok', `the gateway ${where} (credential from ${from}; it answered), ${routes}`];
     const { kind, message } = ready.failure;
     if (kind === 'auth') return ['FAIL', `the gateway ${where} refuses the credential from ${from}: ${message}`];

@@ -19,6 +19,23 @@ const tailSchema = z.looseObject({
 type Request = (method: string, params: Record<string, unknown>) => Promise<unknown>;
 
 /**
+ * The gateway log since `cursor` (undefined: only where it ends now): the new cursor, and whether
+ * a profile failed meanwhile. null when the gateway would not say (an older gateway without
+ * `logs.tail`, the link down, another shape).
+ */
+export async function failuresSince(request: Request, cursor: number | undefined): Promise<{ cursor: number; failed: boolean } | null> {
+  try {
+    const reply = tailSchema.safeParse(
+      await request('logs.tail', cursor === undefined ? { limit: 1, maxBytes: 1 } : { cursor, limit: 5000, maxBytes: 1_000_000 }),
+    );
+    if (!reply.success) return null;
+    return { cursor: reply.data.cursor, failed: cursor !== undefined && reply.data.lines.some((line) => line.includes(AUTH_FAILURE_EVENT)) };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Follows the gateway log from now on: every `everyMs`, the lines since the last read, and
  * `onFailure` once per read that holds the failure event. A chat turn writes other lines and
  * changes nothing here. A read that fails (an older gateway without `logs.tail`, the link down)
@@ -52,15 +69,12 @@ export class AuthFailureLog {
     try {
       const first = this.#cursor === undefined;
       // The first read only finds where the log ends: what happened before watch started is the CLI pass's to report.
-      const reply = tailSchema.safeParse(
-        await this.#request('logs.tail', first ? { limit: 1, maxBytes: 1 } : { cursor: this.#cursor, limit: 5000, maxBytes: 1_000_000 }),
-      );
-      if (!reply.success) return;
-      this.#cursor = reply.data.cursor;
+      const read = await failuresSince(this.#request, this.#cursor);
+      // Failed: tried again at the next tick.
+      if (!read) return;
+      this.#cursor = read.cursor;
       if (first) this.#onFollowing();
-      if (!first && reply.data.lines.some((line) => line.includes(AUTH_FAILURE_EVENT))) this.#onFailure();
-    } catch {
-      // Tried again at the next tick.
+      if (read.failed) this.#onFailure();
     } finally {
       this.#reading = false;
     }

@@ -47,7 +47,7 @@ const fields = {
    * Through the gateway, how often at most a CLI pass refreshes what only the CLI reports
    * (configured models, route issues, cooldowns); `off` never runs one. See routes.ts.
    */
-  routesEvery: z._default(z.union([z.literal('off'), durationSchema]), 3_600_000),
+  routesEvery: z._default(z.union([z.literal('off'), durationSchema]), 7 * 86_400_000),
 };
 
 const single = z.strictObject({ name: z.optional(nameSchema), ...fields });

@@ -13,6 +13,8 @@ export interface GatewayRead {
   statuses: Map<string, ModelsStatus>;
   /** Each agent's provider usage windows; absent for an agent whose reply had none (the cache still warming, or offline). */
   usage: Map<string, Map<string, UsageWindow[]>>;
+  /** Each agent's auth order per provider as the gateway reports it, as one string to compare: a change calls for a route pass. */
+  orders: Map<string, string>;
 }
 
 /**
@@ -52,13 +54,15 @@ async function readAgents(link: GatewayLink, onlyAgents: readonly string[], sign
   }
   const statuses = new Map<string, ModelsStatus>();
   const usage = new Map<string, Map<string, UsageWindow[]>>();
+  const orders = new Map<string, string>();
   for (const agent of agents) {
     const reply = await authStatus(link, agent.id, signal);
     statuses.set(agent.id, toModelsStatus(reply));
+    orders.set(agent.id, JSON.stringify(reply.providers.map((p) => [p.provider, p.profileOrder ?? null]).sort()));
     const windows = usageOf(reply);
     if (windows) usage.set(agent.id, windows);
   }
-  return { agents, statuses, usage };
+  return { agents, statuses, usage, orders };
 }
 
 /** The reply's usage windows per provider, or undefined when no provider carried any. */

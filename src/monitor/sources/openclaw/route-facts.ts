@@ -24,7 +24,20 @@ export interface RouteFacts {
  */
 export async function routeFacts(
   gateway: OpenclawGateway,
-  { cli, read, invalidatedAt, failedAt }: { cli: OpenclawCli; read: GatewayRead; invalidatedAt: number; failedAt: number },
+  {
+    cli,
+    read,
+    invalidatedAt,
+    failedAt,
+    failuresSince,
+  }: {
+    cli: OpenclawCli;
+    read: GatewayRead;
+    invalidatedAt: number;
+    failedAt: number;
+    /** A one-shot check: the gateway log since the last one's cursor (watch follows it as it goes). */
+    failuresSince?: (cursor: number | undefined) => Promise<{ cursor: number; failed: boolean } | null>;
+  },
   { env, log, until }: ReadContext,
 ): Promise<RouteFacts> {
   if (gateway.routesEvery === 'off') return { statuses: read.statuses, errors: [], ageMs: null };
@@ -37,16 +50,24 @@ export async function routeFacts(
   const errors: Observation[] = [];
   let oldest: number | null = null;
   let changed = false;
+  const logged = failuresSince ? await failuresSince(file.logCursor) : null;
+  if (logged) {
+    changed ||= logged.cursor !== file.logCursor;
+    file.logCursor = logged.cursor;
+    // A profile failed since the last check: every agent's cooldowns are read again.
+    if (logged.failed) failedAt = now;
+  }
   for (const agent of read.agents) {
     const fromGateway = read.statuses.get(agent.id);
     if (!fromGateway) continue;
     let entry = file.agents.get(agent.id);
-    const reason = passReason(entry, fromGateway, { stamp, now, everyMs: gateway.routesEvery, invalidatedAt, failedAt });
+    const orders = read.orders.get(agent.id);
+    const reason = passReason(entry, fromGateway, { stamp, now, everyMs: gateway.routesEvery, invalidatedAt, failedAt, orders });
     if (reason) {
       log.debug({ agent: scrubIdentifier(agent.id), reason }, 'openclaw: route pass through the CLI');
       const pass = await modelsStatus(cli, agent, { timeoutMs: gateway.timeout, until, env, log });
       if (pass.ok) {
-        entry = routeEntry(pass.value, stamp, now);
+        entry = routeEntry(pass.value, stamp, now, orders);
         file.agents.set(agent.id, entry);
         changed = true;
       } else errors.push(pass.failure);

@@ -13,8 +13,9 @@ import { modelsStatusSchema, type ModelsStatus } from './schema.js';
  * the profiles fresh from the gateway and these facts from the last CLI pass ("route pass").
  *
  * A pass runs when an agent's facts are missing, older than `routesEvery`, or stale: OpenClaw's
- * config file changed (models, fallbacks, plugins), the gateway lists other profiles than the pass
- * saw (a login, paste-token or logout), or `watch` heard `config.changed`. The file is a cache:
+ * config file changed (models, fallbacks, plugins), the gateway lists other profiles or auth orders
+ * than the pass saw (a login, paste-token, logout, `auth order set`), `watch` heard
+ * `config.changed`, or the gateway logged a profile failure (a cooldown) since. The file is a cache:
  * unreadable means "run a pass", never an error.
  */
 
@@ -25,6 +26,8 @@ const entrySchema = z.object({
   stamp: z.string(),
   /** The profile ids the pass saw, sorted. */
   profiles: z.array(z.string()),
+  /** The gateway's auth orders when the pass ran (gateway-read.ts `orders`); absent in files from before. */
+  orders: z.optional(z.string()),
   status: modelsStatusSchema,
 });
 
@@ -32,13 +35,15 @@ const fileSchema = z.object({
   version: z.literal(1),
   /** How the last check read OpenClaw, to log a change of transport once. */
   via: z.optional(z.enum(['gateway', 'cli'])),
+  /** Where the gateway's log ended at the last one-shot check (`logs.tail`), to see the profile failures since. */
+  logCursor: z.optional(z.number()),
   /** Checked entry by entry in loadRoutes: a record would assign the keys, and `__proto__` is an agent id too. */
   agents: z._default(z.unknown(), {}),
 });
 
 export type RouteEntry = z.output<typeof entrySchema>;
 /** By agent id, a Map: agent ids come from outside, and an agent named `__proto__` must keep its facts like any other. */
-export type RoutesFile = { version: 1; via?: 'gateway' | 'cli' | undefined; agents: Map<string, RouteEntry> };
+export type RoutesFile = { version: 1; via?: 'gateway' | 'cli' | undefined; logCursor?: number | undefined; agents: Map<string, RouteEntry> };
 
 /** One file per gateway: `openclaw-routes.json` for the unnamed one, `openclaw-routes@<name>.json` for a named one. */
 export function routesPath(env: Record<string, string | undefined>, gateway: string | null = null): string {
@@ -57,7 +62,12 @@ export async function loadRoutes(path: string): Promise<RoutesFile> {
           if (entry.success) agents.set(id, entry.data);
         }
       }
-      return { version: 1, ...(parsed.data.via ? { via: parsed.data.via } : {}), agents };
+      return {
+        version: 1,
+        ...(parsed.data.via ? { via: parsed.data.via } : {}),
+        ...(parsed.data.logCursor === undefined ? {} : { logCursor: parsed.data.logCursor }),
+        agents,
+      };
     }
   } catch {
     // Missing or unreadable: a cache, rebuilt by the next pass.
@@ -99,7 +109,14 @@ export const FAILURE_PASS_HOLD_MS = 20_000;
 export function passReason(
   entry: RouteEntry | undefined,
   gateway: ModelsStatus,
-  { stamp, now, everyMs, invalidatedAt, failedAt = 0 }: { stamp: string; now: number; everyMs: number; invalidatedAt: number; failedAt?: number },
+  {
+    stamp,
+    now,
+    everyMs,
+    invalidatedAt,
+    failedAt = 0,
+    orders,
+  }: { stamp: string; now: number; everyMs: number; invalidatedAt: number; failedAt?: number; orders?: string | undefined },
 ): string | null {
   if (!entry) return 'no route facts yet';
   if (now - entry.at >= everyMs) return `route facts older than ${Math.round(everyMs / 60_000)} min`;
@@ -107,15 +124,17 @@ export function passReason(
   if (entry.at < invalidatedAt && now - entry.at >= ROUTE_PASS_HOLD_MS) return 'the gateway announced config.changed';
   if (entry.stamp !== stamp) return "OpenClaw's config file changed";
   if (JSON.stringify(entry.profiles) !== JSON.stringify(profileIds(gateway))) return 'the gateway lists other profiles';
+  if (orders !== undefined && entry.orders !== undefined && entry.orders !== orders) return 'the gateway reports another auth order';
   return null;
 }
 
 /** The pass's facts to keep: everything but what is fresher from the gateway (and no account labels). */
-export function routeEntry(status: ModelsStatus, stamp: string, at: number): RouteEntry {
+export function routeEntry(status: ModelsStatus, stamp: string, at: number, orders?: string): RouteEntry {
   return {
     at,
     stamp,
     profiles: profileIds(status),
+    ...(orders === undefined ? {} : { orders }),
     status: {
       defaultModel: status.defaultModel,
       resolvedDefault: status.resolvedDefault,

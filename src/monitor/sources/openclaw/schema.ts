@@ -107,6 +107,8 @@ export const authStatusReplySchema = z.looseObject({
     z.array(
       z.looseObject({
         provider: name(),
+        /** The profiles in the order the provider's auth order gives (2026.9): a change means another effective profile. */
+        profileOrder: z.optional(z.nullable(z.array(z.string()))),
         /** The provider's subscription windows, once the gateway's usage cache has them (2026.9). */
         usage: z.optional(
           z.nullable(

@@ -17,7 +17,7 @@ import { modelsInUse, normalizeModelsStatus } from './normalize.js';
 import { usageRecords } from './usage.js';
 import { foldSharedStores } from './shared-store.js';
 import { FAILURE_PASS_HOLD_MS, ROUTE_PASS_HOLD_MS } from './routes.js';
-import { AuthFailureLog } from '../../../openclaw/gateway/auth-failures.js';
+import { AuthFailureLog, failuresSince } from '../../../openclaw/gateway/auth-failures.js';
 import type { SourceSession } from '../source.js';
 import { sourceError } from './via-cli.js';
 
@@ -122,7 +122,18 @@ async function gatewayRecords(
 ): Promise<GatewayResult> {
   const { noteTransport, routeFacts } = await import('./route-facts.js');
   const routes: RouteFacts = routesCli
-    ? await routeFacts(path.gateway, { cli: routesCli, read, invalidatedAt: link.configChangedAt, failedAt: link.authFailureAt }, ctx)
+    ? await routeFacts(
+        path.gateway,
+        {
+          cli: routesCli,
+          read,
+          invalidatedAt: link.configChangedAt,
+          failedAt: link.authFailureAt,
+          // Under watch the log is followed as it goes (followAuthFailures); a one-shot check reads what the last one left.
+          ...(ctx.session ? {} : { failuresSince: (cursor: number | undefined) => failuresSince((method, params) => link.request(method, params), cursor) }),
+        },
+        ctx,
+      )
     : { statuses: read.statuses, errors: [], ageMs: null };
   const profiles: Observation[] = [];
   const stores = new Map<string, string | undefined>();
