@@ -458,6 +458,7 @@ async function dayOfChecks({ home, ocEnv, cliRssMb }) {
     if (!existsSync(routesFile)) return;
     const file = JSON.parse(readFileSync(routesFile, 'utf8'));
     for (const entry of Object.values(file.agents ?? {})) entry.at -= 15 * 60_000;
+    if (file.logReadAt) file.logReadAt -= 15 * 60_000;
     writeFileSync(routesFile, JSON.stringify(file));
   };
   const results = [];

@@ -123,6 +123,7 @@ export function describeCredential(c: Credential): Alert['credential'] {
     type: c.type,
     ...(c.gateway?.name ? { gateway: c.gateway.name } : {}),
     ...(c.usage ? { window: c.usage.window } : {}),
+    ...(c.sharedWith?.length ? { sharedWith: c.sharedWith } : {}),
   };
 }
 

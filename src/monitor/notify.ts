@@ -54,6 +54,8 @@ export function planAlerts(
     credential: credential ? describeCredential(credential) : stream.credential,
     expiresAt: credential?.expiresAt ?? null,
     remainingMs: credential?.remainingMs ?? null,
+    ...(credential?.usage ? { usedPercent: credential.usage.usedPercent } : {}),
+    ...(credential?.refreshable ? { renewsOnUse: true } : {}),
     detail: credential ? credential.detail : VANISHED,
     remedy: event === 'resolved' ? null : (credential?.remedyText ?? null),
     // A notice, sent at low priority; with alertOnUnused it is an alert like any other.

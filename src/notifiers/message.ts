@@ -13,12 +13,26 @@ interface TitleStyle {
 }
 const PLAIN: TitleStyle = { words: (text) => text, name: printable };
 
-/** `anthropic:manual (agent work)`, or the provider/source when there is no profile. */
+/**
+ * `anthropic:manual (agent main, shared with work)`, `anthropic usage window Week (agent main)`, or
+ * the provider/source when there is no profile.
+ */
 function subject(alert: Alert, { words, name }: TitleStyle): string {
   const c = alert.credential;
   const what = c.profileId ?? null;
-  const named = what !== null ? name(what) : c.provider ? `${name(c.provider)}${words(' credential')}` : `${name(c.source)}${words(' source')}`;
-  const where = [...(c.agent ? [`${words('agent ')}${name(c.agent)}`] : []), ...(c.gateway ? [`${words('gateway ')}${name(c.gateway)}`] : [])];
+  const named =
+    what !== null
+      ? name(what)
+      : c.window !== undefined
+        ? `${c.provider ? `${name(c.provider)} ` : ''}${words('usage window ')}${name(c.window)}`
+        : c.provider
+          ? `${name(c.provider)}${words(' credential')}`
+          : `${name(c.source)}${words(' source')}`;
+  const where = [
+    ...(c.agent ? [`${words('agent ')}${name(c.agent)}`] : []),
+    ...(c.sharedWith?.length ? [`${words('shared with ')}${c.sharedWith.map(name).join(words(', '))}`] : []),
+    ...(c.gateway ? [`${words('gateway ')}${name(c.gateway)}`] : []),
+  ];
   return where.length ? `${named}${words(' (')}${where.join(words(', '))}${words(')')}` : named;
 }
 
@@ -35,13 +49,15 @@ export function alertTitle(alert: Alert, style: TitleStyle = PLAIN): string {
   switch (alert.status) {
     case 'warn':
     case 'critical':
+      if (alert.usedPercent !== undefined) return `${prefix}${tag}${who}${words(` is ${Math.round(alert.usedPercent)}% used`)}`;
+      if (alert.renewsOnUse) return `${prefix}${tag}${who}${words(` lapsed ${formatDuration(left ?? 0)} ago unrenewed`)}`;
       return `${prefix}${tag}${who}${words(` expires in ${formatDuration(left ?? 0)}`)}`;
     case 'expired':
       return `${prefix}${tag}${who}${words(` expired${left !== null ? ` ${formatDuration(left)} ago` : ''}`)}`;
     case 'missing':
       return `${prefix}${tag}${who}${words(': no usable credential')}`;
     case 'unusable':
-      return `${prefix}${tag}${who}${words(' cannot be used')}`;
+      return `${prefix}${tag}${who}${words(alert.usedPercent !== undefined ? ' is used up' : ' cannot be used')}`;
     case 'error':
       return `${prefix}${tag}${style.name(alert.credential.source)}${words(' could not be checked')}`;
     default:

@@ -55,9 +55,15 @@ export interface Alert {
     gateway?: string;
     /** OpenClaw: the subscription usage window, for a usage record (`5h`, `Week`). */
     window?: string;
+    /** OpenClaw: the other agents that read this same credential (one alert stands for all). */
+    sharedWith?: string[];
   };
   expiresAt: number | null;
   remainingMs: number | null;
+  /** A usage window's record: how full it is (percent). */
+  usedPercent?: number;
+  /** An OAuth login renewed on use: its `warn` means it lapsed long ago unrenewed, not that it expires soon. */
+  renewsOnUse?: boolean;
   detail: string | null;
   remedy: string | null;
   host: string;

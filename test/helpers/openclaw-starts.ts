@@ -16,7 +16,7 @@ export const OPENCLAW_START_BUDGETS: Record<string, number> = {
   'real-openclaw.test.ts': 13,
   'states.test.ts': 6,
   'gateway.test.ts': 24,
-  'gateway-health.test.ts': 12,
+  'gateway-health.test.ts': 14,
   'gateway-notify.test.ts': 19,
   'gateway-pairing.test.ts': 10,
   'gateway-ssh.test.ts': 26,

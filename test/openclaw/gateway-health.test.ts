@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -6,7 +6,7 @@ import { fakeToken, type JsonReport, parseReport, runCli, type Sandbox } from '.
 import { type RunningGateway, startGateway } from '../helpers/gateway.js';
 import { OFFLINE, realOpenclaw } from '../helpers/openclaw.js';
 import { copyOf } from '../helpers/openclaw-states.js';
-import { countedEnv, openclawStarts } from '../helpers/openclaw-starts.js';
+import { countedEnv, openclawStarts, startsDuring } from '../helpers/openclaw-starts.js';
 import { itWithTool, onPath } from '../helpers/tools.js';
 import { startUsageProxy, type UsageProxy } from '../helpers/usage-proxy.js';
 import { startWatch } from '../helpers/watch.js';
@@ -150,5 +150,25 @@ describe('cooldowns under watch, from the gateway log', { timeout: 180_000 }, ()
     } finally {
       await w.stop();
     }
+  });
+
+  it('a timer reads the log at most hourly: a failure since its last read runs the pass that reports it', async () => {
+    const env = { ...box.env, XDG_STATE_HOME: join(box.home, 'state-timer') };
+    const routes = join(box.home, 'state-timer', 'authwatch', 'openclaw-routes.json');
+    const check = () => runCli(['check', '--json', '--no-notify', '--config', config('usage:\n  enabled: false\n'), '--log-level', 'debug'], env);
+    await check();
+    const { result: quiet, starts: none } = await startsDuring(check);
+    expect(none).toEqual([]);
+    expect(quiet.stderr).not.toContain('logged a profile failure');
+
+    await realOpenclaw(box.home).profileFailure('anthropic:manual', 'billing');
+    // An hour on for the log read (the time it is kept in the cache file), not for the route facts.
+    const file = JSON.parse(readFileSync(routes, 'utf8'));
+    file.logReadAt -= 3_600_000;
+    writeFileSync(routes, JSON.stringify(file));
+    const { result, starts } = await startsDuring(check);
+    expect(result.stderr).toMatch(/"reason":"the gateway logged a profile failure".*"msg":"openclaw: route pass through the CLI"/);
+    expect(starts.filter((s) => s.startsWith('models status'))).toEqual(['models status --json --agent=main']);
+    expect(parseReport(result).credentials.find((c) => c.id === 'openclaw:main:anthropic:manual')).toMatchObject({ status: 'unusable' });
   });
 });

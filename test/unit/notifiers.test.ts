@@ -122,6 +122,20 @@ describe('channel messages', () => {
     expect(alertTitle({ ...critical, status: 'missing', credential: { ...critical.credential, profileId: null, provider: 'openai' } })).toBe(
       '[MISSING] openai credential (agent work): no usable credential',
     );
+    // One alert for a credential agents share; a usage window; an OAuth login that lapsed long ago.
+    expect(alertTitle({ ...critical, credential: { ...critical.credential, agent: 'main', sharedWith: ['work', 'ops'] } })).toBe(
+      '[CRITICAL] anthropic:manual (agent main, shared with work, ops) expires in 1h 36m',
+    );
+    const window = { ...critical.credential, provider: 'anthropic', profileId: null, window: 'Week' };
+    expect(alertTitle({ ...critical, status: 'warn', credential: window, remainingMs: null, usedPercent: 85.4 })).toBe(
+      '[WARN] anthropic usage window Week (agent work) is 85% used',
+    );
+    expect(alertTitle({ ...critical, status: 'unusable', credential: window, remainingMs: null, usedPercent: 100 })).toBe(
+      '[UNUSABLE] anthropic usage window Week (agent work) is used up',
+    );
+    expect(alertTitle({ ...critical, status: 'warn', renewsOnUse: true, remainingMs: -8 * 86_400_000 })).toBe(
+      '[WARN] anthropic:manual (agent work) lapsed 8d ago unrenewed',
+    );
     expect(alertTitle(testAlert(NOW))).toMatch(/^\[TEST\] /);
     expect(alertTitle(critical)).toMatch(/^[\x20-\x7e]+$/);
   });

@@ -5,7 +5,7 @@ import type { Observation } from '../../types.js';
 import type { OpenclawGateway } from './config.js';
 import type { ReadContext } from './context.js';
 import type { GatewayRead } from './gateway-read.js';
-import { configStamp, loadRoutes, passReason, routeEntry, type RoutesFile, routesPath, saveRoutes, withRouteFacts } from './routes.js';
+import { configStamp, loadRoutes, ONE_SHOT_LOG_EVERY_MS, passReason, routeEntry, type RoutesFile, routesPath, saveRoutes, withRouteFacts } from './routes.js';
 import type { ModelsStatus } from './schema.js';
 import { modelsStatus } from './via-cli.js';
 
@@ -50,19 +50,29 @@ export async function routeFacts(
   const errors: Observation[] = [];
   let oldest: number | null = null;
   let changed = false;
-  const logged = failuresSince ? await failuresSince(file.logCursor) : null;
+  const logDue = failuresSince && now - (file.logReadAt ?? 0) >= ONE_SHOT_LOG_EVERY_MS;
+  const logged = logDue ? await failuresSince(file.logCursor) : null;
+  if (logDue)
+    log.debug(
+      { from: file.logCursor ?? null, to: logged?.cursor ?? null, failed: logged?.failed ?? null },
+      "openclaw: read the gateway's log for profile failures",
+    );
   if (logged) {
-    changed ||= logged.cursor !== file.logCursor;
+    changed = true;
     file.logCursor = logged.cursor;
-    // A profile failed since the last check: every agent's cooldowns are read again.
-    if (logged.failed) failedAt = now;
+    file.logReadAt = now;
   }
   for (const agent of read.agents) {
     const fromGateway = read.statuses.get(agent.id);
     if (!fromGateway) continue;
     let entry = file.agents.get(agent.id);
     const orders = read.orders.get(agent.id);
-    const reason = passReason(entry, fromGateway, { stamp, now, everyMs: gateway.routesEvery, invalidatedAt, failedAt, orders });
+    // A profile failed since a one-shot check last read the log: every agent's cooldowns are read
+    // again now, with no hold (the next read is an hour away).
+    const reason =
+      logged?.failed && entry
+        ? 'the gateway logged a profile failure'
+        : passReason(entry, fromGateway, { stamp, now, everyMs: gateway.routesEvery, invalidatedAt, failedAt, orders });
     if (reason) {
       log.debug({ agent: scrubIdentifier(agent.id), reason }, 'openclaw: route pass through the CLI');
       const pass = await modelsStatus(cli, agent, { timeoutMs: gateway.timeout, until, env, log });

@@ -35,15 +35,22 @@ const fileSchema = z.object({
   version: z.literal(1),
   /** How the last check read OpenClaw, to log a change of transport once. */
   via: z.optional(z.enum(['gateway', 'cli'])),
-  /** Where the gateway's log ended at the last one-shot check (`logs.tail`), to see the profile failures since. */
+  /** Where the gateway's log ended when a one-shot check last read it (`logs.tail`), to see the profile failures since, and when. */
   logCursor: z.optional(z.number()),
+  logReadAt: z.optional(z.number()),
   /** Checked entry by entry in loadRoutes: a record would assign the keys, and `__proto__` is an agent id too. */
   agents: z._default(z.unknown(), {}),
 });
 
 export type RouteEntry = z.output<typeof entrySchema>;
 /** By agent id, a Map: agent ids come from outside, and an agent named `__proto__` must keep its facts like any other. */
-export type RoutesFile = { version: 1; via?: 'gateway' | 'cli' | undefined; logCursor?: number | undefined; agents: Map<string, RouteEntry> };
+export type RoutesFile = {
+  version: 1;
+  via?: 'gateway' | 'cli' | undefined;
+  logCursor?: number | undefined;
+  logReadAt?: number | undefined;
+  agents: Map<string, RouteEntry>;
+};
 
 /** One file per gateway: `openclaw-routes.json` for the unnamed one, `openclaw-routes@<name>.json` for a named one. */
 export function routesPath(env: Record<string, string | undefined>, gateway: string | null = null): string {
@@ -66,6 +73,7 @@ export async function loadRoutes(path: string): Promise<RoutesFile> {
         version: 1,
         ...(parsed.data.via ? { via: parsed.data.via } : {}),
         ...(parsed.data.logCursor === undefined ? {} : { logCursor: parsed.data.logCursor }),
+        ...(parsed.data.logReadAt === undefined ? {} : { logReadAt: parsed.data.logReadAt }),
         agents,
       };
     }
@@ -104,6 +112,14 @@ export const ROUTE_PASS_HOLD_MS = 60_000;
  * shorter, so that with the log read every 15 s a cooldown is reported within a minute.
  */
 export const FAILURE_PASS_HOLD_MS = 20_000;
+
+/**
+ * How often a one-shot check (a timer) reads the gateway's log for profile failures. Measured: a
+ * `logs.tail` from a cursor costs the gateway ~100 ms (its redaction pass), doubling a check's
+ * ~115 ms; read hourly, a 15-minute timer sees a cooldown within the hour, as when every check's
+ * CLI pass was hourly, and runs the CLI only when one happened.
+ */
+export const ONE_SHOT_LOG_EVERY_MS = 3_600_000;
 
 /** Why this agent needs a CLI pass now, or null when its saved facts still hold. */
 export function passReason(
