@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, FIXTURES, readArgvLog, runCli, sandbox } from '../helpers/cli.js';
+import { CLI, FAKE_BIN, FIXTURES, readArgvLog, runCli, sandbox } from '../helpers/cli.js';
 
 // `authwatch reauth`: the walk-through behind the Termux:Widget shortcut and the notification's
 // Re-auth button. Locally each step runs on this terminal; `claude` and `openclaw` are recording
@@ -46,7 +46,36 @@ describe('authwatch reauth', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe('authwatch: reauth: that step failed (exit 5); nothing after it ran.\n');
     // The retired openai-codex is asked of OpenClaw as openai (its name since 2026.8).
-    expect(readArgvLog(log)).toEqual([['openclaw', 'models', 'auth', 'login', '--provider', 'openai']]);
+    // First the agents (the recorder answers nothing: no agent is named), then the first step.
+    expect(readArgvLog(log)).toEqual([
+      ['openclaw', 'agents', 'list', '--json'],
+      ['openclaw', 'models', 'auth', 'login', '--provider', 'openai'],
+    ]);
+  });
+
+  it('without --agent where OpenClaw lists several agents: every step names the default one, as OpenClaw requires', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'aw-reauth-bin-'));
+    copyFileSync(join(FIXTURES, 'recording-bin', 'termux-notification'), join(bin, 'claude'));
+    copyFileSync(join(FIXTURES, 'recording-bin', 'record-argv.mjs'), join(bin, 'record-argv.mjs'));
+    const box = sandbox([bin, FAKE_BIN]);
+    const dir = mkdtempSync(join(tmpdir(), 'aw-fake-'));
+    writeFileSync(join(dir, 'agents.json'), JSON.stringify([{ id: 'work' }, { id: 'main', isDefault: true }]));
+    copyFileSync(join(FIXTURES, 'openclaw', 'status-token-expiring.json'), join(dir, 'status-main.json'));
+    const log = join(box.home, 'openclaw.jsonl');
+    const env = { ...box.env, FAKE_OPENCLAW_DIR: dir, FAKE_OPENCLAW_LOG: log, RECORD_ARGV_LOG: join(box.home, 'claude.jsonl') };
+    const result = await runCli(['reauth', '--paste', '--config', box.writeConfig('')], env);
+    expect(result.stdout).toContain("Agent main: OpenClaw's default of the 2 configured (name another with --agent).\n");
+    expect(readArgvLog(log).slice(0, 4)).toEqual([
+      ['agents', 'list', '--json'],
+      ['models', 'auth', 'paste-token', '--provider', 'anthropic', '--agent', 'main', '--expires-in', '365d'],
+      ['models', 'status', '--agent', 'main'],
+      ['gateway', 'restart'],
+    ]);
+    // One agent: nothing to name, as before.
+    writeFileSync(join(dir, 'agents.json'), JSON.stringify([{ id: 'main', isDefault: true }]));
+    writeFileSync(log, '');
+    await runCli(['reauth', '--paste', '--config', box.writeConfig('')], env);
+    expect(readArgvLog(log)[1]).toEqual(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '365d']);
   });
 
   it('a gateway read by URL alone (a paired device) is not renewed on this host: it says what to run there, or to add ssh', async () => {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { localCli } from '../../openclaw/cli.js';
+import { defaultOfSeveral } from '../../openclaw/agents.js';
+import { localCli, sshCli } from '../../openclaw/cli.js';
 import { currentProvider } from '../../openclaw/providers.js';
 import { urlHost } from '../../openclaw/gateway/url.js';
 import { splitDestination, sshLogin } from '../../openclaw/ssh/destination.js';
@@ -35,7 +36,8 @@ interface Step {
  * `openclaw models auth login`; then `openclaw models status` and `openclaw gateway restart`.
  */
 export function reauthSteps(options: Pick<ReauthOptions, 'provider' | 'agent' | 'paste'>): Step[] {
-  const agent = options.agent ? ['--agent', options.agent] : [];
+  // `--agent=ID`: an id that begins with "-" (OpenClaw's list is foreign input) stays a value.
+  const agent = options.agent ? (options.agent.startsWith('-') ? [`--agent=${options.agent}`] : ['--agent', options.agent]) : [];
   const provider = ['--provider', currentProvider(options.provider)];
   const steps: Step[] =
     options.provider === 'anthropic'
@@ -82,7 +84,7 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
     return ExitCode.Ok;
   }
   const gateway = pickGateway(config.sources.openclaw, options.gateway);
-  const steps = reauthSteps(options);
+  let steps = reauthSteps(options);
   const ssh = gateway.ssh ?? gateway.gateway.ssh;
   const sshArgs = gateway.ssh ? gateway.sshArgs : (gateway.gateway.sshArgs ?? []);
   const { node, entry } = selfCommand();
@@ -97,6 +99,17 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
       `reauth: gateway ${gateway.name ?? byUrl} is read by URL only, and renewing runs on its host: run there ${there}; or set sources.openclaw.ssh: user@${byUrl} so that reauth (and the Re-auth button) runs it over SSH`,
       ExitCode.Usage,
     );
+  }
+
+  // OpenClaw 2026.9 refuses an auth change without --agent once a second agent exists: name the
+  // default one, as OpenClaw would have picked it (a dry run asks nothing and names none).
+  if (!options.agent && !options.dryRun) {
+    const cli = ssh ? sshCli(ssh, sshArgs, gateway.remoteCommand, gateway.timeout) : localCli(gateway.command, io.env);
+    const agent = await defaultOfSeveral(cli, { timeoutMs: gateway.timeout, env: io.env });
+    if (agent) {
+      io.stdout.write(`Agent ${agent.id}: OpenClaw's default of the ${agent.of} configured (name another with --agent).\n`);
+      steps = reauthSteps({ ...options, agent: agent.id });
+    }
   }
 
   if (ssh) {

@@ -8,7 +8,7 @@ export const registerReauth: Registration = (program, ctx) => {
     .addOption(configOption())
     .option('-g, --gateway <name>', 'the gateway (its name in sources.openclaw; default: the only one)')
     .option('-p, --provider <id>', 'the provider to renew', 'anthropic')
-    .option('-a, --agent <id>', 'the OpenClaw agent (OpenClaw needs it once there are several)')
+    .option('-a, --agent <id>', 'the OpenClaw agent (default: the one OpenClaw marks default, named in every step once there are several)')
     .option('--paste', 'paste a token made on another machine (paste-token) instead of making one there (setup-token)')
     .option('-n, --dry-run', 'print the commands; run nothing')
     .option('--list', "print the gateways' names, one per line")

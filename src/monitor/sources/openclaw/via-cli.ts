@@ -40,23 +40,9 @@ export async function readOpenclaw(options: OpenclawOptions): Promise<SourceResu
     // Named agents: skip the extra run. Not knowing the default, remedies always carry --agent.
     agents = options.agents.map((id) => ({ id, isDefault: false }));
   } else {
-    const listed = await runJson(options.cli, ['agents', 'list', '--json'], options);
-    if (!listed.ok) {
-      return {
-        observations: [sourceError('openclaw:agents', null, `openclaw agents list: ${listed.failure.message}`, listed.failure)],
-        covered: [],
-        agents: 0,
-      };
-    }
-    const parsed = agentsListSchema.safeParse(listed.value);
-    if (!parsed.success) {
-      return {
-        observations: [sourceError('openclaw:agents', null, `openclaw agents list --json is not in the expected shape (${firstIssue(parsed.error)})`)],
-        covered: [],
-        agents: 0,
-      };
-    }
-    agents = parsed.data.map((a) => ({ id: a.id, isDefault: a.isDefault === true }));
+    const listed = await listAgents(options.cli, options);
+    if (!listed.ok) return { observations: [listed.failure], covered: [], agents: 0 };
+    agents = listed.value;
     covered.push('openclaw:*');
   }
 
@@ -96,6 +82,17 @@ export async function modelsStatus(
 }
 
 type CliFailure = { kind: FailureKind; message: string; remedy?: Remedy };
+
+/** `openclaw agents list --json`: the agents and which is the default, or the `error` record that says why not. */
+async function listAgents(cli: OpenclawCli, options: Pick<OpenclawOptions, 'timeoutMs' | 'until' | 'env'>): Promise<Result<Agent[], Observation>> {
+  const listed = await runJson(cli, ['agents', 'list', '--json'], options);
+  if (!listed.ok) return failed(sourceError('openclaw:agents', null, `openclaw agents list: ${listed.failure.message}`, listed.failure));
+  const parsed = agentsListSchema.safeParse(listed.value);
+  if (!parsed.success) {
+    return failed(sourceError('openclaw:agents', null, `openclaw agents list --json is not in the expected shape (${firstIssue(parsed.error)})`));
+  }
+  return ok(parsed.data.map((a) => ({ id: a.id, isDefault: a.isDefault === true })));
+}
 
 async function runJson(cli: OpenclawCli, args: string[], options: Pick<OpenclawOptions, 'timeoutMs' | 'until' | 'env'>): Promise<Result<unknown, CliFailure>> {
   const left = options.until === undefined ? options.timeoutMs : Math.min(options.timeoutMs, options.until - Date.now());
