@@ -183,9 +183,12 @@ describe('termux', () => {
     });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('Which gateway? (home server) ');
-    const [first] = readArgvLog(log);
-    expect(first!.slice(0, 4)).toEqual(['ssh', '-t', '--', 'me@server.lan']);
-    expect(first![4]).toMatch(/^echo 'Step 1 of 4: create a token \(needs a Claude Pro\/Max login\)\.' && claude setup-token && /);
+    // First which agents OpenClaw has there (to name the default among several), then one ssh -t session.
+    const [asked, session] = readArgvLog(log);
+    expect(asked![0]).toBe('ssh');
+    expect(asked!.at(-1)).toBe('openclaw agents list --json');
+    expect(session!.slice(0, 4)).toEqual(['ssh', '-t', '--', 'me@server.lan']);
+    expect(session![4]).toMatch(/^echo 'Step 1 of 4: create a token \(needs a Claude Pro\/Max login\)\.' && claude setup-token && /);
   });
 
   it.each([
