@@ -2,7 +2,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
-import LongestFirst from './test/setup/sequencer.js';
 
 // Every temporary directory the tests make, theirs and their children's (os.tmpdir() reads TMPDIR),
 // lands in one directory per run, removed when the run ends: a CI machine's disk is not ours to fill.
@@ -28,8 +27,6 @@ export default defineConfig({
   define: { __AUTHWATCH_VERSION__: JSON.stringify('0.0.0-test') },
   test: {
     reporters: ['default', './test/helpers/summary-reporter.ts'],
-    // The long real-OpenClaw files first, longest first (test/setup/sequencer.ts).
-    sequence: { sequencer: LongestFirst },
     pool: 'forks',
     // Test files at once, across the projects. vitest's default is one fewer than the cores: one file
     // at a time on 2 cores, where npm test took 8m49s; these files mostly wait on the processes they
