@@ -27,8 +27,12 @@ beforeAll(async () => {
   if (!onPath('openssl')) return;
   box = (await copyOf('anthropic-30d')).box;
   box.env.OPENCLAW_BIN = realOpenclaw(box.home).bin;
-  // The gateway's log in this test's own file, not the /tmp/openclaw every OpenClaw here shares.
-  await realOpenclaw(box.home).run(['config', 'set', 'logging.file', join(box.home, 'openclaw.log')]);
+  // The gateway's log in this test's own file, not the /tmp/openclaw every OpenClaw here shares
+  // (`logging.file`, as `openclaw config set` writes it, without an OpenClaw start for it).
+  const configPath = join(box.home, '.openclaw', 'openclaw.json');
+  const openclawConfig = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  openclawConfig.logging = { file: join(box.home, 'openclaw.log') };
+  writeFileSync(configPath, JSON.stringify(openclawConfig, null, 2));
   proxy = await startUsageProxy(box.dir, { fiveHour: 42, sevenDay: 100, sevenDaySonnet: 85, resetsAt: RESETS });
   gateway = await startGateway(box.home, TOKEN, undefined, undefined, {
     ...OFFLINE,
