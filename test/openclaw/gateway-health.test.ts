@@ -121,10 +121,11 @@ describe('cooldowns under watch, from the gateway log', { timeout: 180_000 }, ()
     const oc = realOpenclaw(box.home);
     const textfile = join(box.home, 'watch.prom');
     const disabled = 'authwatch_credential_status{agent="main",provider="anthropic",profile="anthropic:manual",in_use="true",status="unusable"} 1';
-    const w = startWatch(['--config', config('schedule: "0 0 1 1 *"\nusage:\n  enabled: false\n'), '--log-level', 'info', '--metrics-textfile', textfile], {
-      ...box.env,
-      XDG_STATE_HOME: join(box.home, 'state-watch'),
-    });
+    // The route facts the checks above made: not new, so the pass a failure calls for is not held back.
+    const w = startWatch(
+      ['--config', config('schedule: "0 0 1 1 *"\nusage:\n  enabled: false\n'), '--log-level', 'info', '--metrics-textfile', textfile],
+      box.env,
+    );
     try {
       await w.waitFor(() => w.lines.some((l) => l.msg === 'openclaw gateway: following its log for profile failures'), 60_000, 'the log followed');
       await w.waitFor(() => w.checks().length >= 1, 60_000, 'the first check');
