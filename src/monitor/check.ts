@@ -82,9 +82,10 @@ export async function runCheck(
     warnings.push(...loaded.warnings);
     // Only a state read back whole counts as on disk (a moved-aside or missing file must be written).
     if (loaded.warnings.length === 0 && loaded.fromDisk) onDisk = JSON.stringify(state);
+    const thresholds = { ...config.thresholds, usage: config.usage };
     const credentials = sortCredentials(
       recallExpiry(observations, state, checkedAt).map((o) => {
-        const judged = evaluate(o, { ...config.thresholds, usage: config.usage }, checkedAt);
+        const judged = evaluate(o, thresholds, checkedAt);
         return { ...judged, remedyText: remedyFor(judged, env) };
       }),
     );

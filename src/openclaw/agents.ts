@@ -3,7 +3,8 @@ import type { Env } from '../env.js';
 import { runProgram } from '../process/run.js';
 import type { OpenclawCli } from './cli.js';
 
-const agentsSchema = z.array(z.looseObject({ id: z.string().check(z.minLength(1)), isDefault: z.optional(z.boolean()) }));
+/** `openclaw agents list --json`, as far as authwatch reads it (the CLI source's listing too). */
+export const agentsListSchema = z.array(z.looseObject({ id: z.string().check(z.minLength(1)), isDefault: z.optional(z.boolean()) }));
 
 /**
  * The agent OpenClaw marks default, when it lists several (`openclaw agents list --json`, here or
@@ -19,7 +20,7 @@ export async function defaultOfSeveral(cli: OpenclawCli, { timeoutMs, env }: { t
   } catch {
     return undefined;
   }
-  const agents = agentsSchema.safeParse(value);
+  const agents = agentsListSchema.safeParse(value);
   if (!agents.success || agents.data.length < 2) return undefined;
   const chosen = agents.data.find((a) => a.isDefault === true);
   return chosen ? { id: chosen.id, of: agents.data.length } : undefined;

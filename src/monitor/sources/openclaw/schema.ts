@@ -91,13 +91,6 @@ export const modelsStatusSchema = z.looseObject({
 
 export type ModelsStatus = z.output<typeof modelsStatusSchema>;
 
-export const agentsListSchema = z.array(
-  z.looseObject({
-    id: name(),
-    isDefault: z.optional(z.boolean()),
-  }),
-);
-
 /**
  * The gateway's `models.authStatus` reply, checked where it enters like the CLI's JSON: a profile
  * that is not in this shape makes the read an error naming the field, never a crash further on.

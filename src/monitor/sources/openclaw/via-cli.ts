@@ -4,7 +4,8 @@ import { describeStderr, runProgram, type FailureKind } from '../../../process/r
 import { quoteForeign, scrubIdentifier } from '../../../redact.js';
 import type { Observation, SourceResult } from '../../types.js';
 import { type Agent, normalizeModelsStatus } from './normalize.js';
-import { agentsListSchema, cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './schema.js';
+import { cliErrorSchema, modelsStatusSchema, type ModelsStatus } from './schema.js';
+import { agentsListSchema } from '../../../openclaw/agents.js';
 import { parseJsonOutput } from '../parse-json.js';
 import { foldSharedStores } from './shared-store.js';
 import { failedRead } from '../source.js';

@@ -243,21 +243,32 @@ async function gatewayLink(
  * once the pass hold ends). Nothing else in the log (a chat turn) leads to a CLI run.
  */
 function followAuthFailures(link: GatewayLink, session: SourceSession, log: ReadContext['log'], named: Record<string, string>): AuthFailureLog {
-  let pending = false;
+  const afterHold = checkOnceHeld(session, FAILURE_PASS_HOLD_MS, 'openclaw profile failure (route facts)');
   return new AuthFailureLog((method, params) => link.request(method, params), {
     onFollowing: () => log.info(named, 'openclaw gateway: following its log for profile failures'),
     onFailure: () => {
       link.noteAuthFailure();
       log.info(named, 'openclaw gateway: a profile failed (its log), checking its cooldowns');
       session.trigger('openclaw profile failure');
-      if (pending) return;
-      pending = true;
-      setTimeout(() => {
-        pending = false;
-        session.trigger('openclaw profile failure (route facts)');
-      }, FAILURE_PASS_HOLD_MS).unref();
+      afterHold();
     },
   });
+}
+
+/**
+ * A check once a route pass's hold (routes.ts) has ended, for a change that calls for one: at most
+ * one pending, however many changes come meanwhile.
+ */
+function checkOnceHeld(session: SourceSession, holdMs: number, reason: string): () => void {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    setTimeout(() => {
+      pending = false;
+      session.trigger(reason);
+    }, holdMs).unref();
+  };
 }
 
 /** What watch does with a kept link's events: re-read on `config.changed` and on reconnecting. */
@@ -269,17 +280,12 @@ function linkEvents(target: GatewayTarget, { log, session }: ReadContext, named:
     log.info({ ...named, events }, 'openclaw gateway: config changed');
     session?.trigger('openclaw config changed');
   });
-  let routesCheckPending = false;
+  const afterHold = session ? checkOnceHeld(session, ROUTE_PASS_HOLD_MS, 'openclaw config changed (route facts)') : undefined;
   return {
     onEvent: (event) => {
-      if (event !== 'config.changed' || !session) return;
+      if (event !== 'config.changed' || !afterHold) return;
       reread.poke();
-      if (routesCheckPending) return;
-      routesCheckPending = true;
-      setTimeout(() => {
-        routesCheckPending = false;
-        session.trigger('openclaw config changed (route facts)');
-      }, ROUTE_PASS_HOLD_MS).unref();
+      afterHold();
     },
     onReconnect: () => {
       log.info(named, 'openclaw gateway: connected again');
