@@ -92,6 +92,9 @@ function hostileRecords(name: string): Judged[] {
     // The default agent's paste-token (with --agent and --expires-in), and activating a saved sign-in.
     base({ agent: name, agentIsDefault: true }),
     base({ status: 'unusable', unusable: { kind: 'setup_inactive', reason: null, until: null }, profileId: name, agent: name, agentIsDefault: false }),
+    // A full subscription window (the gateway's usage), its label foreign too; a sign-in the provider refused.
+    base({ status: 'unusable', usage: { window: name, usedPercent: 100, resetAt: null }, provider: name, profileId: null, type: null, agent: name }),
+    base({ status: 'unusable', unusable: { kind: 'cooldown', reason: 'auth', until: null }, type: 'oauth', provider: name, agent: name }),
   ];
 }
 
