@@ -20,10 +20,11 @@ export interface GatewayRead {
 /**
  * `models.authStatus` is briefly not there after an auth edit: empty while the gateway prepares model
  * auth (PREPARED_MODEL_AUTH_UNAVAILABLE), or refused UNAVAILABLE while a plugin reloads
- * (PluginInstanceUnavailableError). Asked again this often, within the read's deadline.
+ * (PluginInstanceUnavailableError). Asked again every PREPARED_WAIT_MS for up to PREPARED_PATIENCE_MS
+ * (one reload outlasted 2.1 s of asking on a loaded CI host), within the read's deadline.
  */
-const PREPARED_RETRIES = 3;
-const PREPARED_WAIT_MS = 700;
+const PREPARED_PATIENCE_MS = 10_000;
+const PREPARED_WAIT_MS = 500;
 
 /**
  * Reads every agent's auth status over `link`, within `timeoutMs` in all (connecting included).
@@ -79,8 +80,9 @@ function usageOf(reply: AuthStatusReply): Map<string, UsageWindow[]> | undefined
 }
 
 async function authStatus(link: GatewayLink, agentId: string, signal: AbortSignal): Promise<AuthStatusReply> {
-  for (let attempt = 0; ; attempt++) {
-    const last = attempt >= PREPARED_RETRIES || signal.aborted;
+  const giveUpAt = Date.now() + PREPARED_PATIENCE_MS;
+  for (;;) {
+    const last = Date.now() + PREPARED_WAIT_MS > giveUpAt || signal.aborted;
     let answer: unknown;
     try {
       answer = await link.request<unknown>('models.authStatus', { agentId });
