@@ -1,5 +1,7 @@
 import { formatDuration } from '../config/duration.js';
+import type { Config } from '../config/schema.js';
 import { exitCodeFor, worstStatus, type CheckReport } from '../monitor/report.js';
+import { describeRule, thresholdsResolver } from '../monitor/thresholds.js';
 import type { Credential, Status } from '../monitor/types.js';
 import { printable, printableLines } from '../text.js';
 
@@ -189,4 +191,22 @@ export function renderTransport(report: CheckReport): string {
     }
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/**
+ * `status --explain`: which thresholds judged each credential, and the rule they came from. Usage
+ * windows go by `usage.warn`/`usage.critical`; records without an expiry by none.
+ */
+export function renderExplain(report: CheckReport, config: Pick<Config, 'thresholds' | 'usage'>): string {
+  const resolve = thresholdsResolver(config);
+  const lines = report.credentials.map((c) => {
+    if (c.usage) return `${describe(c)}: usage warn ${config.usage.warn}%, critical ${config.usage.critical}% (usage)`;
+    const { thresholds, rule } = resolve(c);
+    const values = c.refreshable
+      ? `lapsed ${formatDuration(thresholds.lapsed)}`
+      : `warn ${formatDuration(thresholds.warn)}, critical ${formatDuration(thresholds.critical)}`;
+    const from = describeRule(config.thresholds.rules, rule);
+    return c.expiresAt === null && !c.refreshable ? `${describe(c)}: no expiry, no thresholds (${from} would apply)` : `${describe(c)}: ${values} (${from})`;
+  });
+  return lines.length ? `\nThresholds:\n${lines.map((l) => `  ${printable(l)}\n`).join('')}` : '';
 }

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { LOG_LEVELS } from '../log-levels.js';
 import { sourcesSchema } from '../monitor/sources/registry.js';
 import { notifierSchema } from '../notifiers/schemas.js';
+import { credentialMatchSchema } from '../monitor/match.js';
 import { durationSchema } from './duration-schema.js';
 import { isTimeZone, TIME_ZONE_HINT } from './timezone.js';
 
@@ -20,6 +21,21 @@ export const configSchema = z
         critical: z.prefault(duration, '2h'),
         /** A login renewed on use (OAuth with a refresh token) is `warn` once it has lapsed this long unrenewed. */
         lapsed: z.prefault(duration, '7d'),
+        /**
+         * Per credential: the first rule whose `match` fits gives its own warn/critical/lapsed; a
+         * key it leaves out is the value above.
+         */
+        rules: z._default(
+          z.array(
+            z.strictObject({
+              match: credentialMatchSchema,
+              warn: z.optional(duration),
+              critical: z.optional(duration),
+              lapsed: z.optional(duration),
+            }),
+          ),
+          [],
+        ),
       }),
       {},
     ),
@@ -102,9 +118,21 @@ export const configSchema = z
   })
   .check(
     z.superRefine((config, ctx) => {
-      if (config.thresholds.critical >= config.thresholds.warn) {
-        ctx.addIssue({ code: 'custom', input: config.thresholds.critical, path: ['thresholds', 'critical'], message: 'must be shorter than thresholds.warn' });
+      const { warn, critical, rules } = config.thresholds;
+      if (critical >= warn) {
+        ctx.addIssue({ code: 'custom', input: critical, path: ['thresholds', 'critical'], message: 'must be shorter than thresholds.warn' });
       }
+      rules.forEach((rule, i) => {
+        const ruleWarn = rule.warn ?? warn;
+        const ruleCritical = rule.critical ?? critical;
+        if (ruleCritical < ruleWarn) return;
+        const key = rule.critical === undefined ? 'warn' : 'critical';
+        const message =
+          rule.critical === undefined
+            ? 'must be longer than thresholds.critical (or give this rule its own critical)'
+            : `must be shorter than this rule's warn${rule.warn === undefined ? ' (thresholds.warn)' : ''}`;
+        ctx.addIssue({ code: 'custom', input: rule[key], path: ['thresholds', 'rules', i, key], message });
+      });
       if (config.usage.critical < config.usage.warn) {
         ctx.addIssue({ code: 'custom', input: config.usage.critical, path: ['usage', 'critical'], message: 'must be at least usage.warn' });
       }

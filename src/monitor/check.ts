@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notifiers/types.js';
 import { evaluate } from './evaluate.js';
+import { thresholdsResolver } from './thresholds.js';
 import { withStateLock } from './lock.js';
 import type { DeliveryReport } from './notify.js';
 import { remedyFor } from './remedy.js';
@@ -82,10 +83,11 @@ export async function runCheck(
     warnings.push(...loaded.warnings);
     // Only a state read back whole counts as on disk (a moved-aside or missing file must be written).
     if (loaded.warnings.length === 0 && loaded.fromDisk) onDisk = JSON.stringify(state);
-    const thresholds = { ...config.thresholds, usage: config.usage };
+    const thresholdsFor = thresholdsResolver(config);
     const credentials = sortCredentials(
       recallExpiry(observations, state, checkedAt).map((o) => {
-        const judged = evaluate(o, thresholds, checkedAt);
+        const applied = thresholdsFor(o);
+        const judged = { ...evaluate(o, applied.thresholds, checkedAt), ...(applied.rule === null ? {} : { thresholdRule: applied.rule }) };
         return { ...judged, remedyText: remedyFor(judged, env) };
       }),
     );

@@ -7,6 +7,7 @@ import { deliverWithRetry } from '../notifiers/retry.js';
 import type { Alert, AlertEvent, DeliveryResult, Notifier } from '../notifiers/types.js';
 import { decide, describeCredential, eventId, scopeOf, type AlertMemory, type LifecyclePolicy } from './alerts.js';
 import { inQuietHours } from './quiet-hours.js';
+import { routes } from './routing.js';
 import type { OutboxEntry, State } from './state.js';
 import type { Credential } from './types.js';
 
@@ -126,9 +127,12 @@ function episodeStart(stream: AlertMemory): number | undefined {
   return Number.isFinite(at) && at > 0 ? at : undefined;
 }
 
-/** Queues each alert once per notifier. "Sent" is then tracked per (alert, notifier). */
+/** Queues each alert once per notifier its route lets it reach. "Sent" is then tracked per (alert, notifier). */
 export function enqueue(outbox: OutboxEntry[], alerts: readonly Alert[], notifiers: readonly Notifier[], now: number): OutboxEntry[] {
-  return [...outbox, ...alerts.flatMap((alert) => notifiers.map((n) => ({ notifier: n.name, createdAt: now, attempts: 0, alert })))];
+  return [
+    ...outbox,
+    ...alerts.flatMap((alert) => notifiers.filter((n) => routes(n.route, alert)).map((n) => ({ notifier: n.name, createdAt: now, attempts: 0, alert }))),
+  ];
 }
 
 /**
@@ -152,6 +156,9 @@ export async function deliverOutbox(
       );
     } else if (!byName.has(entry.notifier)) {
       log.warn({ notifier: entry.notifier, alert: entry.alert.id }, 'dropped an undelivered alert for a notifier no longer configured');
+    } else if (!routes(byName.get(entry.notifier)!.route, entry.alert)) {
+      // Its route changed since it was queued: not this channel's any more, and not a failure.
+      log.info({ notifier: entry.notifier, alert: entry.alert.id }, "dropped an undelivered alert the notifier's route no longer takes");
     } else {
       live.push(entry);
     }
@@ -191,22 +198,25 @@ export async function deliverOutbox(
  * retries or the outbox: the next check tells it again. Failures are logged and reported.
  */
 export async function refreshFiring(firing: readonly Alert[], notifiers: readonly Notifier[], log: Logger, signal?: AbortSignal): Promise<DeliveryReport[]> {
-  const refreshing = notifiers.filter((n) => n.refresh);
-  if (firing.length === 0 || refreshing.length === 0) return [];
+  // Each only what its route takes; one whose route takes none of it is not asked.
+  const refreshing = notifiers.flatMap((notifier) => {
+    const mine = notifier.refresh ? firing.filter((alert) => routes(notifier.route, alert)) : [];
+    return mine.length ? [{ notifier, mine }] : [];
+  });
   return Promise.all(
-    refreshing.map(async (notifier) => {
+    refreshing.map(async ({ notifier, mine }) => {
       const limit = attemptDeadline(notifier.timeoutMs, signal);
       let result: DeliveryResult;
       try {
-        result = await notifier.refresh!(firing, limit.signal);
+        result = await notifier.refresh!(mine, limit.signal);
       } catch (error) {
         result = { ok: false, retryable: true, message: `${notifier.name}: ${error instanceof Error ? error.message : String(error)}` };
       } finally {
         limit.clear();
       }
-      const base = { notifier: notifier.name, alertId: '*', event: 'firing' as const, credentialId: '*', refresh: true as const, count: firing.length };
+      const base = { notifier: notifier.name, alertId: '*', event: 'firing' as const, credentialId: '*', refresh: true as const, count: mine.length };
       if (result.ok) return { ...base, ok: true, queued: false };
-      log.error({ notifier: notifier.name, firing: firing.length }, result.message);
+      log.error({ notifier: notifier.name, firing: mine.length }, result.message);
       return { ...base, ok: false, queued: false, message: result.message };
     }),
   );

@@ -83,6 +83,7 @@ export function toJson(report: CheckReport) {
       status: c.status,
       ...(c.openclawStatus === undefined ? {} : { openclawStatus: c.openclawStatus }),
       ...(c.refreshable ? { renewsOnUse: true } : {}),
+      ...(c.thresholdRule === undefined ? {} : { thresholdRule: c.thresholdRule }),
       inUse: c.inUse !== false,
       ...(c.sharedWith ? { sharedWith: c.sharedWith } : {}),
       ...(c.usage

@@ -91,6 +91,8 @@ export interface Credential extends Observation {
   remainingMs: number | null;
   /** What to run to fix it, one step per line; null when nothing needs doing. */
   remedyText: string | null;
+  /** The index in `thresholds.rules` of the rule that judged it; absent: the top-level thresholds. */
+  thresholdRule?: number;
 }
 
 export interface SourceError {

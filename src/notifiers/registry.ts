@@ -32,7 +32,7 @@ export function buildNotifiers(configs: readonly NotifierConfig[], env: Env, fil
   configs.forEach((config, i) => {
     const create = CONSTRUCTORS[config.type] as (c: NotifierConfig, e: Env) => Notifier;
     try {
-      const notifier = create(config, env);
+      const notifier: Notifier = { ...create(config, env), route: { minStatus: config.minStatus, events: config.events, match: config.match } };
       if (seen.has(notifier.name)) {
         problems.push(`${file}: notifiers[${i}].name: "${notifier.name}" is used twice; give each notifier its own name`);
         return;

@@ -3,11 +3,28 @@
 // its schema here, its file, and one line in registry.ts.
 import * as z from 'zod/mini';
 import { durationSchema } from '../config/duration-schema.js';
+import { credentialMatchSchema } from '../monitor/match.js';
 import { gatewayOverridesSchema } from '../openclaw/overrides-schema.js';
+
+export const ALERT_EVENTS = ['firing', 'reminder', 'resolved'] as const;
+
+/**
+ * Which alerts a channel gets (routing.ts): from `minStatus` up (missing, unusable and failing
+ * sources count as `expired`), of these `events`, for the credentials `match` fits. Every channel has them.
+ */
+/** What a channel's constructor reads: its own keys, without the routing every channel shares. */
+type ChannelConfig<S extends z.ZodMiniType> = Omit<z.output<S>, keyof typeof routingShape>;
+
+const routingShape = {
+  minStatus: z._default(z.enum(['warn', 'critical', 'expired']), 'warn'),
+  match: z.optional(credentialMatchSchema),
+  events: z._default(z.array(z.enum(ALERT_EVENTS)).check(z.minLength(1)), [...ALERT_EVENTS]),
+};
 
 export const webhookSchema = z.strictObject({
   type: z.literal('webhook'),
   name: z.optional(z.string().check(z.minLength(1))),
+  ...routingShape,
   /** The URL is treated as a secret: Slack and Discord URLs are credentials. `env:`/`file:` allowed. */
   url: z.string().check(z.minLength(1)),
   /** Standard Webhooks signing secret, `whsec_<base64>`; `env:`/`file:` allowed. */
@@ -16,11 +33,12 @@ export const webhookSchema = z.strictObject({
   headers: z._default(z.record(z.string(), z.string()), {}),
   timeout: z.prefault(durationSchema, '10s'),
 });
-export type WebhookConfig = z.output<typeof webhookSchema>;
+export type WebhookConfig = ChannelConfig<typeof webhookSchema>;
 
 export const ntfySchema = z.strictObject({
   type: z.literal('ntfy'),
   name: z.optional(z.string().check(z.minLength(1))),
+  ...routingShape,
   server: z._default(z.string().check(z.minLength(1)), 'https://ntfy.sh'),
   topic: z.string().check(z.regex(/^[-_A-Za-z0-9]{1,64}$/, 'use 1-64 letters, digits, "-" or "_"')),
   /** Access token (`tk_...`), sent as a Bearer token; `env:`/`file:` allowed. */
@@ -30,33 +48,36 @@ export const ntfySchema = z.strictObject({
   tags: z._default(z.array(z.string()), []),
   timeout: z.prefault(durationSchema, '10s'),
 });
-export type NtfyConfig = z.output<typeof ntfySchema>;
+export type NtfyConfig = ChannelConfig<typeof ntfySchema>;
 
 export const termuxSchema = z.strictObject({
   type: z.literal('termux'),
   name: z.optional(z.string().check(z.minLength(1))),
+  ...routingShape,
   /** Android notification group, so authwatch's notifications bundle together. */
   group: z._default(z.string().check(z.minLength(1)), 'authwatch'),
   timeout: z.prefault(durationSchema, '15s'),
 });
-export type TermuxConfig = z.output<typeof termuxSchema>;
+export type TermuxConfig = ChannelConfig<typeof termuxSchema>;
 
 export const desktopSchema = z.strictObject({
   type: z.literal('desktop'),
   name: z.optional(z.string().check(z.minLength(1))),
+  ...routingShape,
   /** auto: osascript on macOS, notify-send elsewhere. */
   backend: z._default(z.enum(['auto', 'notify-send', 'osascript']), 'auto'),
   timeout: z.prefault(durationSchema, '10s'),
 });
-export type DesktopConfig = z.output<typeof desktopSchema>;
+export type DesktopConfig = ChannelConfig<typeof desktopSchema>;
 
 export const commandSchema = z.strictObject({
   type: z.literal('command'),
   name: z.optional(z.string().check(z.minLength(1))),
+  ...routingShape,
   command: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
   timeout: z.prefault(durationSchema, '30s'),
 });
-export type CommandConfig = z.output<typeof commandSchema>;
+export type CommandConfig = ChannelConfig<typeof commandSchema>;
 
 const secretish = () => z.string().check(z.minLength(1));
 
@@ -64,6 +85,7 @@ export const alertmanagerSchema = z
   .strictObject({
     type: z.literal('alertmanager'),
     name: z.optional(z.string().check(z.minLength(1))),
+    ...routingShape,
     /** One Alertmanager (`http://am:9093`), or `urls` for several (an HA pair: each gets every alert). */
     url: z.optional(secretish()),
     urls: z.optional(z.array(secretish()).check(z.minLength(1))),
@@ -84,11 +106,12 @@ export const alertmanagerSchema = z
     z.refine((c) => (c.url === undefined) !== (c.urls === undefined), { message: 'give url (one Alertmanager) or urls (several), not both or neither' }),
     z.refine((c) => !(c.basicAuth && c.bearerToken), { message: 'give basicAuth or bearerToken, not both' }),
   );
-export type AlertmanagerConfig = z.output<typeof alertmanagerSchema>;
+export type AlertmanagerConfig = ChannelConfig<typeof alertmanagerSchema>;
 
 export const openclawNotifierSchema = z.strictObject({
   type: z.literal('openclaw'),
   name: z.optional(z.string().check(z.minLength(1))),
+  ...routingShape,
   /** One of the gateway's channels: telegram, whatsapp, discord, slack, signal, … */
   channel: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'a channel id such as telegram, whatsapp, discord, slack or signal')),
   /** Who gets it, in the channel's own form (a Telegram chat id, an E.164 number, channel:<id>, …). */
@@ -108,7 +131,7 @@ export const openclawNotifierSchema = z.strictObject({
   command: z._default(z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))]), 'openclaw'),
   timeout: z.prefault(durationSchema, '30s'),
 });
-export type OpenclawNotifierConfig = z.output<typeof openclawNotifierSchema>;
+export type OpenclawNotifierConfig = ChannelConfig<typeof openclawNotifierSchema>;
 
 /** Every channel's config, told apart by `type`. */
 export const notifierSchema = z.discriminatedUnion('type', [

@@ -1,3 +1,4 @@
+import type { Route } from '../monitor/routing.js';
 import type { CredentialType, Status } from '../monitor/types.js';
 
 /**
@@ -15,6 +16,8 @@ export interface Notifier {
   readonly program?: string;
   /** Config that works but is unsafe (a secret over plain http://); shown by check, watch, config check, doctor. */
   readonly warnings?: readonly string[];
+  /** Which alerts it gets (its config's minStatus, events and match); absent: all. */
+  readonly route?: Route;
   send(alert: Alert, signal: AbortSignal): Promise<DeliveryResult>;
   /**
    * For a channel that holds alert state and forgets what it is not told again (Alertmanager,

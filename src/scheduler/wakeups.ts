@@ -4,7 +4,8 @@ import type { Credential } from '../monitor/types.js';
 
 export interface WakeupInputs {
   credentials: readonly Credential[];
-  thresholds: Thresholds;
+  /** The thresholds that apply to each credential (threshold rules: thresholds.ts). */
+  thresholdsFor: (c: Credential) => Thresholds;
   /** Open alert streams and the reminder intervals, so reminders go out on time too. */
   alerts: Readonly<Record<string, AlertMemory>>;
   remind: { warn: number; critical: number; expired: number };
@@ -16,10 +17,11 @@ export interface WakeupInputs {
  * A token expiring at 14:03 thus gets its critical and expired alerts at 14:03, not at the next
  * quarter hour. Undefined when nothing is ahead.
  */
-export function nextWakeup({ credentials, thresholds, alerts, remind }: WakeupInputs, now: number): number | undefined {
+export function nextWakeup({ credentials, thresholdsFor, alerts, remind }: WakeupInputs, now: number): number | undefined {
   const moments: number[] = [];
   for (const c of credentials) {
     if (c.expiresAt === null || c.condition !== 'valid') continue;
+    const thresholds = thresholdsFor(c);
     if (c.refreshable) moments.push(c.expiresAt + thresholds.lapsed);
     else moments.push(c.expiresAt - thresholds.warn, c.expiresAt - thresholds.critical, c.expiresAt);
   }

@@ -9,6 +9,7 @@ import { writeMetricsTextfile } from '../metrics/textfile.js';
 import { runCheck } from '../monitor/check.js';
 import type { CheckReport } from '../monitor/report.js';
 import { configuredSources } from '../monitor/sources/registry.js';
+import { thresholdsResolver } from '../monitor/thresholds.js';
 import type { Closeable, SourceSession } from '../monitor/sources/source.js';
 import { killActivePrograms } from '../process/run.js';
 import type { Notifier } from '../notifiers/types.js';
@@ -220,7 +221,11 @@ export class Watch {
     this.#wakeup?.cancel();
     const { config } = this.#runtime!;
     const now = this.#options.now;
-    const at = nextWakeup({ credentials: report.credentials, thresholds: config.thresholds, alerts: report.alerts, remind: config.remind }, now());
+    const resolve = thresholdsResolver(config);
+    const at = nextWakeup(
+      { credentials: report.credentials, thresholdsFor: (c) => resolve(c).thresholds, alerts: report.alerts, remind: config.remind },
+      now(),
+    );
     const scheduled = this.#cron?.nextRun()?.getTime();
     // Measured on the same clock as `at`: with a different one (AUTHWATCH_NOW in tests) a moment
     // already past on the timer's clock would fire at once, every time, and spin.

@@ -21,7 +21,7 @@ async function errorLines(text: string): Promise<string[]> {
 describe('config', () => {
   it('defaults match the issues: warn 24h, critical 2h, openclaw on, the Claude, Codex and Gemini files when present', () => {
     const config = defaultConfig();
-    expect(config.thresholds).toEqual({ warn: 86_400_000, critical: 7_200_000, lapsed: 7 * 86_400_000 });
+    expect(config.thresholds).toEqual({ warn: 86_400_000, critical: 7_200_000, lapsed: 7 * 86_400_000, rules: [] });
     // The gateway when it answers, with a CLI pass for the route facts at most hourly (issue 11).
     // One unnamed local gateway (a list of one, inside): its ids stay as they always were (issue 12).
     expect(config.sources.openclaw).toEqual([
@@ -60,7 +60,7 @@ describe('config', () => {
       'thresholds:\n  warn: 2d\n  critical: 90m\n  lapsed: 3d\nsources:\n  openclaw:\n    command: [node, /opt/oc/openclaw.mjs]\n    timeout: 1h30m\n',
       'x.yaml',
     );
-    expect(config.thresholds).toEqual({ warn: 2 * 86_400_000, critical: 90 * 60_000, lapsed: 3 * 86_400_000 });
+    expect(config.thresholds).toEqual({ warn: 2 * 86_400_000, critical: 90 * 60_000, lapsed: 3 * 86_400_000, rules: [] });
     expect(config.sources.openclaw[0]!.command).toEqual(['node', '/opt/oc/openclaw.mjs']);
     expect(config.sources.openclaw[0]!.timeout).toBe(5_400_000);
   });

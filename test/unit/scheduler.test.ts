@@ -8,7 +8,8 @@ import { credential } from '../helpers/records.js';
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 10, 25, 12);
-const base = { thresholds: { warn: 24 * H, critical: 2 * H, lapsed: 7 * 24 * H }, alerts: {}, remind: { warn: 12 * H, critical: 2 * H, expired: H } };
+const thresholds = { warn: 24 * H, critical: 2 * H, lapsed: 7 * 24 * H };
+const base = { thresholdsFor: () => thresholds, alerts: {}, remind: { warn: 12 * H, critical: 2 * H, expired: H } };
 
 describe('nextWakeup', () => {
   it('is the next threshold crossing: warn, then critical, then expiry', () => {

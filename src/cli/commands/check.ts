@@ -6,7 +6,7 @@ import { exitCodeFor, toJson } from '../../monitor/report.js';
 import type { Io } from '../io.js';
 import { loadRuntime, logLevelFor } from '../runtime.js';
 import { useColor } from '../io.js';
-import { renderNotifications, renderProblems, renderSummaries, renderSummary, renderTable, renderTransport } from '../render.js';
+import { renderExplain, renderNotifications, renderProblems, renderSummaries, renderSummary, renderTable, renderTransport } from '../render.js';
 
 export interface CheckCommandOptions {
   config?: string;
@@ -21,6 +21,8 @@ export interface CheckCommandOptions {
   summary?: boolean;
   /** Also write the metrics for node_exporter's textfile collector here. */
   metricsTextfile?: string;
+  /** `status`: also say which thresholds (and which rule) judged each credential. */
+  explain?: boolean;
   /** `openclaw`: for an OpenClaw automation, the alerts of this run as a chat message, or NO_REPLY. */
   format?: 'openclaw';
 }
@@ -81,6 +83,7 @@ export async function checkCommand(options: CheckCommandOptions, io: Io): Promis
     if (options.view === 'status') {
       if (report.credentials.length) io.stdout.write(renderTable(report, color));
       if (problems) io.stdout.write(`\nTo fix:\n${problems.replace(/^(?=.)/gm, '  ')}`);
+      if (options.explain) io.stdout.write(renderExplain(report, config));
       io.stdout.write(`\n${renderSummary(report)}${renderTransport(report)}`);
     } else {
       io.stdout.write(problems + renderSummary(report) + renderNotifications(report));

@@ -6,7 +6,14 @@ import { defaultConfigPath } from '../../config/paths.js';
 import { STARTER_CONFIG } from '../../config/starter.js';
 import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
+import { describeRule, type ThresholdRule } from '../../monitor/thresholds.js';
 import type { Io } from '../io.js';
+
+/** What a threshold rule sets, the rest inherited: `warn 3d, critical 12h`. */
+function ruleValues(rule: ThresholdRule): string {
+  const set = (['warn', 'critical', 'lapsed'] as const).flatMap((key) => (rule[key] === undefined ? [] : [`${key} ${formatDuration(rule[key])}`]));
+  return set.length ? `${set.join(', ')} (the rest as above)` : 'the values above';
+}
 
 /** `authwatch config init`: writes the commented starter config; never overwrites without --force. */
 export async function configInit(options: { config?: string; force?: boolean }, io: Io): Promise<number> {
@@ -40,6 +47,7 @@ export async function configCheck(options: { config?: string }, io: Io): Promise
   io.stdout.write(
     `${loaded.path ? `${loaded.path}: ok` : `No config file at ${loaded.searchedPath}: the defaults apply`}\n` +
       `thresholds: warn ${formatDuration(thresholds.warn)}, critical ${formatDuration(thresholds.critical)}, lapsed ${formatDuration(thresholds.lapsed)}\n` +
+      thresholds.rules.map((rule, i) => `  ${describeRule(thresholds.rules, i)}: ${ruleValues(rule)}\n`).join('') +
       `sources: ${enabled.join(', ') || 'none'}\n` +
       `notifiers: ${built.map((n) => `${n.type} "${n.name}"`).join(', ') || 'none'}\n`,
   );

@@ -5,6 +5,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { buildNotifiers } from '../../notifiers/registry.js';
 import { deliverWithRetry } from '../../notifiers/retry.js';
 import type { Alert } from '../../notifiers/types.js';
+import { describeRoute } from '../../monitor/routing.js';
 import type { Io } from '../io.js';
 
 /** A harmless alert, marked as a test in every channel's title. */
@@ -51,6 +52,8 @@ export async function notifyTest(options: { config?: string; notifier?: string }
     io.stdout.write(
       result.ok ? `ok      ${n.type} "${n.name}"\n` : `failed  ${result.message} (after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})\n`,
     );
+    // The test alert goes to every channel; real alerts only where each route lets them.
+    io.stdout.write(`        receives: ${describeRoute(n.route)}\n`);
   });
   return results.every((r) => r.ok) ? ExitCode.Ok : ExitCode.Problem;
 }

@@ -17,6 +17,7 @@ export const registerCheck: Registration = (program, ctx) => {
       .option('--summary', 'print only the summary: one line per gateway (for a phone widget)')
       .addOption(agentOption())
       .addOption(logLevelOption());
+    if (view === 'status') command.option('--explain', 'also say which thresholds judged each credential, and from which of thresholds.rules');
     if (view === 'check') {
       command
         .option('--no-notify', 'do not send notifications, and leave the alert state as it is')
