@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseReport, runCli, sandbox } from '../helpers/cli.js';
+import { parseReport } from '../helpers/cli.js';
+import { D, got, H, NOW, recordsBox } from '../helpers/records-box.js';
 import { startReceiver } from '../helpers/receiver.js';
 
 const receivers: Array<{ close(): Promise<void> }> = [];
@@ -12,33 +11,6 @@ async function receiver() {
   const r = await startReceiver();
   receivers.push(r);
   return r;
-}
-/** What a receiver got, as `event status credential` lines. */
-function got(r: Awaited<ReturnType<typeof startReceiver>>): string[] {
-  return r.requests.map((q) => {
-    const body = JSON.parse(q.body) as { event: string; status: string; credential: { id: string } };
-    return `${body.event} ${body.status} ${body.credential.id}`;
-  });
-}
-
-const H = 3_600_000;
-const D = 24 * H;
-const NOW = Date.UTC(2026, 11, 6, 12);
-
-/**
- * A sandbox whose only source is a command printing the records the test writes (a real
- * `command` source running `cat`), with the clock pinned.
- */
-export function recordsBox(config: string) {
-  const box = sandbox();
-  const file = join(box.dir, 'records.json');
-  const serve = (records: Array<Record<string, unknown>>) => writeFileSync(file, JSON.stringify(records));
-  serve([]);
-  box.env.AUTHWATCH_NOW = String(NOW);
-  const path = box.writeConfig(
-    `sources:\n  openclaw:\n    enabled: false\n  commands:\n    - name: lab\n      command: [cat, ${JSON.stringify(file)}]\n${config}`,
-  );
-  return { box, serve, path, run: (args: string[], at = NOW) => runCli([...args, '--config', path], { ...box.env, AUTHWATCH_NOW: String(at) }) };
 }
 
 const RULES = `thresholds:
@@ -136,9 +108,7 @@ describe('routing per notifier', () => {
     const first = parseReport(await t.run(['check', '--json']));
     expect(first.notifications).toEqual([expect.objectContaining({ notifier: 'ops', ok: false, queued: true })]);
     // ops now only takes anthropic: the queued alert is not its any more.
-    t.box.writeConfig(
-      `sources:\n  openclaw:\n    enabled: false\n  commands:\n    - name: lab\n      command: [cat, ${JSON.stringify(join(t.box.dir, 'records.json'))}]\n${notifiers(phone.url, ops.url, '    match: { provider: anthropic }\n')}`,
-    );
+    t.reconfigure(notifiers(phone.url, ops.url, '    match: { provider: anthropic }\n'));
     const second = await t.run(['check', '--json', '--log-level', 'info'], NOW + 60_000);
     expect(parseReport(second).notifications).toEqual([]);
     expect(second.stderr).toContain(`"msg":"dropped an undelivered alert the notifier's route no longer takes"`);
