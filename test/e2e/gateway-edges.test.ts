@@ -138,12 +138,12 @@ describe('a gateway whose models.authStatus is briefly not there (still preparin
     expect(report.credentials.map((c) => [c.id, c.status])).toEqual([['openclaw:main:anthropic:manual', 'ok']]);
   });
 
-  it('for longer: asked four times in all, then the CLI, saying why', async () => {
+  it('for longer: asked eight times over ~10 s, then the CLI, saying why', async () => {
     mode = 'preparing';
     authStatusCalls = 0;
     const b = box();
     const result = await runCli(['check', '--json', '--no-notify'], b.env);
-    expect(authStatusCalls).toBe(4);
+    expect(authStatusCalls).toBe(8);
     const report = parseReport(result);
     expect(report.sources[0]).toMatchObject({
       via: 'cli',

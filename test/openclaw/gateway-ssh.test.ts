@@ -366,8 +366,10 @@ describe('watch through an SSH tunnel', { timeout: 240_000 }, () => {
       await w.waitFor(() => !tunnels().includes(first!), 10_000, 'ssh to die');
       w.child.kill('SIGUSR1');
       await w.waitFor(() => w.checks().length >= 3, 60_000, 'a check after ssh died');
-      expect(w.checks()[2]!.via).toBe('gateway');
-      // Its new ssh, once /proc shows it (seen missing right after the check on a loaded machine, three times).
+      // Read, not an error: when the check starts before watch has heard that ssh exited, the kept
+      // link fails the read and is replaced once (seen four times on a loaded machine).
+      expect(w.checks()[2]).toMatchObject({ via: 'gateway', errors: 0 });
+      // Its new ssh, once /proc shows it.
       await w.waitFor(() => tunnels().length === 1, 10_000, 'the new tunnel');
       const after = tunnels();
       expect(after).toHaveLength(1);

@@ -58,16 +58,44 @@ export async function readGateway(gateway: OpenclawGateway, agents: string[], cl
     device = paired.value.device;
     path.where = paired.value.where;
   }
-  const opened = await gatewayLink(gateway, target.value, ctx, device);
+  return readOverLink(gateway, { target: target.value, path, device, agents, cli, elsewhere, mayFallBack, viaCliHost }, ctx, true);
+}
+
+/**
+ * Reads over watch's kept link, or a new one. A kept link that fails to carry the read (its ssh or
+ * socket died since the last check, and the news has not reached it yet) is replaced once: a
+ * dropped connection between checks is not the gateway failing.
+ */
+async function readOverLink(
+  gateway: OpenclawGateway,
+  how: {
+    target: GatewayTarget;
+    path: PathFacts;
+    device: DeviceAuth | undefined;
+    agents: string[];
+    cli: OpenclawCli;
+    elsewhere: boolean;
+    mayFallBack: boolean;
+    viaCliHost: boolean;
+  },
+  ctx: ReadContext,
+  mayReuse: boolean,
+): Promise<Result<GatewayResult, string>> {
+  const { target, path, agents, cli, elsewhere, mayFallBack } = how;
+  const opened = await gatewayLink(gateway, target, ctx, how.device, mayReuse);
   if (!opened.ok) {
-    const argsKey = viaCliHost ? 'sources.openclaw.sshArgs' : 'sources.openclaw.gateway.sshArgs';
-    return ok(errorResult(path, opened.failure.message, sshRemedy(opened.failure.kind, target.value.ssh?.destination ?? '', argsKey)));
+    const argsKey = how.viaCliHost ? 'sources.openclaw.sshArgs' : 'sources.openclaw.gateway.sshArgs';
+    return ok(errorResult(path, opened.failure.message, sshRemedy(opened.failure.kind, target.ssh?.destination ?? '', argsKey)));
   }
-  const link = opened.value;
+  const { link, reused } = opened.value;
   try {
     const read = await readViaGateway(link, agents, left(ctx));
-    await saveDeviceUpdate(link, target.value, ctx);
-    if (!read.ok) return readFailure(path, target.value, read.failure, { device: link.device?.file, mayFallBack, ctx });
+    await saveDeviceUpdate(link, target, ctx);
+    if (!read.ok && reused && (read.failure.kind === 'unreachable' || read.failure.kind === 'failed')) {
+      ctx.log.info({ url: target.url, reason: read.failure.message }, 'openclaw gateway: the kept connection failed; opening a new one');
+      return readOverLink(gateway, how, ctx, false);
+    }
+    if (!read.ok) return readFailure(path, target, read.failure, { device: link.device?.file, mayFallBack, ctx });
     // Route facts come from the CLI on the gateway's host: here, or over SSH (`ssh`). A gateway
     // reached by `gateway.ssh` alone goes without them.
     return ok(await gatewayRecords(path, read.value, { routesCli: elsewhere && !cli.ssh ? null : cli, link, listed: agents.length === 0, ctx }));
@@ -213,12 +241,13 @@ async function gatewayLink(
   gateway: OpenclawGateway,
   target: GatewayTarget,
   ctx: ReadContext,
-  device?: DeviceAuth,
-): Promise<Result<GatewayLink, TunnelFailure>> {
+  device: DeviceAuth | undefined,
+  mayReuse: boolean,
+): Promise<Result<{ link: GatewayLink; reused: boolean }, TunnelFailure>> {
   const { log, session, env } = ctx;
   const key = `openclaw-gateway${gateway.name ? `@${gateway.name}` : ''}`;
-  const kept = session?.get<GatewayLink>(key);
-  if (kept?.serves(target)) return ok(kept);
+  const kept = mayReuse ? session?.get<GatewayLink>(key) : undefined;
+  if (kept?.serves(target)) return ok({ link: kept, reused: true });
   const named = { url: target.url, ...(gateway.name ? { gateway: gateway.name } : {}) };
   const opened = await openGatewayLink({
     target,
@@ -233,8 +262,9 @@ async function gatewayLink(
       session.set(`${key}:auth-failures`, followAuthFailures(link, session, log, named));
     },
   });
-  if (opened.ok && target.ssh) log.debug({ ...named, destination: target.ssh.destination }, 'openclaw gateway: ssh tunnel open');
-  return opened;
+  if (!opened.ok) return opened;
+  if (target.ssh) log.debug({ ...named, destination: target.ssh.destination }, 'openclaw gateway: ssh tunnel open');
+  return ok({ link: opened.value, reused: false });
 }
 
 /**
