@@ -11,6 +11,7 @@ import { registerDoctor } from './register/doctor.js';
 import { registerGateway } from './register/gateway.js';
 import { registerNotify } from './register/notify.js';
 import { registerReauth } from './register/reauth.js';
+import { registerSnooze } from './register/snooze.js';
 import { type CommandContext, EXIT_CODES_HELP, type Registration } from './register/shared.js';
 import { registerWatch } from './register/watch.js';
 
@@ -23,6 +24,7 @@ const COMMANDS: Registration[] = [
   registerGateway,
   registerDoctor,
   registerNotify,
+  registerSnooze,
   registerConfig,
 ];
 

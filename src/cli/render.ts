@@ -59,9 +59,10 @@ export function describe(c: Credential): string {
   return printable(where ? `${what} (${where})` : what);
 }
 
-/** `expired`, or `expired (unused)` for a credential its holder would not use. */
+/** `expired`, `expired (unused)` for a credential its holder would not use, `warn (snoozed)` while snoozed. */
 function statusLabel(c: Credential): string {
-  return c.inUse === false ? `${c.status} (unused)` : c.status;
+  const marks = [...(c.inUse === false ? ['unused'] : []), ...(c.snoozed && c.status !== 'ok' && c.status !== 'static' ? ['snoozed'] : [])];
+  return marks.length ? `${c.status} (${marks.join(', ')})` : c.status;
 }
 
 /** The table `authwatch status` prints. */
@@ -108,6 +109,7 @@ export function renderProblems(report: CheckReport, color: boolean): string {
             ? `, expires ${localTime(c.expiresAt)} (in ${formatDuration(c.remainingMs)})`
             : `, ${c.refreshable ? 'access token lapsed' : 'expired'} ${localTime(c.expiresAt)} (${formatDuration(c.remainingMs ?? 0)} ago)`;
     out.push(`${paint(statusLabel(c), c.status, color)}: ${describe(c)}${when}${c.detail ? ` — ${printable(c.detail)}` : ''}`);
+    if (c.snoozed) out.push(`  ${snoozeLine(c.snoozed)}`);
     if (c.remedyText) for (const step of printableLines(c.remedyText).split('\n')) out.push(`  ${step}`);
   }
   return out.length ? `${out.join('\n')}\n` : '';
@@ -209,4 +211,9 @@ export function renderExplain(report: CheckReport, config: Pick<Config, 'thresho
     return c.expiresAt === null && !c.refreshable ? `${describe(c)}: no expiry, no thresholds (${from} would apply)` : `${describe(c)}: ${values} (${from})`;
   });
   return lines.length ? `\nThresholds:\n${lines.map((l) => `  ${printable(l)}\n`).join('')}` : '';
+}
+
+/** `snoozed until 2026-12-06 18:00 (by "openclaw:lab:*"): on it`. */
+function snoozeLine(s: NonNullable<Credential['snoozed']>): string {
+  return printable(`snoozed until ${localTime(s.until)} (by "${s.pattern}")${s.reason ? `: ${s.reason}` : ''}; no alerts until then`);
 }

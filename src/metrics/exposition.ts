@@ -67,6 +67,17 @@ export function renderMetrics(input: MetricsInput): string {
     ),
   );
   family(
+    'authwatch_credential_snoozed_until_timestamp_seconds',
+    'gauge',
+    'Until when `authwatch snooze` holds back its alerts, as a Unix timestamp; absent when not snoozed.',
+    input.credentials
+      .filter((c) => c.snoozed)
+      .map(
+        (c) =>
+          `authwatch_credential_snoozed_until_timestamp_seconds${labels({ ...gatewayOf(c), agent: c.agent ?? '', provider: c.provider ?? '', profile: profileOf(c), reason: c.snoozed!.reason ?? '' })} ${seconds(c.snoozed!.until)}`,
+      ),
+  );
+  family(
     'authwatch_usage_ratio',
     'gauge',
     "How much of a provider's subscription usage window is used, 0 to 1 (OpenClaw through its gateway).",

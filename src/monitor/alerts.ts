@@ -42,7 +42,8 @@ export type Reason =
   | 'healthy'
   | 'source failing, below threshold'
   | 'unused, notice sent'
-  | 'quiet hours';
+  | 'quiet hours'
+  | 'snoozed';
 
 export interface Decision {
   event: AlertEvent | null;

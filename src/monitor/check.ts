@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notifiers/types.js';
 import { evaluate } from './evaluate.js';
+import { settleSnoozes, snoozeOf } from './snooze.js';
 import { thresholdsResolver } from './thresholds.js';
 import { withStateLock } from './lock.js';
 import type { DeliveryReport } from './notify.js';
@@ -87,7 +88,12 @@ export async function runCheck(
     const credentials = sortCredentials(
       recallExpiry(observations, state, checkedAt).map((o) => {
         const applied = thresholdsFor(o);
-        const judged = { ...evaluate(o, applied.thresholds, checkedAt), ...(applied.rule === null ? {} : { thresholdRule: applied.rule }) };
+        const snoozed = snoozeOf(state.snoozes, o.id, checkedAt);
+        const judged = {
+          ...evaluate(o, applied.thresholds, checkedAt),
+          ...(applied.rule === null ? {} : { thresholdRule: applied.rule }),
+          ...(snoozed ? { snoozed } : {}),
+        };
         return { ...judged, remedyText: remedyFor(judged, env) };
       }),
     );
@@ -97,7 +103,15 @@ export async function runCheck(
       // Loaded only when there is someone to alert: most timer runs of a quiet setup never need it.
       const { deliverOutbox, enqueue, planAlerts, refreshFiring } = await import('./notify.js');
       const plan = planAlerts(state, { credentials, covered: new Set(covered) }, { config, now: checkedAt, log });
-      next = { ...next, alerts: plan.memory, errorStreaks: plan.errorStreaks, outbox: enqueue(state.outbox, plan.alerts, notifiers, checkedAt) };
+      const settled = settleSnoozes(state.snoozes, { credentials, resolved: plan.resolved, now: checkedAt });
+      for (const end of settled.ended) log.info({ snooze: end.pattern, why: end.why }, 'snooze ended');
+      next = {
+        ...next,
+        alerts: plan.memory,
+        errorStreaks: plan.errorStreaks,
+        outbox: enqueue(state.outbox, plan.alerts, notifiers, checkedAt),
+        snoozes: settled.snoozes,
+      };
       // Record the decisions before sending: a crash mid-delivery then re-sends from the outbox
       // (same alert ids, which receivers deduplicate) rather than deciding again.
       await save(next);

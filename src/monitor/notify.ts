@@ -8,6 +8,7 @@ import type { Alert, AlertEvent, DeliveryResult, Notifier } from '../notifiers/t
 import { decide, describeCredential, eventId, scopeOf, type AlertMemory, type LifecyclePolicy } from './alerts.js';
 import { inQuietHours } from './quiet-hours.js';
 import { routes } from './routing.js';
+import { snoozeOf } from './snooze.js';
 import type { OutboxEntry, State } from './state.js';
 import type { Credential } from './types.js';
 
@@ -34,7 +35,7 @@ export function planAlerts(
   state: State,
   read: { credentials: readonly Credential[]; covered: ReadonlySet<string> },
   { config, now, log }: { config: Config; now: number; log: Logger },
-): { alerts: Alert[]; firing: Alert[]; memory: Record<string, AlertMemory>; errorStreaks: Record<string, number> } {
+): { alerts: Alert[]; firing: Alert[]; memory: Record<string, AlertMemory>; errorStreaks: Record<string, number>; resolved: Set<string> } {
   const { credentials, covered } = read;
   const policy: LifecyclePolicy = { remind: config.remind, sourceErrorsAfter: config.sourceErrorsAfter, alertOnUnused: config.alertOnUnused };
   const quiet = inQuietHours(config.quietHours, now);
@@ -65,8 +66,14 @@ export function planAlerts(
     checkedAt: now,
   });
 
-  const apply = (id: string, decision: ReturnType<typeof decide>, credential: Credential | undefined) => {
+  const resolved = new Set<string>();
+  const apply = (id: string, decided: ReturnType<typeof decide>, credential: Credential | undefined) => {
     const previous = before[id];
+    // Snoozed: no firing and no reminder, and nothing recorded, so the first run after the snooze
+    // decides afresh. A resolution still goes out.
+    const held = (decided.event === 'firing' || decided.event === 'reminder') && snoozeOf(state.snoozes, id, now);
+    const decision: ReturnType<typeof decide> = held ? { event: null, reason: 'snoozed', next: previous } : decided;
+    if (decision.event === 'resolved') resolved.add(id);
     if (decision.event) log.info({ credential: id, event: decision.event, reason: decision.reason }, 'alert');
     else if (decision.reason !== 'healthy') log.debug({ credential: id, reason: decision.reason }, 'no alert');
     if (decision.next) memory[id] = decision.next;
@@ -98,7 +105,7 @@ export function planAlerts(
   }
   // Resolutions first: a receiver that tracks "current problems" then ends on the newest ones.
   alerts.sort((a, b) => Number(b.event === 'resolved') - Number(a.event === 'resolved'));
-  return { alerts, firing, memory, errorStreaks };
+  return { alerts, firing, memory, errorStreaks, resolved };
 }
 
 /**

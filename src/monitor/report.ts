@@ -84,6 +84,7 @@ export function toJson(report: CheckReport) {
       ...(c.openclawStatus === undefined ? {} : { openclawStatus: c.openclawStatus }),
       ...(c.refreshable ? { renewsOnUse: true } : {}),
       ...(c.thresholdRule === undefined ? {} : { thresholdRule: c.thresholdRule }),
+      ...(c.snoozed ? { snoozed: { until: new Date(c.snoozed.until).toISOString(), reason: c.snoozed.reason, by: c.snoozed.pattern } } : {}),
       inUse: c.inUse !== false,
       ...(c.sharedWith ? { sharedWith: c.sharedWith } : {}),
       ...(c.usage

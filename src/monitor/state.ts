@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../fs-atomic.js';
 import { readFailure, readRegularFile } from '../fs-read.js';
 import type { Alert } from '../notifiers/types.js';
 import type { AlertMemory } from './alerts.js';
+import type { Snooze } from './snooze.js';
 import { STATUSES, type Credential, type Observation, type Status } from './types.js';
 
 const memorySchema = z.looseObject({
@@ -72,6 +73,8 @@ const stateSchema = z.looseObject({
   outbox: z._default(z.array(z.unknown()), []),
   /** Cumulative delivery counts per notifier, for authwatch_notifications_total. */
   notificationTotals: z._default(z.record(z.string(), z.looseObject({ delivered: z.number(), failed: z.number() })), {}),
+  /** `authwatch snooze`: per id or glob, until when no firing or reminder goes out. */
+  snoozes: z._default(z.record(z.string(), z.looseObject({ until: z.number(), reason: z.optional(z.string()), at: z.number() })), {}),
 });
 
 export interface CredentialMemory {
@@ -96,6 +99,7 @@ export interface State {
   errorStreaks: Record<string, number>;
   outbox: OutboxEntry[];
   notificationTotals: Record<string, { delivered: number; failed: number }>;
+  snoozes: Record<string, Snooze>;
 }
 
 /**
@@ -114,7 +118,7 @@ const FORGET_AFTER_MS = 30 * 86_400_000;
 const SEEN_STEP_MS = 86_400_000;
 
 export function emptyState(): State {
-  return { version: 1, credentials: {}, alerts: {}, errorStreaks: {}, outbox: [], notificationTotals: {} };
+  return { version: 1, credentials: {}, alerts: {}, errorStreaks: {}, outbox: [], notificationTotals: {}, snoozes: {} };
 }
 
 export function statePath(dir: string): string {

@@ -1,4 +1,5 @@
 import type { Remedy } from './remedy-lines.js';
+import type { SnoozeMark } from './snooze.js';
 
 export type CredentialType = 'oauth' | 'token' | 'api_key';
 
@@ -93,6 +94,8 @@ export interface Credential extends Observation {
   remedyText: string | null;
   /** The index in `thresholds.rules` of the rule that judged it; absent: the top-level thresholds. */
   thresholdRule?: number;
+  /** `authwatch snooze`: held back from firing and reminders until then. */
+  snoozed?: SnoozeMark;
 }
 
 export interface SourceError {

@@ -58,6 +58,11 @@ export function reauthIntent(alert: Alert, self: SelfCommand): string[] {
   ];
 }
 
+/** The "Snooze 4h" button's command: this authwatch, snoozing this credential. */
+export function snoozeArgv(alert: Alert, self: SelfCommand): string[] {
+  return [self.node, self.entry, 'snooze', alert.credential.id, '--for', '4h', '--reason', 'snoozed from the phone'];
+}
+
 /** Whether a walk-through can fix it: an OpenClaw login or token in trouble (not an API key, not a failed read). */
 function canReauth(alert: Alert): boolean {
   const c = alert.credential;
@@ -87,6 +92,8 @@ export function termuxCommands(alert: Alert, config: TermuxConfig, self: SelfCom
     '--button1-action',
     'authwatch check',
     ...(canReauth(alert) ? ['--button2', 'Re-auth', '--button2-action', shCommand(reauthIntent(alert, self))] : []),
+    // Runs in the background too: `authwatch snooze` only writes the state.
+    ...(alert.test ? [] : ['--button3', 'Snooze 4h', '--button3-action', shCommand(snoozeArgv(alert, self))]),
   ];
   const vibrate = VIBRATE.has(alert.status) && alert.inUse !== false && !alert.test ? [['termux-vibrate', '-d', '800']] : [];
   return [notification, ...vibrate];

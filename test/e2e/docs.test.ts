@@ -21,6 +21,8 @@ const COMMANDS = [
   'config init',
   'config check',
   'notify test',
+  'snooze',
+  'unsnooze',
   'gateway pair',
   'gateway unpair',
   'gateway status',

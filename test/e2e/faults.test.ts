@@ -71,7 +71,9 @@ describe('a stalled or trickling receiver never hangs a run', () => {
     box.writeConfig(`delivery:\n  attempts: 2\n  backoff: 100ms\n  deadline: 20s\nnotifiers:\n  - type: webhook\n    url: ${server.url}\n    timeout: 2s\n`);
     const result = await runCli(['notify', 'test'], box.env);
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toBe(`failed  webhook "webhook" (${new URL(server.url).host}): timed out (after 2 attempts)\n`);
+    expect(result.stdout).toBe(
+      `failed  webhook "webhook" (${new URL(server.url).host}): timed out (after 2 attempts)\n        receives: warn, critical, expired (expired includes missing, unusable and failing sources); firing, reminder, resolved; every credential\n`,
+    );
     expect(server.requests).toHaveLength(2);
   });
 

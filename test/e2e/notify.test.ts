@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { execa } from 'execa';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, FAKE_BIN, FIXTURE_NOW, FIXTURES, fakeToken, parseReport, readArgvLog, ROOT, runCli, sandbox } from '../helpers/cli.js';
@@ -373,6 +374,13 @@ describe('other channels', () => {
       `am startservice --user 0 -n com.termux/com.termux.app.RunCommandService -a com.termux.RUN_COMMAND --es com.termux.RUN_COMMAND_PATH ${process.execPath} --esa com.termux.RUN_COMMAND_ARGUMENTS ${CLI},reauth,--provider,anthropic,--agent,main --ez com.termux.RUN_COMMAND_BACKGROUND false`,
     );
     expect(t.recorded().filter((c) => c[0] === 'termux-vibrate')).toEqual([['termux-vibrate', '-d', '800']]);
+    // The Snooze 4h button's action, run as Termux runs it (a shell command line): it snoozes that credential.
+    const snooze = first![first!.indexOf('--button3-action') + 1]!;
+    const pressed = await execa('sh', ['-c', snooze], { env: { ...t.box.env, AUTHWATCH_CONFIG: t.config }, extendEnv: false, reject: false });
+    expect(pressed.exitCode, pressed.stderr).toBe(0);
+    expect((await runCli(['snooze', '--list'], t.box.env)).stdout).toMatch(
+      /^openclaw:main:anthropic:manual {2}until \d{4}-\d\d-\d\d \d\d:\d\d \(4h left\) {2}snoozed from the phone {2}covers 1\n/,
+    );
     t.serveProfile({ profileId: 'anthropic:manual', expiresAt: FIXTURE_NOW + 30 * 86_400_000 });
     await t.check();
     expect(t.recorded().at(-1)).toEqual(['termux-notification-remove', first![2]]);
@@ -549,7 +557,11 @@ describe('notify test', () => {
     expect(sent.every((s) => s.test && s.title.startsWith('[TEST] '))).toBe(true);
 
     const one = await runCli(['notify', 'test', '--notifier', 'ops'], t.box.env);
-    expect(one).toMatchObject({ exitCode: 0, stdout: 'ok      webhook "ops"\n' });
+    expect(one).toMatchObject({
+      exitCode: 0,
+      stdout:
+        'ok      webhook "ops"\n        receives: warn, critical, expired (expired includes missing, unusable and failing sources); firing, reminder, resolved; every credential\n',
+    });
     const unknown = await runCli(['notify', 'test', '--notifier', 'nope'], t.box.env);
     expect(unknown).toMatchObject({ exitCode: 64, stderr: 'authwatch: no notifier named "nope" (configured: ops, broken)\n' });
   });

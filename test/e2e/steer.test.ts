@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseReport } from '../helpers/cli.js';
 import { D, got, H, NOW, recordsBox } from '../helpers/records-box.js';
@@ -127,5 +129,88 @@ describe('routing per notifier', () => {
         'ok      webhook "ops"\n' +
         '        receives: warn, critical, expired (expired includes missing, unusable and failing sources); firing, resolved; only provider=openai\n',
     );
+  });
+});
+
+describe('snooze', () => {
+  const config = (url: string) =>
+    `remind: { warn: 1h, critical: 1h, expired: 1h }\ndelivery:\n  attempts: 1\nnotifiers:\n  - type: webhook\n    name: ops\n    url: ${url}\n`;
+
+  it('holds back firing and reminders until its time is up; status, --json and metrics show it; it survives restarts', async () => {
+    const r = await receiver();
+    const t = recordsBox(config(r.url));
+    t.serve([
+      { id: 'claude', provider: 'anthropic', type: 'token', expiresAt: NOW + 5 * H },
+      { id: 'gpt', provider: 'openai', type: 'token', expiresAt: NOW + 5 * H },
+    ]);
+    await t.run(['check']);
+    expect(got(r)).toEqual(['firing warn command:lab:claude', 'firing warn command:lab:gpt']);
+
+    const snoozed = await t.run(['snooze', 'command:lab:cl*', '--for', '4h', '--reason', 'renewing tonight'], NOW + 60_000);
+    expect(snoozed.exitCode, snoozed.stderr).toBe(0);
+    expect(snoozed.stdout).toBe(
+      'Snoozed command:lab:cl* until 2026-12-06 16:01 (4h): renewing tonight\n' +
+        'It covers 1 credential seen so far: command:lab:claude\n' +
+        'No firing or reminder goes out for it until then; a recovery is still sent, and ends the snooze.\n',
+    );
+    // An hour and a half on: gpt is reminded, claude is not; then both turn critical, and only gpt fires.
+    await t.run(['check'], NOW + 1.5 * H);
+    await t.run(['check'], NOW + 3.5 * H);
+    expect(got(r).slice(2)).toEqual(['reminder warn command:lab:gpt', 'firing critical command:lab:gpt']);
+
+    const status = await t.run(['status'], NOW + 3.5 * H);
+    expect(status.stdout).toMatch(/^critical \(snoozed\) +- +anthropic /m);
+    expect(status.stdout).toContain('  snoozed until 2026-12-06 16:01 (by "command:lab:cl*"): renewing tonight; no alerts until then\n');
+    const json = parseReport(await t.run(['status', '--json'], NOW + 3.5 * H));
+    expect(json.credentials.find((c) => c.id === 'command:lab:claude')).toMatchObject({
+      snoozed: { until: '2026-12-06T16:01:00.000Z', reason: 'renewing tonight', by: 'command:lab:cl*' },
+    });
+    expect(json.credentials.find((c) => c.id === 'command:lab:gpt')).not.toHaveProperty('snoozed');
+    const textfile = join(t.box.dir, 'aw.prom');
+    await t.run(['check', '--no-notify', '--metrics-textfile', textfile], NOW + 3.5 * H);
+    expect(readFileSync(textfile, 'utf8')).toContain(
+      `authwatch_credential_snoozed_until_timestamp_seconds{agent="",provider="anthropic",profile="claude",reason="renewing tonight"} ${(NOW + 60_000 + 4 * H) / 1000}\n`,
+    );
+    expect((await t.run(['snooze', '--list'], NOW + 3.5 * H)).stdout).toBe('command:lab:cl*  until 2026-12-06 16:01 (31m left)  renewing tonight  covers 1\n');
+
+    // Time is up: claude fires as it stands now (critical), and the snooze is gone.
+    await t.run(['check'], NOW + 4.1 * H);
+    expect(got(r).slice(4)).toEqual(['firing critical command:lab:claude']);
+    expect((await t.run(['snooze', '--list'], NOW + 4.1 * H)).stdout).toBe('No snoozes.\n');
+  });
+
+  it('clears itself when the credential recovers, and the resolution is still sent', async () => {
+    const r = await receiver();
+    const t = recordsBox(config(r.url));
+    t.serve([{ id: 'claude', provider: 'anthropic', type: 'token', expiresAt: NOW + 5 * H }]);
+    await t.run(['check']);
+    await t.run(['snooze', 'command:lab:claude', '--for', '1d']);
+    t.serve([{ id: 'claude', provider: 'anthropic', type: 'token', expiresAt: NOW + 30 * D }]);
+    const recovered = await t.run(['check', '--log-level', 'info'], NOW + H);
+    expect(got(r)).toEqual(['firing warn command:lab:claude', 'resolved ok command:lab:claude']);
+    expect(recovered.stderr).toMatch(/"snooze":"command:lab:claude","why":"recovered",.*"msg":"snooze ended"/);
+    expect((await t.run(['snooze', '--list'], NOW + H)).stdout).toBe('No snoozes.\n');
+  });
+
+  it('unsnooze ends one as it was given, and says which snooze holds an id; bad input is a usage error (64)', async () => {
+    const t = recordsBox('');
+    t.serve([{ id: 'claude', provider: 'anthropic', type: 'token', expiresAt: NOW + 5 * H }]);
+    await t.run(['check', '--no-notify']);
+    expect((await t.run(['snooze', 'command:lab:*', '--for', '2h'])).exitCode).toBe(0);
+    const wrong = await t.run(['unsnooze', 'command:lab:claude']);
+    expect(wrong.exitCode).toBe(64);
+    expect(wrong.stderr).toBe('authwatch: unsnooze: no snooze is named command:lab:claude; it is held by "command:lab:*" (unsnooze that)\n');
+    const right = await t.run(['unsnooze', 'command:lab:*']);
+    expect(right.stdout).toBe('Unsnoozed command:lab:*: the next check alerts on it as usual.\n');
+    expect((await t.run(['snooze', '--list'])).stdout).toBe('No snoozes.\n');
+    for (const [args, message] of [
+      [['snooze', 'x'], 'authwatch: snooze: say for how long with --for (e.g. --for 4h)\n'],
+      [['snooze', 'x', '--for', '4'], 'authwatch: snooze: --for "4" is not a duration (use e.g. 90m, 4h, 2d)\n'],
+      [['snooze', 'x', '--for', '100d'], 'authwatch: snooze: --for 100d is longer than 90d (remove the notifier or the credential instead)\n'],
+      [['snooze', '--for', '1h'], 'authwatch: snooze: name a credential id or glob, or use --list\n'],
+    ] as const) {
+      const result = await t.run([...args]);
+      expect([result.exitCode, result.stderr]).toEqual([64, message]);
+    }
   });
 });

@@ -31,7 +31,11 @@ it('config init → a notifier → notify test → install systemd → doctor', 
   expect((await runCli(['config', 'check'], box.env)).stdout).toContain('notifiers: ntfy "ntfy"\n');
 
   // 3. A test alert, and what arrived.
-  expect(await runCli(['notify', 'test'], box.env)).toMatchObject({ exitCode: 0, stdout: 'ok      ntfy "ntfy"\n' });
+  expect(await runCli(['notify', 'test'], box.env)).toMatchObject({
+    exitCode: 0,
+    stdout:
+      'ok      ntfy "ntfy"\n        receives: warn, critical, expired (expired includes missing, unusable and failing sources); firing, reminder, resolved; every credential\n',
+  });
   expect(server.requests).toHaveLength(1);
   expect(server.requests[0]).toMatchObject({ path: '/my-openclaw-alerts', headers: { title: expect.stringMatching(/^\[TEST\] /) } });
 

@@ -25,7 +25,9 @@ export function recordsBox(config: string) {
     path,
     /** Replaces the config after the sources. */
     reconfigure: (config: string) => box.writeConfig(source + config),
-    run: (args: string[], at = NOW) => runCli([...args, '--config', path], { ...box.env, AUTHWATCH_NOW: String(at) }),
+    /** The built CLI at moment `at`, with this config (snooze and unsnooze read only the state: no --config). */
+    run: (args: string[], at = NOW) =>
+      runCli(['snooze', 'unsnooze'].includes(args[0]!) ? args : [...args, '--config', path], { ...box.env, AUTHWATCH_NOW: String(at) }),
   };
 }
 

@@ -168,7 +168,13 @@ describe('channel messages', () => {
       'Re-check',
       '--button1-action',
       'authwatch check',
+      // Snoozes this credential, as pasted into Termux's shell.
+      '--button3',
+      'Snooze 4h',
+      '--button3-action',
+      `${self.node} ${self.entry} snooze authwatch:test --for 4h --reason 'snoozed from the phone'`,
     ]);
+    expect(termuxArgv(alert({ status: 'warn', test: true }))).not.toContain('Snooze 4h');
     expect(termuxArgv(alert({ status: 'warn' }))).toContain('default');
     expect(termuxArgv(alert({ event: 'resolved', status: 'ok' }))).toEqual(['termux-notification-remove', id]);
     expect(termuxId('a')).not.toBe(termuxId('b'));
@@ -187,7 +193,7 @@ describe('channel messages', () => {
       gateway: 'server',
     };
     const [notification, vibrate] = termuxCommands(alert({ status: 'expired', credential }), config, self);
-    expect(notification!.slice(-8)).toEqual([
+    expect(notification!.slice(-12, -4)).toEqual([
       '--button1',
       'Re-check',
       '--button1-action',
@@ -200,7 +206,7 @@ describe('channel messages', () => {
     expect(vibrate).toEqual(['termux-vibrate', '-d', '800']);
     // A comma inside an argument travels as U+201A, with the flag that makes Termux restore it.
     const comma = termuxCommands(alert({ status: 'warn', credential: { ...credential, agent: 'a,b' } }), config, self);
-    expect(comma[0]!.at(-1)).toContain(",--agent,a\u201ab' --ez com.termux.RUN_COMMAND_REPLACE_COMMA_ALTERNATIVE_CHARS_IN_ARGUMENTS true --ez");
+    expect(comma[0]!.at(-5)).toContain(",--agent,a\u201ab' --ez com.termux.RUN_COMMAND_REPLACE_COMMA_ALTERNATIVE_CHARS_IN_ARGUMENTS true --ez");
     // warn does not vibrate; an API key or a failed read gets no Re-auth; an unused one neither.
     expect(comma).toHaveLength(1);
     expect(termuxCommands(alert({ status: 'expired', credential: { ...credential, type: 'api_key' } }), config, self)[0]).not.toContain('Re-auth');
