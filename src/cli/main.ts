@@ -9,6 +9,7 @@ import { registerConfig } from './register/config.js';
 import { registerDeploy } from './register/deploy.js';
 import { registerDoctor } from './register/doctor.js';
 import { registerGateway } from './register/gateway.js';
+import { registerHistory } from './register/history.js';
 import { registerNotify } from './register/notify.js';
 import { registerReauth } from './register/reauth.js';
 import { registerSnooze } from './register/snooze.js';
@@ -25,6 +26,7 @@ const COMMANDS: Registration[] = [
   registerDoctor,
   registerNotify,
   registerSnooze,
+  registerHistory,
   registerConfig,
 ];
 

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notifiers/types.js';
 import { evaluate } from './evaluate.js';
+import { appendHistory, changesOfCheck, HISTORY_OF_EVENT, type HistoryEvent, historyPath } from './history.js';
 import { settleSnoozes, snoozeOf } from './snooze.js';
 import { thresholdsResolver } from './thresholds.js';
 import { withStateLock } from './lock.js';
@@ -99,12 +100,17 @@ export async function runCheck(
     );
     let next = remember(state, credentials, checkedAt);
     let notifications: CheckReport['notifications'] = [];
+    const history: HistoryEvent[] = [];
     if (notifiers.length > 0) {
       // Loaded only when there is someone to alert: most timer runs of a quiet setup never need it.
       const { deliverOutbox, enqueue, planAlerts, refreshFiring } = await import('./notify.js');
       const plan = planAlerts(state, { credentials, covered: new Set(covered) }, { config, now: checkedAt, log });
       const settled = settleSnoozes(state.snoozes, { credentials, resolved: plan.resolved, now: checkedAt });
-      for (const end of settled.ended) log.info({ snooze: end.pattern, why: end.why }, 'snooze ended');
+      for (const end of settled.ended) {
+        log.info({ snooze: end.pattern, why: end.why }, 'snooze ended');
+        history.push({ at: checkedAt, kind: 'unsnoozed', id: end.pattern, reason: end.why });
+      }
+      history.push(...plan.alerts.map((a) => ({ at: checkedAt, kind: HISTORY_OF_EVENT[a.event], id: a.credential.id, status: a.status })));
       next = {
         ...next,
         alerts: plan.memory,
@@ -119,7 +125,13 @@ export async function runCheck(
       next = { ...next, outbox: delivered.outbox, notificationTotals: countDeliveries(next.notificationTotals, delivered.reports) };
       notifications = [...delivered.reports, ...(await refreshFiring(plan.firing, notifiers, log, signal))];
     }
+    const seen = changesOfCheck(state, { credentials, sources, now: checkedAt });
+    // What changed first, then what was decided about it: "renewed", then "resolved".
+    history.unshift(...seen.events);
+    next = { ...next, transports: seen.transports };
     await save(next);
+    const historyWarning = await appendHistory(historyPath(stateDir(env)), history, checkedAt);
+    if (historyWarning) warnings.push(historyWarning);
     const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     return { checkedAt, credentials, errors, notifications, notificationTotals: next.notificationTotals, durationMs, alerts: next.alerts, warnings, sources };

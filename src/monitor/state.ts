@@ -75,6 +75,8 @@ const stateSchema = z.looseObject({
   notificationTotals: z._default(z.record(z.string(), z.looseObject({ delivered: z.number(), failed: z.number() })), {}),
   /** `authwatch snooze`: per id or glob, until when no firing or reminder goes out. */
   snoozes: z._default(z.record(z.string(), z.looseObject({ until: z.number(), reason: z.optional(z.string()), at: z.number() })), {}),
+  /** How each source (per gateway) was last read, so a switch is one history event. */
+  transports: z._default(z.record(z.string(), z.string()), {}),
 });
 
 export interface CredentialMemory {
@@ -100,6 +102,7 @@ export interface State {
   outbox: OutboxEntry[];
   notificationTotals: Record<string, { delivered: number; failed: number }>;
   snoozes: Record<string, Snooze>;
+  transports: Record<string, string>;
 }
 
 /**
@@ -118,7 +121,7 @@ const FORGET_AFTER_MS = 30 * 86_400_000;
 const SEEN_STEP_MS = 86_400_000;
 
 export function emptyState(): State {
-  return { version: 1, credentials: {}, alerts: {}, errorStreaks: {}, outbox: [], notificationTotals: {}, snoozes: {} };
+  return { version: 1, credentials: {}, alerts: {}, errorStreaks: {}, outbox: [], notificationTotals: {}, snoozes: {}, transports: {} };
 }
 
 export function statePath(dir: string): string {

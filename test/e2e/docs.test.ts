@@ -23,6 +23,7 @@ const COMMANDS = [
   'notify test',
   'snooze',
   'unsnooze',
+  'history',
   'gateway pair',
   'gateway unpair',
   'gateway status',

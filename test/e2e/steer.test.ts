@@ -214,3 +214,70 @@ describe('snooze', () => {
     }
   });
 });
+
+describe('history', () => {
+  it('lists alerts, renewals, snoozes and sources failing, with each credential renewal cadence; --json, an id glob and --since', async () => {
+    const r = await receiver();
+    const t = recordsBox(`remind: { warn: 1h, critical: 1h, expired: 1h }\ndelivery:\n  attempts: 1\nnotifiers:\n  - type: webhook\n    url: ${r.url}\n`);
+    // An OAuth-like login renewed every ~8h over two days, then a token that expires and is renewed.
+    for (let i = 0; i < 6; i++) {
+      t.serve([
+        { id: 'login', provider: 'anthropic', type: 'token', expiresAt: NOW + (i * 8 + 9) * H },
+        { id: 'token', provider: 'openai', type: 'token', expiresAt: NOW + 30 * H },
+      ]);
+      await t.run(['check'], NOW + i * 8 * H);
+    }
+    await t.run(['snooze', 'command:lab:token', '--for', '2h', '--reason', 'on it'], NOW + 41 * H);
+    t.serve([
+      { id: 'login', provider: 'anthropic', type: 'token', expiresAt: NOW + 57 * H },
+      { id: 'token', provider: 'openai', type: 'token', expiresAt: NOW + 30 * D },
+    ]);
+    await t.run(['check'], NOW + 42 * H);
+
+    const text = await t.run(['history', '--since', '3d'], NOW + 43 * H);
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toBe(
+      [
+        '2026-12-06 12:00  fired               command:lab:login  warn',
+        '2026-12-06 20:00  renewed             command:lab:login  expiry 2026-12-06 21:00 → 2026-12-07 05:00',
+        '2026-12-06 20:00  reminded            command:lab:login  warn',
+        '2026-12-06 20:00  fired               command:lab:token  warn',
+        '2026-12-07 04:00  renewed             command:lab:login  expiry 2026-12-07 05:00 → 2026-12-07 13:00',
+        '2026-12-07 04:00  reminded            command:lab:login  warn',
+        '2026-12-07 04:00  reminded            command:lab:token  warn',
+        '2026-12-07 12:00  renewed             command:lab:login  expiry 2026-12-07 13:00 → 2026-12-07 21:00',
+        '2026-12-07 12:00  reminded            command:lab:login  warn',
+        '2026-12-07 12:00  reminded            command:lab:token  warn',
+        '2026-12-07 20:00  renewed             command:lab:login  expiry 2026-12-07 21:00 → 2026-12-08 05:00',
+        '2026-12-07 20:00  fired               command:lab:token  expired',
+        '2026-12-07 20:00  reminded            command:lab:login  warn',
+        '2026-12-08 04:00  renewed             command:lab:login  expiry 2026-12-08 05:00 → 2026-12-08 13:00',
+        '2026-12-08 04:00  reminded            command:lab:token  expired',
+        '2026-12-08 04:00  reminded            command:lab:login  warn',
+        '2026-12-08 05:00  snoozed             command:lab:token  until 2026-12-08 07:00: on it',
+        '2026-12-08 06:00  renewed             command:lab:login  expiry 2026-12-08 13:00 → 2026-12-08 21:00',
+        '2026-12-08 06:00  renewed             command:lab:token  expiry 2026-12-07 18:00 → 2027-01-05 12:00',
+        '2026-12-08 06:00  unsnoozed           command:lab:token  recovered',
+        '2026-12-08 06:00  resolved            command:lab:token  ok',
+        '2026-12-08 06:00  reminded            command:lab:login  warn',
+        '',
+        'Renewals:',
+        '  command:lab:login: renewed 6 times in 3d, every ~8h',
+        '  command:lab:token: renewed 1 time in 3d',
+        '',
+      ].join('\n'),
+    );
+
+    const json = JSON.parse((await t.run(['history', 'command:lab:tok*', '--json', '--since', '3d'], NOW + 43 * H)).stdout) as {
+      events: Array<{ kind: string; id: string; at: string }>;
+      renewals: unknown[];
+    };
+    expect(json.events.every((e) => e.id === 'command:lab:token' || e.kind === 'snoozed')).toBe(true);
+    expect(json.events.map((e) => e.kind)).toContain('resolved');
+    expect(json.renewals).toEqual([{ id: 'command:lab:token', renewals: 1, typicalMs: null }]);
+
+    expect((await t.run(['history', '--since', '1h'], NOW + 50 * H)).stdout).toBe('Nothing happened in the last 1h.\n');
+    const bad = await t.run(['history', '--since', 'soon']);
+    expect([bad.exitCode, bad.stderr]).toEqual([64, 'authwatch: history: --since "soon" is not a duration (use e.g. 24h, 7d, 90d)\n']);
+  });
+});

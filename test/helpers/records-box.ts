@@ -25,9 +25,9 @@ export function recordsBox(config: string) {
     path,
     /** Replaces the config after the sources. */
     reconfigure: (config: string) => box.writeConfig(source + config),
-    /** The built CLI at moment `at`, with this config (snooze and unsnooze read only the state: no --config). */
+    /** The built CLI at moment `at`, with this config (snooze, unsnooze and history read only the state directory: no --config). */
     run: (args: string[], at = NOW) =>
-      runCli(['snooze', 'unsnooze'].includes(args[0]!) ? args : [...args, '--config', path], { ...box.env, AUTHWATCH_NOW: String(at) }),
+      runCli(['snooze', 'unsnooze', 'history'].includes(args[0]!) ? args : [...args, '--config', path], { ...box.env, AUTHWATCH_NOW: String(at) }),
   };
 }
 

@@ -4,6 +4,7 @@ import { UsageError, UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { createLogger } from '../../log.js';
 import { withStateLock } from '../../monitor/lock.js';
+import { appendHistory, type HistoryEvent, historyPath } from '../../monitor/history.js';
 import { globMatches } from '../../monitor/match.js';
 import { loadState, saveState, statePath, type State } from '../../monitor/state.js';
 import { printable } from '../../text.js';
@@ -13,8 +14,8 @@ import { localTime } from '../render.js';
 /** A snooze longer than this is a mistake (or a way to mute for good: remove the notifier instead). */
 const MAX_SNOOZE_MS = 90 * 86_400_000;
 
-/** Runs `change` on the state under the state lock and saves what it returns; a save that fails is an error. */
-async function withState(io: Io, change: (state: State, now: number) => State | undefined): Promise<void> {
+/** Runs `change` on the state under the state lock, saves what it returns and records `event` in the history; a save that fails is an error. */
+async function withState(io: Io, change: (state: State, now: number) => { state: State; event: HistoryEvent }): Promise<void> {
   const path = statePath(stateDir(io.env));
   const log = createLogger('warn', (line) => io.stderr.write(line));
   await withStateLock(path, { log, warn: (w) => io.stderr.write(`authwatch: warning: ${w}\n`) }, async () => {
@@ -22,9 +23,10 @@ async function withState(io: Io, change: (state: State, now: number) => State | 
     const loaded = await loadState(path, now);
     for (const warning of loaded.warnings) io.stderr.write(`authwatch: warning: ${warning}\n`);
     const next = change(loaded.state, now);
-    if (!next) return;
-    const failed = await saveState(path, next);
+    const failed = await saveState(path, next.state);
     if (failed) throw new UserError(failed, ExitCode.CantCreate);
+    const warning = await appendHistory(historyPath(stateDir(io.env)), [next.event], now);
+    if (warning) io.stderr.write(`authwatch: warning: ${warning}\n`);
   });
 }
 
@@ -52,7 +54,11 @@ export async function snoozeCommand(pattern: string, options: { for?: string; re
         : 'It covers no credential seen so far; it will hold any that appears.\n',
     );
     io.stdout.write('No firing or reminder goes out for it until then; a recovery is still sent, and ends the snooze.\n');
-    return { ...state, snoozes: { ...state.snoozes, [pattern]: { until, at: now, ...(options.reason ? { reason: options.reason } : {}) } } };
+    const reason = options.reason ? { reason: options.reason } : {};
+    return {
+      state: { ...state, snoozes: { ...state.snoozes, [pattern]: { until, at: now, ...reason } } },
+      event: { at: now, kind: 'snoozed', id: pattern, until, ...reason },
+    };
   });
   return ExitCode.Ok;
 }
@@ -89,7 +95,7 @@ export async function unsnoozeCommand(pattern: string, io: Io): Promise<number> 
     }
     const { [pattern]: _gone, ...rest } = state.snoozes;
     io.stdout.write(`Unsnoozed ${printable(pattern)}: the next check alerts on it as usual.\n`);
-    return { ...state, snoozes: rest };
+    return { state: { ...state, snoozes: rest }, event: { at: now, kind: 'unsnoozed', id: pattern, reason: 'by hand' } };
   });
   return ExitCode.Ok;
 }

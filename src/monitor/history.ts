@@ -1,0 +1,186 @@
+import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import * as z from 'zod/mini';
+import { writeFileAtomic } from '../fs-atomic.js';
+import { readRegularFile } from '../fs-read.js';
+import type { CheckReport } from './report.js';
+import type { State } from './state.js';
+import { STATUSES, type Credential } from './types.js';
+
+export const HISTORY_KINDS = [
+  'fired',
+  'reminded',
+  'resolved',
+  'renewed',
+  'snoozed',
+  'unsnoozed',
+  'source failing',
+  'source recovered',
+  'transport switched',
+] as const;
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/** One line of history.jsonl. `id` is a credential id, a snooze's id or glob, or `<source>[@<gateway>]` for a transport. */
+export interface HistoryEvent {
+  at: number;
+  kind: HistoryKind;
+  id: string;
+  status?: (typeof STATUSES)[number];
+  /** renewed: the expiry before and after. */
+  from?: number;
+  to?: number;
+  /** transport switched: the transport before and after (`gateway`, `cli`). */
+  via?: string;
+  was?: string;
+  /** snoozed: until when; unsnoozed: why it ended. */
+  until?: number;
+  reason?: string;
+}
+
+const eventSchema = z.looseObject({
+  at: z.number(),
+  kind: z.enum(HISTORY_KINDS),
+  id: z.string(),
+  status: z.optional(z.enum(STATUSES)),
+  from: z.optional(z.number()),
+  to: z.optional(z.number()),
+  via: z.optional(z.string()),
+  was: z.optional(z.string()),
+  until: z.optional(z.number()),
+  reason: z.optional(z.string()),
+});
+
+/** Events older than this are dropped when the file is compacted. */
+export const HISTORY_KEEP_MS = 90 * 86_400_000;
+/**
+ * The file never grows much past this: an append that finds it larger first rewrites it with the
+ * events of the last 90 days, newest first, up to half of it (so compaction is rare: ~12,000
+ * events of room between two). A fleet with more than that in 90 days keeps fewer days.
+ */
+export const MAX_HISTORY_BYTES = 4 * 1024 * 1024;
+
+export function historyPath(stateDirectory: string): string {
+  return join(stateDirectory, 'history.jsonl');
+}
+
+/**
+ * Appends events, one JSON line each (0600, in the state directory). Errors are returned as a
+ * warning, never thrown: history is a record, not part of alerting.
+ */
+export async function appendHistory(path: string, events: readonly HistoryEvent[], now: number): Promise<string | undefined> {
+  if (events.length === 0) return undefined;
+  const lines = events.map((e) => `${JSON.stringify(e)}\n`).join('');
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size + lines.length > MAX_HISTORY_BYTES) {
+      const kept = await compacted(path, now, MAX_HISTORY_BYTES / 2 - lines.length);
+      await writeFileAtomic(path, kept + lines);
+    } else {
+      await appendFile(path, lines, { mode: 0o600 });
+    }
+    return undefined;
+  } catch (error) {
+    return `cannot write the history ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); this check's events are not in it`;
+  }
+}
+
+/** The newest events of the last 90 days that fit in `budget` bytes, oldest first, as file text. */
+async function compacted(path: string, now: number, budget: number): Promise<string> {
+  const { events } = await readHistory(path, { since: now - HISTORY_KEEP_MS });
+  const lines: string[] = [];
+  let bytes = 0;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const line = `${JSON.stringify(events[i])}\n`;
+    if (bytes + line.length > budget) break;
+    lines.push(line);
+    bytes += line.length;
+  }
+  return lines.reverse().join('');
+}
+
+/** Events from `since` on (and for ids a glob fits, when given), oldest first. Lines that are not events are skipped and counted. */
+export async function readHistory(
+  path: string,
+  { since, match }: { since: number; match?: (id: string) => boolean },
+): Promise<{ events: HistoryEvent[]; skipped: number }> {
+  let text: string;
+  try {
+    text = await readRegularFile(path, MAX_HISTORY_BYTES * 4);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], skipped: 0 };
+    throw error;
+  }
+  const events: HistoryEvent[] = [];
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    let parsed: ReturnType<typeof eventSchema.safeParse>;
+    try {
+      parsed = eventSchema.safeParse(JSON.parse(line));
+    } catch {
+      skipped++;
+      continue;
+    }
+    if (!parsed.success) {
+      skipped++;
+      continue;
+    }
+    const event = parsed.data as HistoryEvent;
+    if (event.at >= since && (!match || match(event.id))) events.push(event);
+  }
+  return { events, skipped };
+}
+
+/** An alert event as the history names it. */
+export const HISTORY_OF_EVENT = { firing: 'fired', reminder: 'reminded', resolved: 'resolved' } as const;
+
+/** A renewal is an expiry that moved later by more than this (clock noise and re-reads move it by nothing). */
+const RENEWAL_MIN_MS = 60_000;
+
+/**
+ * What one check saw change, for the history (its alert decisions are added where they are made):
+ * renewals (an expiry later than the one remembered), sources that started or stopped failing,
+ * and transports that switched. Pure.
+ */
+export function changesOfCheck(
+  before: State,
+  { credentials, sources, now }: { credentials: readonly Credential[]; sources: CheckReport['sources']; now: number },
+): { events: HistoryEvent[]; transports: Record<string, string> } {
+  const events: HistoryEvent[] = [];
+  for (const c of credentials) {
+    const previous = before.credentials[c.id];
+    if (!previous) continue;
+    if (c.expiresAt !== null && previous.expiresAt !== undefined && c.expiresAt - previous.expiresAt > RENEWAL_MIN_MS && !c.usage) {
+      events.push({ at: now, kind: 'renewed', id: c.id, from: previous.expiresAt, to: c.expiresAt });
+    }
+    if (c.status === 'error' && previous.status !== 'error') events.push({ at: now, kind: 'source failing', id: c.id, status: 'error' });
+    if (c.status !== 'error' && previous.status === 'error') events.push({ at: now, kind: 'source recovered', id: c.id, status: c.status });
+  }
+  const transports = { ...before.transports };
+  for (const s of sources) {
+    const key = `${s.source}${s.gateway ? `@${s.gateway}` : ''}`;
+    const was = transports[key];
+    if (was !== undefined && was !== s.via) events.push({ at: now, kind: 'transport switched', id: key, via: s.via, was });
+    transports[key] = s.via;
+  }
+  return { events, transports };
+}
+
+/** How often a credential was renewed: `{ renewals: 21, typicalMs: 8h }`, the median gap between renewals. */
+export function renewalCadence(events: readonly HistoryEvent[]): Map<string, { renewals: number; typicalMs: number | null }> {
+  const byId = new Map<string, number[]>();
+  for (const e of events) if (e.kind === 'renewed') byId.set(e.id, [...(byId.get(e.id) ?? []), e.at]);
+  const out = new Map<string, { renewals: number; typicalMs: number | null }>();
+  for (const [id, times] of byId) {
+    const gaps = times
+      .slice(1)
+      .map((t, i) => t - times[i]!)
+      .sort((a, b) => a - b);
+    out.set(id, { renewals: times.length, typicalMs: gaps.length ? gaps[Math.floor(gaps.length / 2)]! : null });
+  }
+  return out;
+}
