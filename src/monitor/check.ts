@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { Notifier } from '../notifiers/types.js';
 import { evaluate } from './evaluate.js';
 import { appendHistory, changesOfCheck, HISTORY_OF_EVENT, type HistoryEvent, historyPath } from './history.js';
-import { settleSnoozes, snoozeOf } from './snooze.js';
+import { type SnoozeEnd, settleSnoozes, snoozeOf } from './snooze.js';
 import { thresholdsResolver } from './thresholds.js';
 import { withStateLock } from './lock.js';
 import type { DeliveryReport } from './notify.js';
@@ -12,7 +12,8 @@ import { remedyFor } from './remedy.js';
 import { sortCredentials, worstStatus, type CheckReport } from './report.js';
 import { collectObservations } from './sources/collect.js';
 import type { SourceSession } from './sources/source.js';
-import type { Observation } from './types.js';
+import type { Credential, Observation } from './types.js';
+import type { Alert } from '../notifiers/types.js';
 import { loadState, recallExpiry, remember, saveState, statePath, type State } from './state.js';
 
 function countDeliveries(totals: State['notificationTotals'], reports: readonly DeliveryReport[]): State['notificationTotals'] {
@@ -85,19 +86,7 @@ export async function runCheck(
     warnings.push(...loaded.warnings);
     // Only a state read back whole counts as on disk (a moved-aside or missing file must be written).
     if (loaded.warnings.length === 0 && loaded.fromDisk) onDisk = JSON.stringify(state);
-    const thresholdsFor = thresholdsResolver(config);
-    const credentials = sortCredentials(
-      recallExpiry(observations, state, checkedAt).map((o) => {
-        const applied = thresholdsFor(o);
-        const snoozed = snoozeOf(state.snoozes, o.id, checkedAt);
-        const judged = {
-          ...evaluate(o, applied.thresholds, checkedAt),
-          ...(applied.rule === null ? {} : { thresholdRule: applied.rule }),
-          ...(snoozed ? { snoozed } : {}),
-        };
-        return { ...judged, remedyText: remedyFor(judged, env) };
-      }),
-    );
+    const credentials = judge(observations, { config, state, env, now: checkedAt });
     let next = remember(state, credentials, checkedAt);
     let notifications: CheckReport['notifications'] = [];
     const history: HistoryEvent[] = [];
@@ -106,11 +95,7 @@ export async function runCheck(
       const { deliverOutbox, enqueue, planAlerts, refreshFiring } = await import('./notify.js');
       const plan = planAlerts(state, { credentials, covered: new Set(covered) }, { config, now: checkedAt, log });
       const settled = settleSnoozes(state.snoozes, { credentials, resolved: plan.resolved, now: checkedAt });
-      for (const end of settled.ended) {
-        log.info({ snooze: end.pattern, why: end.why }, 'snooze ended');
-        history.push({ at: checkedAt, kind: 'unsnoozed', id: end.pattern, reason: end.why });
-      }
-      history.push(...plan.alerts.map((a) => ({ at: checkedAt, kind: HISTORY_OF_EVENT[a.event], id: a.credential.id, status: a.status })));
+      history.push(...decidedEvents(plan.alerts, settled.ended, { now: checkedAt, log }));
       next = {
         ...next,
         alerts: plan.memory,
@@ -156,6 +141,34 @@ export async function runCheck(
     'check finished',
   );
   return report;
+}
+
+/** Each observation judged by its thresholds (rules included), with its snooze and remedy, sorted for output. */
+function judge(observations: Observation[], { config, state, env, now }: { config: Config; state: State; env: CheckDeps['env']; now: number }): Credential[] {
+  const thresholdsFor = thresholdsResolver(config);
+  return sortCredentials(
+    recallExpiry(observations, state, now).map((o) => {
+      const applied = thresholdsFor(o);
+      const snoozed = snoozeOf(state.snoozes, o.id, now);
+      const judged = {
+        ...evaluate(o, applied.thresholds, now),
+        ...(applied.rule === null ? {} : { thresholdRule: applied.rule }),
+        ...(snoozed ? { snoozed } : {}),
+      };
+      return { ...judged, remedyText: remedyFor(judged, env) };
+    }),
+  );
+}
+
+/** The history of what this check decided: snoozes that ended (logged too), then the alerts. */
+function decidedEvents(alerts: readonly Alert[], ended: readonly SnoozeEnd[], { now, log }: { now: number; log: Logger }): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  for (const end of ended) {
+    log.info({ snooze: end.pattern, why: end.why }, 'snooze ended');
+    events.push({ at: now, kind: 'unsnoozed', id: end.pattern, reason: end.why });
+  }
+  for (const a of alerts) events.push({ at: now, kind: HISTORY_OF_EVENT[a.event], id: a.credential.id, status: a.status });
+  return events;
 }
 
 /**
