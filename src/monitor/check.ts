@@ -8,7 +8,7 @@ import { type SnoozeEnd, settleSnoozes, snoozeOf } from './snooze.js';
 import { thresholdsResolver } from './thresholds.js';
 import { withStateLock } from './lock.js';
 import type { DeliveryReport } from './notify.js';
-import { remedyFor } from './remedy.js';
+import { remedyFor, remedyStepsFor } from './remedy.js';
 import { sortCredentials, worstStatus, type CheckReport } from './report.js';
 import { collectObservations } from './sources/collect.js';
 import type { SourceSession } from './sources/source.js';
@@ -155,7 +155,8 @@ function judge(observations: Observation[], { config, state, env, now }: { confi
         ...(applied.rule === null ? {} : { thresholdRule: applied.rule }),
         ...(snoozed ? { snoozed } : {}),
       };
-      return { ...judged, remedyText: remedyFor(judged, env) };
+      const steps = remedyStepsFor(judged, env);
+      return { ...judged, remedyText: remedyFor(judged, env), ...(steps ? { remedySteps: steps } : {}) };
     }),
   );
 }

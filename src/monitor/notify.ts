@@ -60,6 +60,7 @@ export function planAlerts(
     ...(credential?.refreshable ? { renewsOnUse: true } : {}),
     detail: credential ? credential.detail : VANISHED,
     remedy: event === 'resolved' ? null : (credential?.remedyText ?? null),
+    ...(event !== 'resolved' && credential?.remedySteps ? { remedySteps: credential.remedySteps } : {}),
     // A notice, sent at low priority; with alertOnUnused it is an alert like any other.
     ...(credential?.inUse === false && !policy.alertOnUnused ? { inUse: false } : {}),
     host,

@@ -59,3 +59,19 @@ function word(w: Word): string {
 export function renderRemedy(remedy: Remedy, host: RemedyHost): string {
   return remedy.map((line) => line.map((part) => (typeof part === 'string' ? part : renderCommand(part, host))).join('')).join('\n');
 }
+
+/** One remedy line with its commands apart: `say` is its words, `run` each command as pasted. */
+export interface RemedyStep {
+  say: string;
+  run: string[];
+}
+
+export function renderRemedySteps(remedy: Remedy, host: RemedyHost): RemedyStep[] {
+  return remedy.map((line) => ({
+    say: line
+      .filter((part) => typeof part === 'string')
+      .join('')
+      .trim(),
+    run: line.filter((part) => typeof part !== 'string').map((command) => renderCommand(command, host)),
+  }));
+}

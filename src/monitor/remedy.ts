@@ -1,4 +1,4 @@
-import { renderRemedy } from './remedy-lines.js';
+import { type Remedy, type RemedyStep, renderRemedy, renderRemedySteps } from './remedy-lines.js';
 import { sourceFor } from './sources/registry.js';
 import type { Credential } from './types.js';
 
@@ -8,8 +8,18 @@ import type { Credential } from './types.js';
  * nothing needs doing.
  */
 export function remedyFor(credential: Omit<Credential, 'remedyText'>, env: Record<string, string | undefined>): string | null {
+  const remedy = remedyOf(credential, env);
+  return remedy && renderRemedy(remedy, { ssh: credential.gateway?.ssh ?? null, command: credential.gateway?.command });
+}
+
+/** The same steps with each command apart from its words (e-mail puts commands on lines of their own). */
+export function remedyStepsFor(credential: Omit<Credential, 'remedyText'>, env: Record<string, string | undefined>): RemedyStep[] | null {
+  const remedy = remedyOf(credential, env);
+  return remedy && renderRemedySteps(remedy, { ssh: credential.gateway?.ssh ?? null, command: credential.gateway?.command });
+}
+
+function remedyOf(credential: Omit<Credential, 'remedyText'>, env: Record<string, string | undefined>): Remedy | null {
   if (credential.status === 'ok' || credential.status === 'static') return null;
   const remedy = credential.remedy ?? sourceFor(credential.source)?.remedy(credential, env) ?? null;
-  if (!remedy?.length) return null;
-  return renderRemedy(remedy, { ssh: credential.gateway?.ssh ?? null, command: credential.gateway?.command });
+  return remedy?.length ? remedy : null;
 }

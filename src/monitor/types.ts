@@ -1,4 +1,4 @@
-import type { Remedy } from './remedy-lines.js';
+import type { Remedy, RemedyStep } from './remedy-lines.js';
 import type { SnoozeMark } from './snooze.js';
 
 export type CredentialType = 'oauth' | 'token' | 'api_key';
@@ -92,6 +92,8 @@ export interface Credential extends Observation {
   remainingMs: number | null;
   /** What to run to fix it, one step per line; null when nothing needs doing. */
   remedyText: string | null;
+  /** The same steps with their commands apart (for channels that set commands on lines of their own). */
+  remedySteps?: RemedyStep[];
   /** The index in `thresholds.rules` of the rule that judged it; absent: the top-level thresholds. */
   thresholdRule?: number;
   /** `authwatch snooze`: held back from firing and reminders until then. */

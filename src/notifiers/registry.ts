@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import { createAlertmanager } from './alertmanager.js';
 import { createCommand } from './command.js';
 import { createDesktop } from './desktop.js';
+import { createEmail } from './email.js';
 import { createNtfy } from './ntfy.js';
 import { createOpenclaw } from './openclaw.js';
 import { createTermux } from './termux.js';
@@ -19,6 +20,7 @@ const CONSTRUCTORS: { [T in NotifierConfig['type']]: (config: Extract<NotifierCo
   command: createCommand,
   alertmanager: createAlertmanager,
   openclaw: createOpenclaw,
+  email: createEmail,
 };
 
 /**

@@ -133,6 +133,27 @@ export const openclawNotifierSchema = z.strictObject({
 });
 export type OpenclawNotifierConfig = ChannelConfig<typeof openclawNotifierSchema>;
 
+export const emailSchema = z
+  .strictObject({
+    type: z.literal('email'),
+    name: z.optional(z.string().check(z.minLength(1))),
+    ...routingShape,
+    /** The SMTP server (a name or address). */
+    host: z.string().check(z.regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or address, such as smtp.example.com')),
+    /** Default 587 for STARTTLS, 465 for implicit TLS. */
+    port: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(65_535))),
+    /** `starttls`: plain connect, then TLS before anything else is sent (required); `implicit`: TLS from the first byte (SMTPS). */
+    tls: z._default(z.enum(['starttls', 'implicit']), 'starttls'),
+    /** SMTP AUTH; `env:`/`file:` allowed for both. */
+    username: z.optional(secretish()),
+    password: z.optional(secretish()),
+    from: z.string().check(z.regex(/^[^\s<>@]+@[^\s<>@]+$/, 'an address such as authwatch@example.com')),
+    to: z.array(z.string().check(z.regex(/^[^\s<>@]+@[^\s<>@]+$/, 'an address such as ops@example.com'))).check(z.minLength(1)),
+    timeout: z.prefault(durationSchema, '30s'),
+  })
+  .check(z.refine((c) => (c.username === undefined) === (c.password === undefined), { message: 'give username and password together, or neither' }));
+export type EmailConfig = ChannelConfig<typeof emailSchema>;
+
 /** Every channel's config, told apart by `type`. */
 export const notifierSchema = z.discriminatedUnion('type', [
   webhookSchema,
@@ -142,5 +163,6 @@ export const notifierSchema = z.discriminatedUnion('type', [
   commandSchema,
   alertmanagerSchema,
   openclawNotifierSchema,
+  emailSchema,
 ]);
 export type NotifierConfig = z.output<typeof notifierSchema>;

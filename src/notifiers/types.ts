@@ -1,3 +1,4 @@
+import type { RemedyStep } from '../monitor/remedy-lines.js';
 import type { Route } from '../monitor/routing.js';
 import type { CredentialType, Status } from '../monitor/types.js';
 
@@ -69,6 +70,8 @@ export interface Alert {
   renewsOnUse?: boolean;
   detail: string | null;
   remedy: string | null;
+  /** The remedy's steps with their commands apart; absent on a resolution (and in alerts queued by older versions). */
+  remedySteps?: RemedyStep[];
   host: string;
   checkedAt: number;
   /** True for `authwatch notify test`. */

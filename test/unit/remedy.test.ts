@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { remedyFor } from '../../src/monitor/remedy.js';
+import { remedyFor, remedyStepsFor } from '../../src/monitor/remedy.js';
+import { emailBody } from '../../src/notifiers/email.js';
 import { prose } from '../../src/monitor/remedy-lines.js';
 import type { Credential } from '../../src/monitor/types.js';
 import { credential as record } from '../helpers/records.js';
@@ -24,6 +25,41 @@ describe('remedyFor', () => {
         'Then: openclaw models auth setup-token --provider anthropic --agent main',
         'Token made on another machine: openclaw models auth paste-token --provider anthropic --agent main --expires-in 365d',
         'Verify: openclaw models status --agent main',
+      ].join('\n'),
+    );
+  });
+
+  it('as steps, each command apart (e-mail sets each on a line of its own, over ssh too)', () => {
+    const steps = remedyStepsFor(credential({ gateway: { name: 'lab', ssh: 'ana@lab' } }), env)!;
+    expect(steps[1]).toEqual({ say: 'Then:', run: ["ssh -t -- ana@lab 'openclaw models auth setup-token --provider anthropic --agent main'"] });
+    const body = emailBody({
+      id: 'evt_1',
+      streamId: 's',
+      event: 'firing',
+      status: 'critical',
+      severity: 'critical',
+      credential: { id: 'x', source: 'openclaw', agent: 'main', provider: 'anthropic', profileId: 'anthropic:manual', type: 'token' },
+      expiresAt: null,
+      remainingMs: null,
+      detail: null,
+      remedy: null,
+      remedySteps: steps,
+      host: 'vm',
+      checkedAt: 0,
+    });
+    expect(body).toBe(
+      [
+        'To fix it:',
+        'On the gateway host run:',
+        "    ssh -t -- ana@lab 'claude setup-token'",
+        'Then:',
+        "    ssh -t -- ana@lab 'openclaw models auth setup-token --provider anthropic --agent main'",
+        'Token made on another machine:',
+        "    ssh -t -- ana@lab 'openclaw models auth paste-token --provider anthropic --agent main --expires-in 365d'",
+        'Verify:',
+        "    ssh -t -- ana@lab 'openclaw models status --agent main'",
+        '',
+        'Host: vm',
       ].join('\n'),
     );
   });
