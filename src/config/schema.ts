@@ -113,6 +113,19 @@ export const configSchema = z
         timeout: z.prefault(duration, '10s'),
       }),
     ),
+    /**
+     * `watch --listen`: its status page. Bound to an address other than loopback, the page and its
+     * API need `token` (Authorization: Bearer) or `basicAuth`; secrets, `env:`/`file:` allowed.
+     * `url`: where people (and ntfy's action buttons) reach the page, such as https://host:9464.
+     */
+    web: z.prefault(
+      z.strictObject({
+        token: z.optional(z.string().check(z.minLength(1))),
+        basicAuth: z.optional(z.strictObject({ username: z.string().check(z.minLength(1)), password: z.string().check(z.minLength(1)) })),
+        url: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL such as https://host:9464'))),
+      }),
+      {},
+    ),
     /** Diagnostics level; default: warn for check/status, info for watch (one line per check). */
     logLevel: z.optional(z.enum(LOG_LEVELS)),
   })

@@ -1,12 +1,12 @@
 import { formatDuration, parseDuration } from '../../config/duration.js';
 import { stateDir } from '../../config/paths.js';
-import { UsageError, UserError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { createLogger } from '../../log.js';
-import { withStateLock } from '../../monitor/lock.js';
-import { appendHistory, type HistoryEvent, historyPath } from '../../monitor/history.js';
+import type { HistoryEvent } from '../../monitor/history.js';
 import { globMatches } from '../../monitor/match.js';
-import { loadState, saveState, statePath, type State } from '../../monitor/state.js';
+import { loadState, statePath, type State } from '../../monitor/state.js';
+import { changeState, withSnooze } from '../../monitor/state-change.js';
 import { printable } from '../../text.js';
 import type { Io } from '../io.js';
 import { localTime } from '../render.js';
@@ -14,20 +14,10 @@ import { localTime } from '../render.js';
 /** A snooze longer than this is a mistake (or a way to mute for good: remove the notifier instead). */
 const MAX_SNOOZE_MS = 90 * 86_400_000;
 
-/** Runs `change` on the state under the state lock, saves what it returns and records `event` in the history; a save that fails is an error. */
-async function withState(io: Io, change: (state: State, now: number) => { state: State; event: HistoryEvent }): Promise<void> {
-  const path = statePath(stateDir(io.env));
-  const log = createLogger('warn', (line) => io.stderr.write(line));
-  await withStateLock(path, { log, warn: (w) => io.stderr.write(`authwatch: warning: ${w}\n`) }, async () => {
-    const now = io.now();
-    const loaded = await loadState(path, now);
-    for (const warning of loaded.warnings) io.stderr.write(`authwatch: warning: ${warning}\n`);
-    const next = change(loaded.state, now);
-    const failed = await saveState(path, next.state);
-    if (failed) throw new UserError(failed, ExitCode.CantCreate);
-    const warning = await appendHistory(historyPath(stateDir(io.env)), [next.event], now);
-    if (warning) io.stderr.write(`authwatch: warning: ${warning}\n`);
-  });
+/** The state changed under its lock, warnings to stderr. */
+function withState<T>(io: Io, change: (state: State, now: number) => { state: State; event: HistoryEvent; result: T }): Promise<T> {
+  const warn = (w: string) => io.stderr.write(`authwatch: warning: ${w}\n`);
+  return changeState({ env: io.env, log: createLogger('warn', (line) => io.stderr.write(line)), warn, now: io.now }, change);
 }
 
 /** The credentials seen so far that a pattern covers. */
@@ -42,24 +32,18 @@ export async function snoozeCommand(pattern: string, options: { for?: string; re
   if (ms === undefined || ms <= 0) throw new UsageError(`snooze: --for "${printable(options.for)}" is not a duration (use e.g. 90m, 4h, 2d)`);
   if (ms > MAX_SNOOZE_MS) throw new UsageError(`snooze: --for ${formatDuration(ms)} is longer than 90d (remove the notifier or the credential instead)`);
   if (pattern.trim() === '' || printable(pattern) !== pattern) throw new UsageError('snooze: give a credential id or a glob such as "openclaw:lab:*"');
-  await withState(io, (state, now) => {
-    const until = now + ms;
-    const ids = covered(state, pattern);
-    io.stdout.write(
-      `Snoozed ${printable(pattern)} until ${localTime(until)} (${formatDuration(ms)})${options.reason ? `: ${printable(options.reason)}` : ''}\n`,
-    );
-    io.stdout.write(
-      ids.length
-        ? `It covers ${ids.length} credential${ids.length === 1 ? '' : 's'} seen so far: ${ids.map(printable).join(', ')}\n`
-        : 'It covers no credential seen so far; it will hold any that appears.\n',
-    );
-    io.stdout.write('No firing or reminder goes out for it until then; a recovery is still sent, and ends the snooze.\n');
-    const reason = options.reason ? { reason: options.reason } : {};
-    return {
-      state: { ...state, snoozes: { ...state.snoozes, [pattern]: { until, at: now, ...reason } } },
-      event: { at: now, kind: 'snoozed', id: pattern, until, ...reason },
-    };
-  });
+  // Said once saved: a snooze that could not be saved is an error (73), not a promise.
+  const { until, ids } = await withState(io, (state, now) => ({
+    ...withSnooze(state, pattern, { until: now + ms, reason: options.reason, at: now }),
+    result: { until: now + ms, ids: covered(state, pattern) },
+  }));
+  io.stdout.write(`Snoozed ${printable(pattern)} until ${localTime(until)} (${formatDuration(ms)})${options.reason ? `: ${printable(options.reason)}` : ''}\n`);
+  io.stdout.write(
+    ids.length
+      ? `It covers ${ids.length} credential${ids.length === 1 ? '' : 's'} seen so far: ${ids.map(printable).join(', ')}\n`
+      : 'It covers no credential seen so far; it will hold any that appears.\n',
+  );
+  io.stdout.write('No firing or reminder goes out for it until then; a recovery is still sent, and ends the snooze.\n');
   return ExitCode.Ok;
 }
 
@@ -94,8 +78,8 @@ export async function unsnoozeCommand(pattern: string, io: Io): Promise<number> 
       );
     }
     const { [pattern]: _gone, ...rest } = state.snoozes;
-    io.stdout.write(`Unsnoozed ${printable(pattern)}: the next check alerts on it as usual.\n`);
-    return { state: { ...state, snoozes: rest }, event: { at: now, kind: 'unsnoozed', id: pattern, reason: 'by hand' } };
+    return { state: { ...state, snoozes: rest }, event: { at: now, kind: 'unsnoozed' as const, id: pattern, reason: 'by hand' }, result: undefined };
   });
+  io.stdout.write(`Unsnoozed ${printable(pattern)}: the next check alerts on it as usual.\n`);
   return ExitCode.Ok;
 }
