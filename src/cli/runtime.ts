@@ -1,7 +1,9 @@
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { LogLevel } from '../log-levels.js';
+import { ConfigError } from '../errors.js';
 import type { Notifier } from '../notifiers/types.js';
+import type { WebAccess } from '../web/server.js';
 
 /**
  * The config, and its notifiers built (secrets resolved) when they will be used, with warnings
@@ -12,13 +14,26 @@ export async function loadRuntime(
   env: Record<string, string | undefined>,
   withNotifiers: boolean,
   options: LoadOptions = {},
-): Promise<{ config: Config; notifiers: Notifier[]; warnings: string[] }> {
+): Promise<{ config: Config; notifiers: Notifier[]; warnings: string[]; webAccess: WebAccess }> {
   const { config, path, searchedPath } = await loadConfig(configPath, env, options);
+  const webAccess = config.web.token || config.web.basicAuth ? await resolveWebAccess(config, path ?? searchedPath, env) : {};
+  const links = config.web.url ? (await import('../web/snooze-link.js')).snoozeLinks(config.web.url, env) : {};
   const notifiers =
-    withNotifiers && config.notifiers.length > 0 ? (await import('../notifiers/registry.js')).buildNotifiers(config.notifiers, env, path ?? searchedPath) : [];
+    withNotifiers && config.notifiers.length > 0
+      ? (await import('../notifiers/registry.js')).buildNotifiers(config.notifiers, env, path ?? searchedPath, links)
+      : [];
   const warnings = notifiers.flatMap((n) => n.warnings ?? []);
   if (withNotifiers && config.heartbeat) warnings.push(...(await import('../monitor/heartbeat.js')).heartbeatWarnings(config.heartbeat, env));
-  return { config, notifiers, warnings };
+  return { config, notifiers, warnings, webAccess };
+}
+
+/** The status page's secrets, resolved now: a missing one is a config error (exit 78) naming the file and key. */
+async function resolveWebAccess(config: Config, file: string, env: Record<string, string | undefined>): Promise<WebAccess> {
+  try {
+    return (await import('../web/access.js')).webAccess(config.web, env);
+  } catch (error) {
+    throw new ConfigError([`${file}: ${(error as Error).message}`]);
+  }
 }
 
 /** `--log-level` > AUTHWATCH_LOG_LEVEL > the config's logLevel > the command's default. */

@@ -3,6 +3,7 @@ import { isPlaintextRemote, safeHost } from '../net/http.js';
 import { postForDelivery } from './http.js';
 import { alertBody, alertTitle } from './message.js';
 import { resolveSecretAt } from '../config/secret.js';
+import type { ChannelLinks } from './registry.js';
 import type { Alert, Notifier } from './types.js';
 import type { NtfyConfig } from './schemas.js';
 
@@ -31,7 +32,7 @@ export function headerText(text: string): string {
 }
 
 /** Publishes to `server/topic` with ntfy's headers (Title, Priority, Tags, Click). */
-export function createNtfy(config: NtfyConfig, env: Record<string, string | undefined>): Notifier {
+export function createNtfy(config: NtfyConfig, env: Record<string, string | undefined>, links: ChannelLinks = {}): Notifier {
   const token = config.token === undefined ? undefined : resolveSecretAt('token', config.token, env);
   const url = `${config.server.replace(/\/+$/, '')}/${config.topic}`;
   try {
@@ -58,6 +59,9 @@ export function createNtfy(config: NtfyConfig, env: Record<string, string | unde
       };
       if (config.click) headers.click = config.click;
       if (token) headers.authorization = `Bearer ${token.reveal()}`;
+      // A button that snoozes it through watch's page (web.url): a link signed for this one credential, no password in it.
+      const snooze = alert.event === 'resolved' || alert.test ? undefined : links.snooze?.(alert);
+      if (snooze) headers.actions = `http, Snooze 4h, ${snooze}, method=POST, clear=true`;
       return postForDelivery(`ntfy "${name}"`, url, { body: alertBody(alert), headers }, signal);
     },
   };

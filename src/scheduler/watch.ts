@@ -4,7 +4,6 @@ import { Cron } from 'croner';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { renderMetrics } from '../metrics/exposition.js';
-import { startMetricsServer } from '../metrics/server.js';
 import { writeMetricsTextfile } from '../metrics/textfile.js';
 import { runCheck } from '../monitor/check.js';
 import type { CheckReport } from '../monitor/report.js';
@@ -13,6 +12,7 @@ import { thresholdsResolver } from '../monitor/thresholds.js';
 import type { Closeable, SourceSession } from '../monitor/sources/source.js';
 import { killActivePrograms } from '../process/run.js';
 import type { Notifier } from '../notifiers/types.js';
+import type { WebAccess } from '../web/server.js';
 import { CredentialWatcher } from './credential-watcher.js';
 import { onSignals } from './signals.js';
 import { watchClockJumps, WallClockTimer } from './timer.js';
@@ -25,12 +25,15 @@ export interface WatchRuntime {
   notifiers: Notifier[];
   /** Unsafe but working config (a secret over plain http://), logged at each (re)load. */
   warnings?: string[];
+  /** Who may see the status page (`web.token`, `web.basicAuth`), resolved. */
+  webAccess?: WebAccess;
 }
 
 export interface WatchOptions {
   load: () => Promise<WatchRuntime>;
   agents: string[];
-  metricsListen?: { host: string; port: number };
+  /** `--listen` or `--metrics-listen`: the status page, its API, /metrics and /healthz. */
+  listen?: { host: string; port: number; flag: string };
   metricsTextfile?: string;
   /** Ping the heartbeat after each check (not with --no-notify). */
   heartbeat: boolean;
@@ -115,14 +118,17 @@ export class Watch {
       log.info({ jumpMs }, 'wall clock jumped (suspend or clock change)');
       this.#queue.trigger('clock jumped');
     });
-    if (this.#options.metricsListen) {
-      this.#server = await startMetricsServer(
-        this.#options.metricsListen,
-        () => this.#metrics(),
-        (error) => log.warn({ code: error.code }, 'metrics server error'),
-      );
-      const address = this.#server.address();
-      if (address && typeof address === 'object') log.info({ host: address.address, port: address.port }, 'serving /metrics and /healthz');
+    if (this.#options.listen) {
+      const { startWeb } = await import('../web/watch-web.js');
+      this.#server = await startWeb(this.#options.listen, {
+        runtime: () => this.#runtime!,
+        report: () => this.#lastReport,
+        metrics: () => this.#metrics(),
+        checkSoon: (reason) => this.#session.trigger(reason),
+        env: this.#options.env,
+        log,
+        now: this.#options.now,
+      });
     }
     this.#startCron();
     this.#queue.trigger('start');

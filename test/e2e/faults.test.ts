@@ -221,7 +221,7 @@ describe('100,000 credentials', () => {
     const w = startWatch(['--config', config, '--metrics-listen', '127.0.0.1:0'], box.env);
     cleanups.push(() => w.stop());
     await w.waitFor(() => w.checks().length === 1, 300_000, 'the first check');
-    const port = w.lines.find((l) => l.msg === 'serving /metrics and /healthz')!.port as number;
+    const port = w.lines.find((l) => String(l.msg).startsWith('serving the status page'))!.port as number;
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics.match(/^authwatch_credential_status\{/gm)).toHaveLength(800_000);

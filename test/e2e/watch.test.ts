@@ -168,7 +168,7 @@ describe('authwatch watch', () => {
     // Port 0: the kernel picks a free one, and watch logs which (probing for a free port races).
     const w = watch(['--metrics-listen', '127.0.0.1:0'], t.box.env);
     await w.waitFor(() => w.checks().length === 1, 15_000, 'the first check');
-    const port = w.lines.find((l) => l.msg === 'serving /metrics and /healthz')!.port as number;
+    const port = w.lines.find((l) => String(l.msg).startsWith('serving the status page'))!.port as number;
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     const response = await fetch(`http://127.0.0.1:${port}/metrics`);

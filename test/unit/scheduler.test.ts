@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { renderMetrics } from '../../src/metrics/exposition.js';
-import { parseListen } from '../../src/metrics/server.js';
+import { parseListen } from '../../src/web/listen.js';
 import { WallClockTimer } from '../../src/scheduler/timer.js';
 import { TriggerQueue } from '../../src/scheduler/trigger-queue.js';
 import { nextWakeup } from '../../src/scheduler/wakeups.js';

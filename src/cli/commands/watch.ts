@@ -1,6 +1,7 @@
 import type { LogLevel } from '../../log-levels.js';
 import { createLogger } from '../../log.js';
-import { parseListen } from '../../metrics/server.js';
+import { UsageError } from '../../errors.js';
+import { parseListen } from '../../web/listen.js';
 import { runWatch } from '../../scheduler/watch.js';
 import type { Io } from '../io.js';
 import { loadRuntime, logLevelFor } from '../runtime.js';
@@ -11,12 +12,16 @@ export interface WatchCommandOptions {
   logLevel?: LogLevel;
   notify?: boolean;
   metricsListen?: string;
+  listen?: string;
   metricsTextfile?: string;
 }
 
 /** `authwatch watch`: the long-running mode; resolves with 0 after SIGTERM/SIGINT. */
 export async function watchCommand(options: WatchCommandOptions, io: Io): Promise<number> {
-  const metricsListen = options.metricsListen === undefined ? undefined : parseListen(options.metricsListen);
+  if (options.listen !== undefined && options.metricsListen !== undefined)
+    throw new UsageError('watch: give --listen or --metrics-listen, not both (they are one server)');
+  const [flag, address] = options.listen !== undefined ? ['--listen', options.listen] : ['--metrics-listen', options.metricsListen];
+  const listen = address === undefined ? undefined : { ...parseListen(address, flag), flag };
   const load = () => loadRuntime(options.config, io.env, options.notify !== false, { schedule: true });
   // The first load fails loudly (exit 78); later ones (SIGHUP) keep the old config instead.
   const first = await load();
@@ -30,7 +35,7 @@ export async function watchCommand(options: WatchCommandOptions, io: Io): Promis
         return runtime;
       },
       agents: options.agent,
-      metricsListen,
+      ...(listen ? { listen } : {}),
       metricsTextfile: options.metricsTextfile,
       heartbeat: options.notify !== false,
       env: io.env,

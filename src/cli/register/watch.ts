@@ -9,7 +9,8 @@ export const registerWatch: Registration = (program, ctx) => {
     .addOption(agentOption())
     .addOption(logLevelOption())
     .option('--no-notify', 'do not send notifications')
-    .option('--metrics-listen <host:port>', 'serve /metrics (Prometheus) and /healthz here, e.g. 127.0.0.1:9464')
+    .option('--listen <host:port>', 'serve the status page (/), /api/status, /badge.svg, /metrics and /healthz here, e.g. 127.0.0.1:9464')
+    .option('--metrics-listen <host:port>', 'the same server, by its older name')
     .option('--metrics-textfile <path>', "write Prometheus metrics to this file after every check (node_exporter's textfile collector)")
     .addHelpText('after', '\nSignals: SIGTERM/SIGINT stop (exit 0), SIGHUP reloads the config, SIGUSR1 checks now.')
     .action(async (options: Omit<WatchCommandOptions, 'agent'> & { agent?: string[] }) => {
