@@ -1,3 +1,4 @@
+import { sleep } from '../abort.js';
 import { stateDir } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
@@ -49,6 +50,12 @@ export interface CheckOptions {
   heartbeat?: boolean;
   /** `watch`: what sources keep between checks (the gateway connection). */
   session?: SourceSession;
+  /**
+   * `watch`, reading ahead of a threshold crossing: once the sources are read, wait until `at`
+   * (at most `maxMs`) before judging, so that the alert goes out at the crossing from a read made
+   * just before it.
+   */
+  holdUntil?: { at: number; maxMs: number };
 }
 
 /**
@@ -58,15 +65,19 @@ export interface CheckOptions {
  * saving happen under it, so two concurrent runs never send the same alert twice.
  */
 export async function runCheck(
-  { config, agents, notifiers = [], trigger, signal, heartbeat, session }: CheckOptions,
+  { config, agents, notifiers = [], trigger, signal, heartbeat, session, holdUntil }: CheckOptions,
   { env, log, now }: CheckDeps,
 ): Promise<CheckReport> {
   const path = statePath(stateDir(env));
   // hrtime, not performance.now(): the `performance` global loads perf_hooks (~3 ms) on first use.
   const started = process.hrtime.bigint();
+  const readFrom = now();
   const collected = await collectObservations({ config, env, log, agents, ...(session ? { session } : {}) });
   const { observations, covered } = withUsage(collected, config.usage.enabled);
   const { sources } = collected;
+  signal?.throwIfAborted();
+  const held = holdUntil ? Math.max(0, Math.min(holdUntil.at - now(), holdUntil.maxMs)) : 0;
+  if (held > 0) await sleep(held, signal);
   signal?.throwIfAborted();
   const warnings: string[] = [];
   // What the file holds now, as JSON: a state that would not change it is not written.
@@ -137,6 +148,7 @@ export async function runCheck(
       notifications: report.notifications.length,
       via: report.sources.find((s) => s.source === 'openclaw')?.via,
       ms: Math.round(report.durationMs),
+      ...(holdUntil ? { readFrom, heldMs: Math.round(held), crossing: holdUntil.at } : {}),
     },
     'check finished',
   );

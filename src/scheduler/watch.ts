@@ -44,8 +44,15 @@ export interface WatchOptions {
 
 /** On SIGTERM the in-flight check gets this long to finish before its programs are killed. */
 const SHUTDOWN_GRACE_MS = 3_000;
-/** A threshold is crossed at an exact instant; wake just after it. */
+/** A threshold is crossed at an exact instant; judge just after it. */
 const CROSSING_MARGIN_MS = 50;
+/**
+ * Reading ahead of a crossing: start this much before it, over the slowest of the last few reads
+ * (the CLI takes 4-7 s, the gateway ~50 ms), so the read is done when the crossing comes.
+ */
+const READ_AHEAD_FACTOR = 1.25;
+const READ_AHEAD_EXTRA_MS = 500;
+const READS_REMEMBERED = 5;
 
 /**
  * The long-running mode. Checks at start, on the cron schedule, at the moment a credential
@@ -62,6 +69,10 @@ export class Watch {
   /** The metrics text of `#lastReport`, rendered once per check however often it is asked for. */
   #rendered: { report: CheckReport; text: string } | undefined;
   #stopping = false;
+  /** How long the last checks took to read their sources (ms), newest last. */
+  readonly #reads: number[] = [];
+  /** The crossing the pending `threshold` check is for: it reads ahead, then judges at this moment. */
+  #crossingAt: number | undefined;
   /** Aborts a check that outlives the shutdown grace. */
   readonly #abort = new AbortController();
   readonly #queue: TriggerQueue;
@@ -139,6 +150,8 @@ export class Watch {
   async check(reason: string): Promise<void> {
     const { log } = this.#options;
     const runtime = this.#runtime!;
+    const crossing = reason === 'threshold' ? this.#crossingAt : undefined;
+    if (reason === 'threshold') this.#crossingAt = undefined;
     try {
       const report = await runCheck(
         {
@@ -149,10 +162,13 @@ export class Watch {
           signal: this.#abort.signal,
           heartbeat: this.#options.heartbeat,
           session: this.#session,
+          ...(crossing === undefined ? {} : { holdUntil: { at: crossing, maxMs: this.#readAheadMs() + CROSSING_MARGIN_MS } }),
         },
         { env: this.#options.env, log, now: this.#options.now },
       );
       this.#lastReport = report;
+      this.#reads.push(Math.max(0, ...report.sources.map((s) => s.durationMs)));
+      if (this.#reads.length > READS_REMEMBERED) this.#reads.shift();
       for (const warning of report.warnings) log.warn({ trigger: reason }, warning);
       const text = this.#metrics();
       if (this.#options.metricsTextfile && text) await writeMetricsTextfile(this.#options.metricsTextfile, text);
@@ -215,6 +231,11 @@ export class Watch {
     await Promise.race([running, new Promise((r) => setTimeout(r, 1_000).unref())]);
   }
 
+  /** How far ahead of a crossing to start reading: the slowest recent read, and some. */
+  #readAheadMs(): number {
+    return this.#reads.length ? Math.round(Math.max(...this.#reads) * READ_AHEAD_FACTOR + READ_AHEAD_EXTRA_MS) : 0;
+  }
+
   #metrics(): string | undefined {
     const report = this.#lastReport;
     if (!report) return undefined;
@@ -235,9 +256,20 @@ export class Watch {
     const scheduled = this.#cron?.nextRun()?.getTime();
     // Measured on the same clock as `at`: with a different one (AUTHWATCH_NOW in tests) a moment
     // already past on the timer's clock would fire at once, every time, and spin.
+    //
+    // Started ahead by the time a read takes, so that the alert goes out at the crossing itself;
+    // never before now on that clock (at once is now + 1, which a pinned clock never reaches).
+    const crossing = at === undefined ? undefined : at + CROSSING_MARGIN_MS;
     this.#wakeup =
-      at !== undefined && (scheduled === undefined || at < scheduled)
-        ? new WallClockTimer(at + CROSSING_MARGIN_MS, () => this.#queue.trigger('threshold'), now)
+      crossing !== undefined && (scheduled === undefined || crossing < scheduled)
+        ? new WallClockTimer(
+            Math.max(crossing - this.#readAheadMs(), now() + 1),
+            () => {
+              this.#crossingAt = crossing;
+              this.#queue.trigger('threshold');
+            },
+            now,
+          )
         : undefined;
   }
 

@@ -77,6 +77,25 @@ describe('authwatch watch', () => {
     expect(w.checks().map((l) => l.trigger)).toEqual(['start', 'threshold']);
   });
 
+  it('with a slow source, reads ahead of a crossing by the time a read takes and judges at the crossing itself', async () => {
+    const server = await receiver();
+    const crossing = Date.now() + 9_000;
+    const t = setup(`schedule: "0 0 1 1 *"\nnotifiers:\n  - type: webhook\n    url: ${server.url}\n`, crossing + 24 * H);
+    // Each openclaw run takes 1.5 s, as a slow CLI would.
+    t.box.env.FAKE_OPENCLAW_DELAY_MS = '1500';
+    const w = watch([], t.box.env);
+    await w.waitFor(() => w.checks().length >= 2, 30_000, 'the threshold check');
+    const [, ahead] = w.checks();
+    // Order, not speed: its read began before the crossing, it then waited for it, and the alert was
+    // judged at the crossing (npm run bench measures how soon after it the alert arrives).
+    expect(ahead).toMatchObject({ trigger: 'threshold', crossing: expect.any(Number), heldMs: expect.any(Number) });
+    expect(ahead!.readFrom as number).toBeLessThan(ahead!.crossing as number);
+    expect(ahead!.crossing as number).toBeGreaterThanOrEqual(crossing);
+    const alert = JSON.parse(server.requests[0]!.body) as { event: string; status: string; checkedAt: string };
+    expect(alert).toMatchObject({ event: 'firing', status: 'warn' });
+    expect(Date.parse(alert.checkedAt)).toBeGreaterThanOrEqual(ahead!.crossing as number);
+  });
+
   it('does not spin when a threshold moment is already past on the real clock (clock pinned by AUTHWATCH_NOW)', async () => {
     // Regression: wake-ups were computed on the injected clock but timed on the real one, so a
     // moment past in real time fired at once, after every check.

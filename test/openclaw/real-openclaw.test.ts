@@ -9,6 +9,7 @@ import type { StateName } from '../helpers/openclaw-recipes.js';
 import { copyOf } from '../helpers/openclaw-states.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { expectNoSecrets } from '../helpers/secrets.js';
+import { startWatch } from '../helpers/watch.js';
 
 // The real OpenClaw CLI from npm (see scripts/ensure-openclaw.mjs), in states made with its own
 // commands (helpers/openclaw-recipes.ts), and the built authwatch CLI as a child process. More of
@@ -102,6 +103,38 @@ describe('authwatch against the real OpenClaw CLI', { timeout: 300_000 }, () => 
       expect(server.requests).toHaveLength(3);
       expectNoSecrets({ ...everything(box, first, last), bodies: server.requests.map((r) => r.body).join('\n') }, [token, fresh, secret]);
     } finally {
+      await server.close();
+    }
+  });
+
+  it.concurrent('watch through the CLI alone reads ahead of a crossing and judges at the crossing itself', async () => {
+    // A state of its own (watch checks it several times); the agent named: one OpenClaw start per check.
+    const { box } = await scenario('anthropic-3h');
+    const server = await startReceiver();
+    const config = (critical: string) =>
+      box.writeConfig(
+        `schedule: "0 0 1 1 *"\nthresholds: { warn: 24h, critical: ${critical} }\nsources:\n  openclaw:\n    via: cli\nnotifiers:\n  - type: webhook\n    url: ${server.url}\n`,
+      );
+    const w = startWatch(['--config', config('1h'), '--agent', 'main'], box.env);
+    try {
+      // The first check fires the warning and says when the token expires.
+      await w.waitFor(() => server.requests.length >= 1, 120_000, 'the first alert');
+      const expiresAt = Date.parse((JSON.parse(server.requests[0]!.body) as { expiresAt: string }).expiresAt);
+      // Move the critical threshold so the token crosses it 20 s from now, and reload.
+      const crossing = Date.now() + 20_000;
+      config(`${Math.floor((expiresAt - crossing) / 1000)}s`);
+      w.child.kill('SIGHUP');
+      await w.waitFor(() => w.checks().some((c) => c.trigger === 'threshold'), 120_000, 'the check at the crossing');
+      const ahead = w.checks().find((c) => c.trigger === 'threshold')!;
+      // Order, not speed (the bench measures the delay): OpenClaw's CLI was asked before the
+      // crossing, and the alert was judged at it, from that read.
+      expect(ahead.via).toBe('cli');
+      expect(ahead.readFrom as number).toBeLessThan(ahead.crossing as number);
+      const critical = JSON.parse(server.requests.at(-1)!.body) as { status: string; checkedAt: string };
+      expect(critical.status).toBe('critical');
+      expect(Date.parse(critical.checkedAt)).toBeGreaterThanOrEqual(ahead.crossing as number);
+    } finally {
+      await w.stop();
       await server.close();
     }
   });
