@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notifiers/types.js';
 import { evaluate } from './evaluate.js';
-import { appendHistory, changesOfCheck, HISTORY_OF_EVENT, type HistoryEvent, historyPath } from './history.js';
+import { changesOfCheck, HISTORY_OF_EVENT, type HistoryEvent } from './history-events.js';
 import { type SnoozeEnd, settleSnoozes, snoozeOf } from './snooze.js';
 import { thresholdsResolver } from './thresholds.js';
 import { withStateLock } from './lock.js';
@@ -126,8 +126,12 @@ export async function runCheck(
     history.unshift(...seen.events);
     next = { ...next, transports: seen.transports };
     await save(next);
-    const historyWarning = await appendHistory(historyPath(stateDir(env)), history, checkedAt);
-    if (historyWarning) warnings.push(historyWarning);
+    if (history.length > 0) {
+      // Loaded only when something happened: most checks of a quiet setup add nothing.
+      const { appendHistory, historyPath } = await import('./history.js');
+      const historyWarning = await appendHistory(historyPath(stateDir(env)), history, checkedAt);
+      if (historyWarning) warnings.push(historyWarning);
+    }
     const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     return { checkedAt, credentials, errors, notifications, notificationTotals: next.notificationTotals, durationMs, alerts: next.alerts, warnings, sources };

@@ -67,7 +67,11 @@ export function renderPage({ report, config, history, now, snoozeFields }: PageI
   const worst = worstStatus(report.credentials);
   const resolve = thresholdsResolver(config);
   const cards = report.credentials.map((c) => card(c, resolve(c).thresholds.warn, snoozeFields(c))).join('\n');
-  const read = renderTransport(report).trim().split('\n').filter(Boolean);
+  // OpenClaw's own words for how it was read (as `status` prints them), and a line for each other source.
+  const others = report.sources
+    .filter((s) => s.via !== 'gateway' && s.via !== 'cli')
+    .map((s) => `${s.source} read via ${s.via} in ${Math.round(s.durationMs)} ms`);
+  const read = [...renderTransport(report).trim().split('\n').filter(Boolean), ...others];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="refresh" content="60"><title>authwatch: ${html(worst)}</title><style>${CSS}</style></head>

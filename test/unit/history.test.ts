@@ -2,15 +2,8 @@ import { appendFileSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  appendHistory,
-  changesOfCheck,
-  HISTORY_KEEP_MS,
-  type HistoryEvent,
-  MAX_HISTORY_BYTES,
-  readHistory,
-  renewalCadence,
-} from '../../src/monitor/history.js';
+import { appendHistory, HISTORY_KEEP_MS, type HistoryEvent, MAX_HISTORY_BYTES, readHistory } from '../../src/monitor/history.js';
+import { changesOfCheck, renewalCadence } from '../../src/monitor/history-events.js';
 import { emptyState } from '../../src/monitor/state.js';
 import { credential } from '../helpers/records.js';
 
