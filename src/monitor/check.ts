@@ -126,12 +126,8 @@ export async function runCheck(
     history.unshift(...seen.events);
     next = { ...next, transports: seen.transports };
     await save(next);
-    if (history.length > 0) {
-      // Loaded only when something happened: most checks of a quiet setup add nothing.
-      const { appendHistory, historyPath } = await import('./history.js');
-      const historyWarning = await appendHistory(historyPath(stateDir(env)), history, checkedAt);
-      if (historyWarning) warnings.push(historyWarning);
-    }
+    const historyWarning = await recordHistory(history, env, checkedAt);
+    if (historyWarning) warnings.push(historyWarning);
     const errors = credentials.filter((c) => c.status === 'error').map((c) => ({ source: c.source, message: c.detail ?? 'failed' }));
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     return { checkedAt, credentials, errors, notifications, notificationTotals: next.notificationTotals, durationMs, alerts: next.alerts, warnings, sources };
@@ -157,6 +153,13 @@ export async function runCheck(
     'check finished',
   );
   return report;
+}
+
+/** Appends this check's events to the history; loaded only when something happened (most checks of a quiet setup add nothing). */
+async function recordHistory(history: readonly HistoryEvent[], env: CheckDeps['env'], now: number): Promise<string | undefined> {
+  if (history.length === 0) return undefined;
+  const { appendHistory, historyPath } = await import('./history.js');
+  return appendHistory(historyPath(stateDir(env)), history, now);
 }
 
 /** Each observation judged by its thresholds (rules included), with its snooze and remedy, sorted for output. */

@@ -16,6 +16,14 @@ export interface SnoozeMark {
   reason: string | null;
 }
 
+/**
+ * Whether a snooze button can name this credential alone: a snooze's id is read as a glob, so an
+ * id holding `*` or `?` would snooze others too. Such a credential gets no button.
+ */
+export function snoozableAlone(id: string): boolean {
+  return !/[*?]/.test(id);
+}
+
 /** The snooze that holds `id` at `now` (the one that lasts longest when several do), if any. */
 export function snoozeOf(snoozes: Readonly<Record<string, Snooze>>, id: string, now: number): SnoozeMark | undefined {
   let best: SnoozeMark | undefined;

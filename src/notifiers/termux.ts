@@ -1,4 +1,5 @@
 import { crypto } from '../lazy-crypto.js';
+import { snoozableAlone } from '../monitor/snooze.js';
 import { selfCommand } from '../self.js';
 import { shCommand } from '../shell.js';
 import { runForDelivery } from './exec.js';
@@ -93,7 +94,7 @@ export function termuxCommands(alert: Alert, config: TermuxConfig, self: SelfCom
     'authwatch check',
     ...(canReauth(alert) ? ['--button2', 'Re-auth', '--button2-action', shCommand(reauthIntent(alert, self))] : []),
     // Runs in the background too: `authwatch snooze` only writes the state.
-    ...(alert.test ? [] : ['--button3', 'Snooze 4h', '--button3-action', shCommand(snoozeArgv(alert, self))]),
+    ...(alert.test || !snoozableAlone(alert.credential.id) ? [] : ['--button3', 'Snooze 4h', '--button3-action', shCommand(snoozeArgv(alert, self))]),
   ];
   const vibrate = VIBRATE.has(alert.status) && alert.inUse !== false && !alert.test ? [['termux-vibrate', '-d', '800']] : [];
   return [notification, ...vibrate];

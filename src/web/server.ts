@@ -70,7 +70,11 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefin
 /** POST /api/snooze: a signed link, from a notification's button or the page's form. */
 async function snoozeRoute(req: IncomingMessage, res: ServerResponse, handlers: WebHandlers): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x');
-  const form = (await readForm(req)) ?? new URLSearchParams();
+  const form = await readForm(req);
+  if (!form) {
+    res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end('not snoozed: the request is too large\n');
+    return;
+  }
   for (const [k, v] of url.searchParams) if (!form.has(k)) form.set(k, v);
   const verdict = verifyGrant(handlers.snoozeKey(), form, handlers.now());
   if ('refused' in verdict) {

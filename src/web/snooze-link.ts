@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../config/paths.js';
 import { crypto } from '../lazy-crypto.js';
+import { snoozableAlone } from '../monitor/snooze.js';
 import type { Alert } from '../notifiers/types.js';
 
 /**
@@ -69,10 +70,11 @@ export function verifyGrant(key: Buffer, fields: URLSearchParams, now: number): 
 const NOTIFICATION_SNOOZE_MS = 4 * 3_600_000;
 
 /** Signed snooze URLs under `baseUrl` (watch's page as people reach it), for notification buttons. */
-export function snoozeLinks(baseUrl: string, env: Record<string, string | undefined>): { snooze: (alert: Alert) => string } {
+export function snoozeLinks(baseUrl: string, env: Record<string, string | undefined>): { snooze: (alert: Alert) => string | undefined } {
   let key: Buffer | undefined;
   return {
     snooze: (alert) => {
+      if (!snoozableAlone(alert.credential.id)) return undefined;
       key ??= snoozeKey(env);
       const fields = signGrant(key, { id: alert.credential.id, forMs: NOTIFICATION_SNOOZE_MS, exp: alert.checkedAt + GRANT_LIFETIME_MS });
       return `${baseUrl.replace(/\/+$/, '')}/api/snooze?${new URLSearchParams(fields).toString()}`;

@@ -7,6 +7,7 @@ import { changeState, withSnooze } from '../monitor/state-change.js';
 import type { WatchRuntime } from '../scheduler/watch.js';
 import { renderPage } from './page.js';
 import { isLoopbackHost, startWebServer } from './server.js';
+import { snoozableAlone } from '../monitor/snooze.js';
 import { GRANT_LIFETIME_MS, signGrant, snoozeKey } from './snooze-link.js';
 
 const WEEK = 7 * 86_400_000;
@@ -49,7 +50,7 @@ export async function startWeb(listen: { host: string; port: number; flag: strin
           history: events,
           now: at,
           snoozeFields: (c) =>
-            c.status === 'ok' || c.status === 'static' || c.snoozed
+            c.status === 'ok' || c.status === 'static' || c.snoozed || !snoozableAlone(c.id)
               ? undefined
               : signGrant(keyOnce(), { id: c.id, forMs: PAGE_SNOOZE_MS, exp: at + GRANT_LIFETIME_MS }),
         });

@@ -113,6 +113,8 @@ describe('the status page in watch', () => {
       const refused = await fetch(`${base}/api/snooze?${query}`, { method: 'POST' });
       expect(refused.status).toBe(403);
     }
+    const huge = await fetch(`${base}/api/snooze`, { method: 'POST', body: 'x'.repeat(5000) });
+    expect(huge.status).toBe(413);
     expect((await runCli(['snooze', '--list'], t.box.env)).stdout).toBe('No snoozes.\n');
   });
 

@@ -175,6 +175,8 @@ describe('channel messages', () => {
       `${self.node} ${self.entry} snooze authwatch:test --for 4h --reason 'snoozed from the phone'`,
     ]);
     expect(termuxArgv(alert({ status: 'warn', test: true }))).not.toContain('Snooze 4h');
+    // A snooze's id is a glob: an id with * or ? would snooze others too, so it gets no button.
+    expect(termuxArgv(alert({ status: 'warn', credential: { ...alert().credential, id: 'command:lab:a*' } }))).not.toContain('Snooze 4h');
     expect(termuxArgv(alert({ status: 'warn' }))).toContain('default');
     expect(termuxArgv(alert({ event: 'resolved', status: 'ok' }))).toEqual(['termux-notification-remove', id]);
     expect(termuxId('a')).not.toBe(termuxId('b'));
