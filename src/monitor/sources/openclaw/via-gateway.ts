@@ -62,9 +62,10 @@ export async function readGateway(gateway: OpenclawGateway, agents: string[], cl
 }
 
 /**
- * Reads over watch's kept link, or a new one. A kept link that fails to carry the read (its ssh or
- * socket died since the last check, and the news has not reached it yet) is replaced once: a
- * dropped connection between checks is not the gateway failing.
+ * Reads over watch's kept link, or a new one. A kept link through an SSH tunnel that fails to
+ * carry the read (ssh died since the last check, and the news has not reached it yet) is replaced
+ * once, with a new tunnel: a dropped tunnel is not the gateway failing. A direct link is left to
+ * reconnect by itself (the client retries, and says when it is back).
  */
 async function readOverLink(
   gateway: OpenclawGateway,
@@ -91,7 +92,7 @@ async function readOverLink(
   try {
     const read = await readViaGateway(link, agents, left(ctx));
     await saveDeviceUpdate(link, target, ctx);
-    if (!read.ok && reused && (read.failure.kind === 'unreachable' || read.failure.kind === 'failed')) {
+    if (!read.ok && reused && target.ssh && (read.failure.kind === 'unreachable' || read.failure.kind === 'failed')) {
       ctx.log.info({ url: target.url, reason: read.failure.message }, 'openclaw gateway: the kept connection failed; opening a new one');
       return readOverLink(gateway, how, ctx, false);
     }
