@@ -39,8 +39,9 @@ describe.each([
   ['Node 24', 'short24'],
 ])('watch through the gateway (%s)', (version, pasted) => {
   it('keeps one connection, uses the CLI while the gateway is down, returns to it, and alerts exactly once', { timeout: 480_000 }, async () => {
-    // Running, whatever the run before this one left.
+    // Running, whatever the run before this one left; and its watch stopped (a failed run leaves it running).
     gateway ??= await startGateway(box.home, TOKEN);
+    await watch?.stop();
     const node = version === 'Node 24' ? inject('node24') : process.execPath;
     const env = { ...box.env, XDG_STATE_HOME: join(box.home, `state-${pasted}`) };
     await receiver?.close();
