@@ -1,4 +1,4 @@
-import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import { writeFileAtomic } from '../fs-atomic.js';
@@ -47,13 +47,20 @@ export async function appendHistory(path: string, events: readonly HistoryEvent[
       (s) => s.size,
       () => 0,
     );
+    let warning: string | undefined;
     if (size + lines.length > MAX_HISTORY_BYTES) {
-      const kept = await compacted(path, now, MAX_HISTORY_BYTES / 2 - lines.length);
+      const kept = await compacted(path, now, MAX_HISTORY_BYTES / 2 - lines.length).catch(async (error: NodeJS.ErrnoException) => {
+        // Unreadable (far too large, not a regular file): moved aside, never retried on every check.
+        const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+        await rename(path, aside);
+        warning = `history ${path} could not be read (${error.code ?? error.message}); moved it to ${aside} and started a new one`;
+        return '';
+      });
       await writeFileAtomic(path, kept + lines);
     } else {
       await appendFile(path, lines, { mode: 0o600 });
     }
-    return undefined;
+    return warning;
   } catch (error) {
     return `cannot write the history ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); this check's events are not in it`;
   }

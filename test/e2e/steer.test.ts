@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseReport } from '../helpers/cli.js';
 import { D, got, H, NOW, recordsBox } from '../helpers/records-box.js';
@@ -277,6 +277,12 @@ describe('history', () => {
     expect(json.renewals).toEqual([{ id: 'command:lab:token', renewals: 1, typicalMs: null }]);
 
     expect((await t.run(['history', '--since', '1h'], NOW + 50 * H)).stdout).toBe('Nothing happened in the last 1h.\n');
+    // A history that cannot be read (a directory in its place): said in one line, shown as empty.
+    const broken = recordsBox('');
+    mkdirSync(join(dirname(broken.box.statePath), 'history.jsonl'), { recursive: true });
+    const unreadable = await broken.run(['history']);
+    expect([unreadable.exitCode, unreadable.stdout]).toEqual([0, 'Nothing happened in the last 7d.\n']);
+    expect(unreadable.stderr).toMatch(/^authwatch: warning: cannot read the history .*history\.jsonl \(.+\)\n$/);
     const bad = await t.run(['history', '--since', 'soon']);
     expect([bad.exitCode, bad.stderr]).toEqual([64, 'authwatch: history: --since "soon" is not a duration (use e.g. 24h, 7d, 90d)\n']);
   });

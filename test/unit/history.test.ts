@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,16 @@ describe('history', () => {
     expect(after.skipped).toBe(0);
     expect(after.events.some((e) => e.id === 'old')).toBe(false);
     expect(after.events.at(-1)!.at).toBe(NOW + 80_000);
+  });
+
+  it('a history too large to read is moved aside once, and a new one begun', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aw-history-'));
+    const path = join(dir, 'history.jsonl');
+    writeFileSync(path, 'x'.repeat(MAX_HISTORY_BYTES * 4 + 1));
+    const warning = await appendHistory(path, [{ at: NOW, kind: 'fired', id: 'a', status: 'warn' }], NOW);
+    expect(warning).toMatch(/^history .* could not be read \(.*\); moved it to .*history\.jsonl\.corrupt-2026-12-06T12-00-00-000Z and started a new one$/);
+    expect(readdirSync(dir).sort()).toEqual(['history.jsonl', 'history.jsonl.corrupt-2026-12-06T12-00-00-000Z']);
+    expect(await readHistory(path, { since: 0 })).toEqual({ skipped: 0, events: [{ at: NOW, kind: 'fired', id: 'a', status: 'warn' }] });
   });
 
   it('a check records renewals, a source failing and recovering, and a transport switch', () => {

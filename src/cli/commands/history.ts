@@ -21,7 +21,13 @@ export async function historyCommand(id: string | undefined, options: HistoryOpt
     throw new UsageError(`history: --since "${printable(options.since ?? '')}" is not a duration (use e.g. 24h, 7d, 90d)`);
   const now = io.now();
   const path = historyPath(stateDir(io.env));
-  const { events, skipped } = await readHistory(path, { since: now - sinceMs, ...(id ? { match: (e: string) => globMatches(id, e) } : {}) });
+  const { events, skipped } = await readHistory(path, { since: now - sinceMs, ...(id ? { match: (e: string) => globMatches(id, e) } : {}) }).catch(
+    (error: NodeJS.ErrnoException) => {
+      // Said, and shown as empty: the next check moves an unreadable history aside.
+      io.stderr.write(`authwatch: warning: cannot read the history ${path} (${error.code ?? error.message})\n`);
+      return { events: [], skipped: 0 };
+    },
+  );
   if (skipped) io.stderr.write(`authwatch: warning: skipped ${skipped} unreadable line${skipped === 1 ? '' : 's'} in ${path}\n`);
   const cadence = renewalCadence(events);
   if (options.json) {
