@@ -66,7 +66,7 @@ export interface PageInput {
 export function renderPage({ report, config, history, now, snoozeFields }: PageInput): string {
   const worst = worstStatus(report.credentials);
   const resolve = thresholdsResolver(config);
-  const cards = report.credentials.map((c) => card(c, resolve(c).thresholds.warn, snoozeFields(c))).join('\n');
+  const cards = report.credentials.map((c) => card(c, { warnMs: resolve(c).thresholds.warn, usage: config.usage }, snoozeFields(c))).join('\n');
   // OpenClaw's own words for how it was read (as `status` prints them), and a line for each other source.
   const others = report.sources
     .filter((s) => s.via !== 'gateway' && s.via !== 'cli')
@@ -92,10 +92,10 @@ ${timeline(report.credentials, history, now)}
 }
 
 /** One credential: status, time left against its warn window, expiry, snooze, remedy, and a Snooze button when it is bad. */
-function card(c: Credential, warnMs: number, snooze: Record<string, string> | undefined): string {
+function card(c: Credential, { warnMs, usage }: { warnMs: number; usage: Config['usage'] }, snooze: Record<string, string> | undefined): string {
   const status = c.status;
   const gauge = c.usage
-    ? `<meter min="0" max="100" low="80" high="95" optimum="0" value="${Math.min(100, c.usage.usedPercent)}" title="${Math.round(c.usage.usedPercent)}% used"></meter>`
+    ? `<meter min="0" max="100" low="${usage.warn}" high="${usage.critical}" optimum="0" value="${Math.min(100, c.usage.usedPercent)}" title="${Math.round(c.usage.usedPercent)}% used"></meter>`
     : c.remainingMs !== null && !c.refreshable
       ? `<meter min="0" max="1" low="0.1" high="0.5" optimum="1" value="${Math.max(0, Math.min(1, c.remainingMs / warnMs)).toFixed(3)}" title="time left against the warn window"></meter>`
       : '';
