@@ -27,6 +27,7 @@ export async function deliverWithRetry(
   sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
 ): Promise<DeliveryResult & { attempts: number }> {
   let result: DeliveryResult = { ok: false, retryable: true, message: `${notifier.name}: not attempted (no time left)` };
+  let previous: DeliveryResult = { ok: true };
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     const remaining = policy.deadline - Date.now();
     if (remaining <= 0 || policy.signal?.aborted) return { ...result, attempts: attempt - 1 };
@@ -40,6 +41,10 @@ export async function deliverWithRetry(
       limit.clear();
     }
     if (result.ok || !result.retryable || attempt === policy.attempts) return { ...result, attempts: attempt };
+    // The same failure twice in a row (a program that cannot reach its daemon): a third try would
+    // only say it again. It stays queued for the next run.
+    if (result.program && !previous.ok && previous.message === result.message) return { ...result, attempts: attempt };
+    previous = result;
     const backoff = policy.backoffMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
     const wait = Math.max(backoff, result.retryAfterMs ?? 0);
     if (Date.now() + wait >= policy.deadline) return { ...result, attempts: attempt };

@@ -81,4 +81,13 @@ export interface Alert {
 }
 
 /** Delivered, or failed; `retryable` says whether trying again later could help (5xx, timeouts). */
-export type DeliveryResult = { ok: true } | { ok: false; retryable: boolean; message: string; retryAfterMs?: number };
+export type DeliveryResult =
+  | { ok: true }
+  | {
+      ok: false;
+      retryable: boolean;
+      message: string;
+      retryAfterMs?: number;
+      /** A program's own failure: when an attempt fails with the very same words, the next would too. */
+      program?: true;
+    };

@@ -2,8 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect } from 'vitest';
-import { FIXTURE_NOW, parseReport, runCli, sandboxWithProfile } from '../helpers/cli.js';
+import { FIXTURE_NOW, parseReport, runCli, sandbox, sandboxWithProfile } from '../helpers/cli.js';
 import { itWithDunst as it, type Received, type RunningDunst, startDunst } from '../helpers/dunst.js';
+import { itWithTool } from '../helpers/tools.js';
 
 const H = 3_600_000;
 let dunst: RunningDunst | undefined;
@@ -79,5 +80,18 @@ describe('desktop notifier against a real notification daemon (dunst on a privat
       expect(kept).toBeLessThanOrEqual(0xffff_ffff);
     }
     expect((await receivedAtLeast(1))[0]).toMatchObject({ appname: 'authwatch', urgency: 'CRITICAL' });
+  });
+});
+
+describe('desktop notifier on a headless host (no session bus, no display)', () => {
+  itWithTool('notify-send', 'libnotify-bin')("says notify-send's own reason, and tries twice, not three times", async () => {
+    const box = sandbox();
+    box.writeConfig('delivery:\n  backoff: 50ms\nnotifiers:\n  - type: desktop\n');
+    // The sandbox's environment has neither DBUS_SESSION_BUS_ADDRESS nor DISPLAY.
+    const result = await runCli(['notify', 'test'], box.env);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout.split('\n')[0]).toBe(
+      'failed  desktop "desktop": notify-send exited with 1: Cannot autolaunch D-Bus without X11 $DISPLAY (after 2 attempts)',
+    );
   });
 });

@@ -55,6 +55,26 @@ describe('retry', () => {
   };
   const policy = () => ({ attempts: 3, backoffMs: 1000, timeoutMs: 1000, deadline: Date.now() + 60_000 });
 
+  it('a program that fails with the same words twice is not tried a third time (it stays queued); an HTTP failure is', async () => {
+    const noBus = {
+      ok: false as const,
+      retryable: true,
+      program: true as const,
+      message: 'desktop: notify-send exited with 1: Cannot autolaunch D-Bus without X11 $DISPLAY',
+    };
+    const program = scripted([noBus, noBus, noBus]);
+    expect(await deliverWithRetry(program.notifier, alert(), policy(), sleep)).toEqual({ ...noBus, attempts: 2 });
+    expect(program.calls).toHaveLength(2);
+    // Different words each time: tried on.
+    const changing = scripted([noBus, { ...noBus, message: 'desktop: notify-send exited with 1: other' }]);
+    expect(await deliverWithRetry(changing.notifier, alert(), policy(), sleep)).toEqual({ ok: true, attempts: 3 });
+    const http = scripted([
+      { ok: false, retryable: true, message: 'HTTP 503' },
+      { ok: false, retryable: true, message: 'HTTP 503' },
+    ]);
+    expect(await deliverWithRetry(http.notifier, alert(), policy(), sleep)).toEqual({ ok: true, attempts: 3 });
+  });
+
   it('retries a retryable failure with growing backoff, and stops at success', async () => {
     sleeps.length = 0;
     const { notifier, calls } = scripted([
