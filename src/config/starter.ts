@@ -83,7 +83,7 @@ notifiers: []
 #     secret: env:AUTHWATCH_WEBHOOK_SECRET   # whsec_...; Standard Webhooks signature
 #     format: generic                        # generic | slack | discord
 #   - type: ntfy
-#     topic: my-authwatch-alerts
+#     topic: authwatch-replace-with-random   # on ntfy.sh anyone who guesses a topic reads it: openssl rand -hex 8
 #     token: env:NTFY_TOKEN
 #   - type: termux
 #   - type: desktop

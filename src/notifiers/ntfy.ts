@@ -31,6 +31,22 @@ export function headerText(text: string): string {
   return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 }
 
+/**
+ * A topic on the public ntfy.sh that others could guess and read: topics there are open to anyone
+ * who names them, and these alerts carry host and credential names. Guessable: shorter than 16
+ * characters, or only letters and separators (words), with no digits to make it random.
+ */
+export function guessablePublicTopic(server: string, topic: string): boolean {
+  const host = (() => {
+    try {
+      return new URL(server).hostname;
+    } catch {
+      return '';
+    }
+  })();
+  return host === 'ntfy.sh' && (topic.length < 16 || /^[A-Za-z_-]+$/.test(topic));
+}
+
 /** Publishes to `server/topic` with ntfy's headers (Title, Priority, Tags, Click). */
 export function createNtfy(config: NtfyConfig, env: Record<string, string | undefined>, links: ChannelLinks = {}): Notifier {
   const token = config.token === undefined ? undefined : resolveSecretAt('token', config.token, env);
@@ -45,10 +61,16 @@ export function createNtfy(config: NtfyConfig, env: Record<string, string | unde
     name,
     type: 'ntfy',
     timeoutMs: config.timeout,
-    warnings:
-      token && isPlaintextRemote(url)
+    warnings: [
+      ...(token && isPlaintextRemote(url)
         ? [`notifier ntfy "${name}": sends its access token over plain http:// to ${safeHost(url)}, readable on the way; use https://`]
-        : [],
+        : []),
+      ...(guessablePublicTopic(config.server, config.topic) && !token
+        ? [
+            `notifier ntfy "${name}": the topic "${config.topic}" on the public ntfy.sh is easy to guess, and anyone who names it reads these alerts (host and credential names); use a random one, e.g. authwatch-$(openssl rand -hex 8), or your own server`,
+          ]
+        : []),
+    ],
     send(alert, signal) {
       const tags = [alert.event === 'resolved' ? 'white_check_mark' : (TAGS[alert.status] ?? 'key'), 'key', ...config.tags];
       const headers: Record<string, string> = {

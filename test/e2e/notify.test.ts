@@ -566,6 +566,18 @@ describe('notify test', () => {
     expect(unknown).toMatchObject({ exitCode: 64, stderr: 'authwatch: no notifier named "nope" (configured: ops, broken)\n' });
   });
 
+  it("the README's first ntfy topic, left as it is, is warned about by config check (a guessable topic on ntfy.sh)", async () => {
+    const box = sandbox();
+    box.writeConfig('notifiers:\n  - type: ntfy\n    topic: authwatch-replace-with-random\n');
+    const checked = await runCli(['config', 'check'], box.env);
+    expect(checked.exitCode).toBe(0);
+    expect(checked.stdout).toContain(
+      'warning: notifier ntfy "ntfy": the topic "authwatch-replace-with-random" on the public ntfy.sh is easy to guess, and anyone who names it reads these alerts (host and credential names); use a random one, e.g. authwatch-$(openssl rand -hex 8), or your own server\n',
+    );
+    box.writeConfig('notifiers:\n  - type: ntfy\n    topic: authwatch-3f9c2a71d0b4e865\n');
+    expect((await runCli(['config', 'check'], box.env)).stdout).not.toContain('warning:');
+  });
+
   it('an unset secret variable is a config error naming the notifier and key (exit 78)', async () => {
     const t = setup('status-token-expiring.json', webhook('http://127.0.0.1:9/hook'));
     for (const args of [['notify', 'test'], ['check'], ['config', 'check']]) {

@@ -200,3 +200,18 @@ describe('config', () => {
     expect(xdg.searchedPath).toBe(join(home, 'xdg', 'authwatch', 'config.yaml'));
   });
 });
+
+describe('config mistakes a newcomer makes', () => {
+  it('a bare number as a duration says to add a unit', async () => {
+    expect(await errorLines('thresholds:\n  warn: 24\n')).toEqual(['/etc/aw.yaml:2: thresholds.warn: 24 has no unit: add one, e.g. 24h, 24m or 24d']);
+  });
+
+  it('a guessable topic on the public ntfy.sh is warned about; a random one, another server or a token is not', async () => {
+    const { guessablePublicTopic } = await import('../../src/notifiers/ntfy.js');
+    expect(guessablePublicTopic('https://ntfy.sh', 'my-openclaw-alerts')).toBe(true);
+    expect(guessablePublicTopic('https://ntfy.sh/', 'authwatch-replace-with-random')).toBe(true);
+    expect(guessablePublicTopic('https://ntfy.sh', 'a1b2c3d4')).toBe(true);
+    expect(guessablePublicTopic('https://ntfy.sh', 'authwatch-3f9c2a71d0b4e865')).toBe(false);
+    expect(guessablePublicTopic('https://ntfy.example.lan', 'alerts')).toBe(false);
+  });
+});
