@@ -17,14 +17,16 @@ export async function loadRuntime(
 ): Promise<{ config: Config; notifiers: Notifier[]; warnings: string[]; webAccess: WebAccess }> {
   const { config, path, searchedPath } = await loadConfig(configPath, env, options);
   const webAccess = config.web.token || config.web.basicAuth ? await resolveWebAccess(config, path ?? searchedPath, env) : {};
-  const links = config.web.url ? (await import('../web/snooze-link.js')).snoozeLinks(config.web.url, env) : {};
-  const notifiers =
-    withNotifiers && config.notifiers.length > 0
-      ? (await import('../notifiers/registry.js')).buildNotifiers(config.notifiers, env, path ?? searchedPath, links)
-      : [];
+  const notifiers = withNotifiers && config.notifiers.length > 0 ? await notifiersOf(config, env, path ?? searchedPath) : [];
   const warnings = notifiers.flatMap((n) => n.warnings ?? []);
   if (withNotifiers && config.heartbeat) warnings.push(...(await import('../monitor/heartbeat.js')).heartbeatWarnings(config.heartbeat, env));
   return { config, notifiers, warnings, webAccess };
+}
+
+/** The configured notifiers, with signed snooze links when `web.url` says where watch's page is (loaded only then). */
+async function notifiersOf(config: Config, env: Record<string, string | undefined>, file: string): Promise<Notifier[]> {
+  const links = config.web.url ? (await import('../web/snooze-link.js')).snoozeLinks(config.web.url, env) : {};
+  return (await import('../notifiers/registry.js')).buildNotifiers(config.notifiers, env, file, links);
 }
 
 /** The status page's secrets, resolved now: a missing one is a config error (exit 78) naming the file and key. */

@@ -6,17 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { STARTER_CONFIG } from '../../src/config/starter.js';
-import { ConfigError } from '../../src/errors.js';
-
-async function errorLines(text: string): Promise<string[]> {
-  try {
-    await parseConfig(text, '/etc/aw.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).lines;
-  }
-  throw new Error('expected a config error');
-}
+import { errorLines } from '../helpers/config-errors.js';
 
 describe('config', () => {
   it('defaults match the issues: warn 24h, critical 2h, openclaw on, the Claude, Codex and Gemini files when present', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
 import { parseConfig } from '../../src/config/load.js';
 import { evaluate } from '../../src/monitor/evaluate.js';
 import { globMatches, matchesCredential } from '../../src/monitor/match.js';
 import { thresholdsResolver } from '../../src/monitor/thresholds.js';
 import { nextWakeup } from '../../src/scheduler/wakeups.js';
+import { errorLines } from '../helpers/config-errors.js';
 import { credential } from '../helpers/records.js';
 
 const H = 3_600_000;
@@ -80,15 +80,7 @@ describe('threshold rules', () => {
   });
 
   it('a rule whose critical would not be shorter than its warn is an error naming the rule and key', async () => {
-    const lines = async (text: string) => {
-      try {
-        await parseConfig(text, '/aw.yaml');
-      } catch (error) {
-        expect(error).toBeInstanceOf(ConfigError);
-        return (error as ConfigError).lines;
-      }
-      throw new Error('expected a config error');
-    };
+    const lines = (text: string) => errorLines(text, '/aw.yaml');
     expect(await lines('thresholds:\n  rules:\n    - match: { provider: x }\n      warn: 1h\n')).toEqual([
       '/aw.yaml:4: thresholds.rules[0].warn: must be longer than thresholds.critical (or give this rule its own critical)',
     ]);
