@@ -71,9 +71,10 @@ describe.each([
     w.child.kill('SIGUSR1');
     await w.waitFor(() => w.checks().length >= 2, 180_000, 'a check with the gateway down');
     expect(via(1)).toBe('cli');
-    // Logged once, at info, with the reason: the kept connection closed (or its reconnect refused).
+    // Logged once, at info, with the reason: the kept connection closed (the client's "connection closed", or
+    // "gateway closed (1006)" when the socket dropped without a close frame), or its reconnect refused.
     expect(w.lines.filter((l) => l.msg === 'openclaw: reading via the CLI').map((l) => String(l.reason))).toEqual([
-      expect.stringMatching(/^openclaw gateway ws:\/\/127\.0\.0\.1:\d+: (connection closed|.*ECONNREFUSED)/),
+      expect.stringMatching(/^openclaw gateway ws:\/\/127\.0\.0\.1:\d+: (connection closed|gateway closed \(1006\)|.*ECONNREFUSED)/),
     ]);
 
     // It comes back on the same port: the kept connection reconnects by itself and checks.
