@@ -20,14 +20,15 @@ usage:
   critical: 95
 
 sources:
-  # OpenClaw: through its running gateway (models.authStatus over its WebSocket, ~0.1 s), else
-  # its CLI (\`openclaw agents list --json\`, then \`openclaw models status --json --agent ID\`, 2-6 s).
+  # OpenClaw: through its running gateway (models.authStatus over its WebSocket), else its CLI
+  # (\`openclaw agents list --json\`, then \`openclaw models status --json --agent ID\`), which takes
+  # about ten times as long (docs/sources.md, "How fast each way is").
   openclaw:
     enabled: true
     command: openclaw   # a name on PATH, a path, or a list such as [node, /opt/openclaw/openclaw.mjs];
                         # the OPENCLAW_BIN environment variable overrides it
     agents: []          # which agents to check; empty means every agent OpenClaw lists
-    timeout: 60s        # OpenClaw takes 1-3 s; it is killed after this
+    timeout: 60s        # a read of OpenClaw taking longer is killed
     via: auto           # auto: the gateway when it answers, else the CLI; gateway: never the CLI; cli: never the gateway
     routesEvery: 7d     # through the gateway, what only the CLI reports (fallbacks, routes, cooldowns) is read
                         # again on every change it can see, and at least this often; off: never
@@ -41,7 +42,7 @@ sources:
   gemini:
     enabled: auto       # ~/.gemini/oauth_creds.json
 
-  # Programs that print a JSON array of credential records (see the README), for anything else.
+  # Programs that print a JSON array of credential records, for anything else (docs/sources.md, "command").
   commands: []
   # commands:
   #   - name: vault

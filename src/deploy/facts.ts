@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { openclawStateDir } from '../config/paths.js';
 import { selfCommand } from '../self.js';
@@ -24,6 +24,16 @@ export interface DeployFacts {
 }
 
 const SYSTEM_PATH = ['/usr/local/bin', '/usr/bin', '/bin'];
+
+/** Whether this process may execute `path`. */
+export function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Where `name` is on PATH, or undefined. */
 export function which(name: string, env: Record<string, string | undefined>): string | undefined {

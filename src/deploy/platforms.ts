@@ -10,6 +10,8 @@ import type { DeployFacts } from './facts.js';
 import { everyVariant } from './index.js';
 import { install, lingerWarning, uninstall, uninstallScope } from './install.js';
 import { type FilePlatform, INSTALLABLE, listed, type Platform, PLATFORMS } from './platform-names.js';
+import { reachManager, withoutManager } from './systemd-manager.js';
+import { systemctl } from './systemd.js';
 import { automationFor, type DeployIo, type DeployOptions, deploymentFor, openclawCli } from './request.js';
 
 /**
@@ -29,7 +31,11 @@ const say = (io: DeployIo) => (line: string) => io.stdout.write(`${line}\n`);
 /** A platform whose deployment is files and the commands that activate them. */
 function filePlatform(
   platform: FilePlatform,
-  hooks: { afterInstall?: (options: DeployOptions, facts: DeployFacts, io: DeployIo) => Promise<void> } = {},
+  hooks: {
+    /** Before anything is written: why this host cannot run the deployment (nothing is then installed), or undefined. */
+    beforeInstall?: (options: DeployOptions, facts: DeployFacts, io: DeployIo) => Promise<string | undefined>;
+    afterInstall?: (options: DeployOptions, facts: DeployFacts, io: DeployIo) => Promise<void>;
+  } = {},
 ): PlatformEntry {
   return {
     async generate(options, io) {
@@ -50,6 +56,11 @@ function filePlatform(
     },
     async install(options, io) {
       const { deployment, facts } = await deploymentFor(platform, options, io);
+      const refusal = options.dryRun ? undefined : await hooks.beforeInstall?.(options, facts, io);
+      if (refusal) {
+        io.stderr.write(`authwatch: ${refusal}\n`);
+        return ExitCode.Problem;
+      }
       const ok = await install(deployment, { stateDir: stateDir(io.env), dryRun: options.dryRun === true, io: { say: say(io), env: io.env } });
       await hooks.afterInstall?.(options, facts, io);
       return ok ? ExitCode.Ok : ExitCode.Problem;
@@ -101,6 +112,18 @@ const openclawAutomation: PlatformEntry = {
   installedFiles: () => [],
 };
 
+/**
+ * A timer whose manager systemctl cannot reach would never run: install nothing, and say what
+ * works on this host instead.
+ */
+async function systemdReachable(options: DeployOptions, facts: DeployFacts, io: DeployIo): Promise<string | undefined> {
+  const ctl = systemctl(options.system === true);
+  const reached = await reachManager(ctl, io.env);
+  if (reached.ok) return undefined;
+  const { problem, fixes } = withoutManager(ctl, facts.user, reached.why);
+  return `install systemd: ${problem}; nothing was installed. Instead:\n${fixes.map((fix, i) => `  ${i + 1}. ${fix}`).join('\n')}`;
+}
+
 /** systemd user units stop at logout unless lingering is on: said after installing them. */
 async function lingerCheck(options: DeployOptions, facts: DeployFacts, io: DeployIo): Promise<void> {
   if (options.system) return;
@@ -114,7 +137,7 @@ async function lingerCheck(options: DeployOptions, facts: DeployFacts, io: Deplo
 
 /** The one table of deploy platforms (their names and kinds: platform-names.ts). A new platform is one entry here and one there. */
 export const PLATFORM_TABLE: Record<Platform, PlatformEntry> = {
-  systemd: filePlatform('systemd', { afterInstall: lingerCheck }),
+  systemd: filePlatform('systemd', { beforeInstall: systemdReachable, afterInstall: lingerCheck }),
   termux: filePlatform('termux'),
   launchd: filePlatform('launchd'),
   cron: byHand(filePlatform('cron'), 'for cron, add the line from `authwatch generate cron` with crontab -e'),

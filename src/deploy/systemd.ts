@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseCron } from './cron.js';
 import type { DeployFacts } from './facts.js';
 import { toOnCalendar } from './oncalendar.js';
@@ -46,6 +47,19 @@ interface UnitPlace {
 }
 
 /**
+ * `Documentation=`: the scheduling page shipped beside the running dist/ (package.json `files`), so
+ * `systemctl status` names a page that is there. A URL with `%` (an escaped space, say) is left out:
+ * systemd reads `%` as a specifier.
+ */
+function documentation(facts: DeployFacts): string[] {
+  const url = pathToFileURL(join(dirname(dirname(facts.entry)), 'docs', 'scheduling.md')).href;
+  return url.includes('%') ? [] : [`Documentation=${url}`];
+}
+
+/** systemctl for the manager the units go to: the system's, or the user's. */
+export const systemctl = (system: boolean): string[] => (system ? ['systemctl'] : ['systemctl', '--user']);
+
+/**
  * systemd units. Timer mode: `authwatch.service` (oneshot `check`) and `authwatch.timer`
  * (OnCalendar= from the cron schedule, Persistent=, a small random delay). Watch mode:
  * `authwatch-watch.service`, long-running, restarted on failure.
@@ -53,7 +67,7 @@ interface UnitPlace {
 export function generateSystemd(facts: DeployFacts, options: GenerateOptions): Deployment {
   const place: UnitPlace = {
     dir: options.system ? '/etc/systemd/system' : join(facts.home, '.config', 'systemd', 'user'),
-    ctl: options.system ? ['systemctl'] : ['systemctl', '--user'],
+    ctl: systemctl(options.system),
     network: options.system ? ['Wants=network-online.target', 'After=network-online.target'] : [],
     notes: options.system ? [] : ['User units run only while you are logged in unless lingering is on: loginctl enable-linger "$USER"'],
   };
@@ -65,7 +79,7 @@ function watchUnits(facts: DeployFacts, options: GenerateOptions, { dir, ctl, ne
     HEADER,
     '[Unit]',
     'Description=authwatch: watch OpenClaw credentials and alert before they expire',
-    'Documentation=https://www.npmjs.com/package/authwatch',
+    ...documentation(facts),
     ...network,
     '',
     '[Service]',
@@ -91,7 +105,7 @@ function timerUnits(facts: DeployFacts, options: GenerateOptions, { dir, ctl, ne
     HEADER,
     '[Unit]',
     'Description=authwatch: check OpenClaw credentials and alert before they expire',
-    'Documentation=https://www.npmjs.com/package/authwatch',
+    ...documentation(facts),
     ...network,
     '',
     '[Service]',

@@ -61,7 +61,7 @@ export function generateTermux(facts: DeployFacts, options: GenerateOptions): De
     '# where the gateway runs (over ssh -t for a remote one), then check. With several gateways it asks which.',
     path,
     'gateway=',
-    `names=$(${authwatch('reauth', '--list')}) || names=`,
+    `names=$(${authwatch('reauth', '--list')} 2>/dev/null) || names=`,
     'if [ "$(printf \'%s\\n\' "$names" | grep -c .)" -gt 1 ]; then',
     '  printf \'Which gateway? (%s) \' "$(echo $names)"',
     '  read -r gateway',

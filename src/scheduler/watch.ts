@@ -14,7 +14,7 @@ import { killActivePrograms } from '../process/run.js';
 import type { Notifier } from '../notifiers/types.js';
 import type { WebAccess } from '../web/server.js';
 import { CredentialWatcher } from './credential-watcher.js';
-import { onSignals } from './signals.js';
+import { onSignals, stopWithNpmExec } from './signals.js';
 import { watchClockJumps, WallClockTimer } from './timer.js';
 import { TriggerQueue } from './trigger-queue.js';
 import { nextWakeup } from './wakeups.js';
@@ -87,6 +87,7 @@ export class Watch {
   #wakeup: WallClockTimer | undefined;
   #server: Server | undefined;
   #stopSignals: (() => void) | undefined;
+  #stopParentWatch: () => void = () => {};
   #stopClockWatch: (() => void) | undefined;
   readonly #done: Promise<number>;
   #resolveDone: (code: number) => void = () => {};
@@ -125,6 +126,8 @@ export class Watch {
       reload: () => void this.reload(),
       checkNow: () => this.#queue.trigger('SIGUSR1'),
     });
+    this.#stopParentWatch = stopWithNpmExec(this.#options.env, () => void this.shutdown('npm exec exited'));
+    log.info({ pid: process.pid }, 'watch started: SIGUSR1 checks now, SIGHUP reloads the config, SIGTERM stops');
     this.#stopClockWatch = watchClockJumps((jumpMs) => {
       log.info({ jumpMs }, 'wall clock jumped (suspend or clock change)');
       this.#queue.trigger('clock jumped');
@@ -216,6 +219,7 @@ export class Watch {
     await Promise.all([...this.#kept.values()].map((k) => k.close()));
     this.#kept.clear();
     this.#stopSignals?.();
+    this.#stopParentWatch();
     this.#resolveDone(0);
   }
 

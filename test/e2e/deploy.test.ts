@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDefaults } from '../../scripts/generate-deploy.mjs';
 import { termuxPeriodMs } from '../../src/deploy/termux.js';
 import { CLI, FIXTURE_NOW, readArgvLog, ROOT, runCli, sandbox } from '../helpers/cli.js';
-import { itWithTool } from '../helpers/tools.js';
+import { canMount, itIf, itWithTool, onPath } from '../helpers/tools.js';
 
 const RECORDING_BIN = join(ROOT, 'test', 'fixtures', 'recording-bin');
 
@@ -188,7 +188,9 @@ describe('termux', () => {
     expect(asked![0]).toBe('ssh');
     expect(asked!.at(-1)).toBe('openclaw agents list --json');
     expect(session!.slice(0, 4)).toEqual(['ssh', '-t', '--', 'me@server.lan']);
-    expect(session![4]).toMatch(/^echo 'Step 1 of 4: create a token \(needs a Claude Pro\/Max login\)\.' && claude setup-token && /);
+    expect(session![4]).toMatch(
+      /^sh -c 'command -v claude .* && echo 'Step 1 of 4: create a token \(needs a Claude Pro\/Max login\)\.' && claude setup-token && /,
+    );
   });
 
   it.each([
@@ -233,6 +235,7 @@ describe('install systemd (fake systemctl and loginctl)', () => {
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
     expect(readdirSync(unitDir).sort()).toEqual(['authwatch.service', 'authwatch.timer']);
     expect(calls()).toEqual([
+      ['systemctl', '--user', 'show-environment'],
       ['systemctl', '--user', 'daemon-reload'],
       ['systemctl', '--user', 'enable', '--now', 'authwatch.timer'],
       ['loginctl', 'show-user', 'ana', '--property=Linger'],
@@ -246,12 +249,12 @@ describe('install systemd (fake systemctl and loginctl)', () => {
     expect(again.exitCode).toBe(0);
     expect(again.stderr).toBe('');
     expect(snapshot(unitDir)).toEqual(units);
-    expect(calls().slice(3)).toEqual(calls().slice(0, 3));
+    expect(calls().slice(4)).toEqual(calls().slice(0, 4));
 
     const removed = await runCli(['uninstall', 'systemd'], box.env);
     expect(removed.exitCode).toBe(0);
     expect(readdirSync(unitDir)).toEqual([]);
-    expect(calls().slice(6)).toEqual([
+    expect(calls().slice(8)).toEqual([
       ['systemctl', '--user', 'disable', '--now', 'authwatch.timer'],
       ['systemctl', '--user', 'daemon-reload'],
     ]);
@@ -274,6 +277,74 @@ describe('install systemd (fake systemctl and loginctl)', () => {
     const shown = await runCli(['install', 'systemd', '--dry-run'], box.env);
     expect(shown.stdout).toContain(`would write ${join(box.home, '.config', 'systemd', 'user', 'authwatch.timer')} (mode 644):\n`);
     expect(shown.stdout).toContain('would run: systemctl --user enable --now authwatch.timer\n');
+  });
+});
+
+/**
+ * The real systemctl with no user manager to reach, as on a server without a login session, a
+ * container, or after `su`: XDG_RUNTIME_DIR points at an empty directory and there is no session bus.
+ */
+describe('without a systemd user manager (the real systemctl)', () => {
+  const noUserBus = () => {
+    const box = sandbox();
+    const runtime = join(box.dir, 'run-user');
+    mkdirSync(runtime, { mode: 0o700 });
+    Object.assign(box.env, { USER: 'ana', XDG_RUNTIME_DIR: runtime });
+    return box;
+  };
+
+  itWithTool('systemctl', 'systemd')('install systemd explains, installs nothing, and names what works instead', async () => {
+    const box = noUserBus();
+    const result = await runCli(['install', 'systemd'], box.env);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(
+      /^authwatch: install systemd: systemctl --user cannot reach your systemd user manager \(Failed to connect to bus: [^)]+\)(; systemd is not running on this host)?, so a timer there would never run; nothing was installed\. Instead:\n/,
+    );
+    expect(result.stderr).toMatch(/\n {2}\d\. add the line `authwatch generate cron` prints to your crontab \(crontab -e\)\n/);
+    expect(result.stderr).toMatch(/ {2}\d\. run `authwatch watch` under the supervisor you have \(docs\/scheduling\.md\)\n$/);
+    expect(snapshot(box.home)).toEqual({});
+  });
+
+  itWithTool('systemctl', 'systemd')('doctor: an installed timer nobody can run is a FAIL with the fixes, not "All good."', async () => {
+    const box = noUserBus();
+    const unitDir = join(box.home, '.config', 'systemd', 'user');
+    mkdirSync(unitDir, { recursive: true });
+    for (const unit of ['authwatch.service', 'authwatch.timer']) writeFileSync(join(unitDir, unit), '[Unit]\n');
+    const result = await runCli(['doctor'], box.env);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(
+      /\nFAIL {2}systemd authwatch\.timer \(user\): systemctl --user cannot reach your systemd user manager \(Failed to connect to bus: [^)]+\).*; instead, .*add the line `authwatch generate cron` prints to your crontab \(crontab -e\); or run `authwatch watch` under the supervisor you have \(docs\/scheduling\.md\)\n/,
+    );
+    expect(result.stdout).not.toContain('next scheduled check');
+    expect(result.stdout).not.toContain('All good.');
+  });
+});
+
+describe('doctor: whether the installed units run (recording systemctl and loginctl)', () => {
+  const installed = async (extra: Record<string, string>) => {
+    const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin'), RECORDING_BIN]);
+    Object.assign(box.env, { RECORD_ARGV_LOG: join(box.home, 'argv.jsonl'), USER: 'ana', FAKE_LINGER: 'yes', FAKE_SYSTEMCTL_SHOW: 'ActiveState=active' });
+    expect((await runCli(['install', 'systemd'], box.env)).exitCode).toBe(0);
+    return runCli(['doctor'], { ...box.env, ...extra });
+  };
+
+  it.each([
+    [
+      { FAKE_SYSTEMCTL_SHOW: 'ActiveState=inactive' },
+      1,
+      'FAIL  systemd authwatch.timer (user): inactive; start it: systemctl --user enable --now authwatch.timer\n',
+    ],
+    [{ FAKE_LINGER: 'no', FAKE_LOGIN_STATE: 'active' }, 0, 'warn  lingering: off for ana: user units stop when you log out; loginctl enable-linger ana\n'],
+    [
+      { FAKE_LINGER: 'no', FAKE_LOGIN_STATE: 'closing' },
+      1,
+      'FAIL  lingering: off for ana and no session is open (closing), so user units do not run; loginctl enable-linger ana\n',
+    ],
+    [{}, 0, 'ok    lingering: on for ana (user units run while you are logged out)\n'],
+  ])('%o: exit %d, says %s', async (env, exitCode, line) => {
+    const result = await installed(env);
+    expect(result.stdout).toContain(line);
+    expect(result.exitCode, result.stdout).toBe(exitCode);
   });
 });
 
@@ -337,7 +408,7 @@ describe('generated files and local input', () => {
     expect(removed.stdout).toContain(`refusing to remove ${precious}: not a file \`install systemd\` writes\n`);
     expect(readFileSync(precious, 'utf8')).toBe('keep me');
     expect(readdirSync(join(box.home, '.config', 'systemd', 'user'))).toEqual([]);
-    expect(readArgvLog(log).slice(3)).toEqual([
+    expect(readArgvLog(log).slice(4)).toEqual([
       ['systemctl', '--user', 'disable', '--now', 'authwatch.timer'],
       ['systemctl', '--user', 'daemon-reload'],
     ]);
@@ -406,6 +477,28 @@ describe('launchd and cron', () => {
     expect(spawnSync('sh', ['-n', '-c', command]).status).toBe(0);
     expect(execFileSync('sh', ['-c', `${command.replace(/ >> .*$/, '')} --help`], { encoding: 'utf8' })).toContain('Usage: authwatch check');
   });
+
+  // Root's crontab on a tmpfs in a mount namespace: the machine's own crontabs are never touched.
+  itIf(canMount && onPath('crontab'), 'needs root, unshare -m and crontab (Debian packages: util-linux, cron)')(
+    "cron: the file's own hint, pasted into sh without the file, appends exactly its lines and keeps the others",
+    () => {
+      const { out } = generateInto('cron', ['--schedule', '*/10 * * * *', '--timezone', 'Europe/Berlin']);
+      const text = readFileSync(join(out, 'authwatch.crontab'), 'utf8');
+      const hint = /^# {3}(\{ crontab -l.*)$/m.exec(text)![1]!;
+      const entries = text.split('\n').filter((l) => l && !l.startsWith('#'));
+      expect(entries).toHaveLength(2);
+      const script = [
+        'set -e',
+        'mount -t tmpfs -o mode=1730 tmpfs /var/spool/cron/crontabs',
+        'chgrp crontab /var/spool/cron/crontabs',
+        "echo '0 1 * * * echo keep' | crontab -",
+        hint,
+        'crontab -l',
+      ].join('\n');
+      const listed = execFileSync('unshare', ['-m', 'sh', '-c', script], { cwd: tmpdir(), encoding: 'utf8' });
+      expect(listed.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['0 1 * * * echo keep', ...entries]);
+    },
+  );
 });
 
 describe('doctor', () => {
@@ -440,7 +533,7 @@ describe('doctor', () => {
     expect(result.stdout).toContain(`ok    openclaw: ${join(ROOT, 'test', 'fixtures', 'bin', 'openclaw')}\n`);
     expect(result.stdout).toContain(`ok    notifier command "command": ${pager} found\n`);
     expect(result.stdout).toContain('ok    notifier ntfy "ntfy": configured (not contacted; `authwatch notify test` sends a test alert)\n');
-    expect(result.stdout).toContain('ok    systemd timer: active\n');
+    expect(result.stdout).toContain('ok    systemd authwatch.timer (user): active\n');
     expect(result.stdout).toMatch(/ok {4}next scheduled check: \d{4}-\d\d-\d\d 06:00 \(0 6 \* \* \*\)\n/);
     expect(result.stdout).toMatch(/\nAll good\.\n$/);
   });

@@ -98,6 +98,31 @@ describe('the docs', () => {
     expect(named.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
   });
 
+  it('state the speed figures once, in sources.md\'s "How fast each way is" (the generated config included)', async () => {
+    const box = sandbox();
+    expect((await runCli(['config', 'init'], box.env)).exitCode).toBe(0);
+    const starter = readFileSync(join(box.home, '.config', 'authwatch', 'config.yaml'), 'utf8');
+    // An approximate or ranged figure (~0.3 s, 3.5-6 s, ~300 MB): what drifted apart before.
+    const figure = /~ ?\d+(?:\.\d+)? ?(?:ms|s|MB)\b|\b\d+(?:\.\d+)?[-–]\d+(?:\.\d+)? ?(?:ms|s|MB)\b/g;
+    const section = /^### How fast each way is\n[\s\S]*?(?=^#)/m;
+    expect(DOCS.find((d) => d.path === 'docs/sources.md')!.text).toMatch(section);
+    // development.md documents the bench itself, with its own figures.
+    const elsewhere = [...DOCS.filter((d) => d.path !== 'docs/development.md'), { path: 'config init', text: starter }].flatMap(({ path, text }) =>
+      [...text.replace(section, '').matchAll(figure)].map((m) => `${path}: ${m[0]}`),
+    );
+    expect(elsewhere).toEqual([]);
+  });
+
+  it("send signals to watch's own process: through the unit install writes, or its pid; never pkill, never npx", async () => {
+    const all = DOCS.map((d) => d.text).join('\n');
+    expect(all).not.toMatch(/pkill|npx authwatch watch/);
+    const units = [...all.matchAll(/systemctl --user (?:kill -s [A-Z0-9]+|reload|stop) ([\w.-]+)/g)].map((m) => m[1]!);
+    expect(units.length).toBeGreaterThan(0);
+    const generated = await runCli(['generate', 'systemd', '--mode', 'watch'], sandbox().env);
+    for (const unit of new Set(units)) expect(generated.stdout).toContain(`/${unit.endsWith('.service') ? unit : `${unit}.service`} <==`);
+    expect(all).toContain('kill -USR1 <pid>');
+  });
+
   it.each(yamlExamples)('$name passes config check', async ({ yaml }) => {
     const box = sandbox();
     const file = box.writeConfig(yaml);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ROOT, sandbox } from '../helpers/cli.js';
@@ -47,5 +48,10 @@ describe('the package', { timeout: 120_000 }, () => {
     expect(status.exitCode).toBe(3);
     expect(status.stdout).toContain('openclaw not found (not installed, or not on PATH)');
     expect(status.stderr).toBe('');
+    // The unit's Documentation= names the page shipped in the package, not a web page that may not exist.
+    const unit = await execa(bin, ['generate', 'systemd'], { env: box.env, extendEnv: false });
+    const doc = /^Documentation=(file:\S+)$/m.exec(unit.stdout)?.[1];
+    expect(doc).toBe(pathToFileURL(join(prefix, 'lib', 'node_modules', 'authwatch', 'docs', 'scheduling.md')).href);
+    expect(readFileSync(fileURLToPath(doc!), 'utf8')).toMatch(/^# Running on a schedule\n/);
   });
 });

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, FAKE_BIN, FIXTURES, readArgvLog, runCli, sandbox } from '../helpers/cli.js';
 
@@ -124,7 +124,81 @@ describe('authwatch reauth', () => {
     const words = execFileSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
       .split('\0')
       .slice(0, -1);
-    expect(words).toEqual(['ssh', '-t', '-p', '2222', '-i', '/keys/id', '--', 'me@server.lan', script]);
+    expect(words.slice(0, -1)).toEqual(['ssh', '-t', '-p', '2222', '-i', '/keys/id', '--', 'me@server.lan']);
+    // First the programs, asked of that host (the next test runs them), then the steps.
+    expect(words.at(-1)).toMatch(/^sh -c 'command -v claude .* && sh -c 'command -v ~\/\.npm-global\/bin\/openclaw .* && echo 'Step 1 of 4/);
+    expect(words.at(-1)!.endsWith(` && ${script}`)).toBe(true);
     expect(selfCheck).toBe(`${process.execPath} ${CLI} check --config ${config}`);
+  });
+
+  it('without claude: names what to install or the --paste way, runs nothing (a dry run says the same); the --paste way works as printed', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'aw-reauth-bin-'));
+    copyFileSync(join(FIXTURES, 'recording-bin', 'termux-notification'), join(bin, 'openclaw'));
+    copyFileSync(join(FIXTURES, 'recording-bin', 'record-argv.mjs'), join(bin, 'record-argv.mjs'));
+    const box = sandbox([bin]);
+    const log = join(box.home, 'argv.jsonl');
+    const config = box.writeConfig('sources:\n  openclaw:\n    command: openclaw\n');
+    const env = { ...box.env, RECORD_ARGV_LOG: log };
+    const paste = `${process.execPath} ${CLI} reauth --paste --agent=work --config ${config}`;
+    const said = `authwatch: reauth: claude (Claude Code) is not installed on this host: install it (npm install -g @anthropic-ai/claude-code), or make the token where it is (claude setup-token) and paste it: ${paste}; no step ran\n`;
+
+    const result = await runCli(['reauth', '--agent', 'work', '--config', config], env);
+    expect(result).toMatchObject({ exitCode: 1, stdout: '', stderr: said });
+    expect(readArgvLog(log)).toEqual([]);
+
+    const dry = await runCli(['reauth', '--agent', 'work', '--dry-run', '--config', config], env);
+    expect(dry).toMatchObject({ exitCode: 1, stderr: said });
+    expect(dry.stdout.split('\n')[0]).toBe('claude setup-token');
+    expect(readArgvLog(log)).toEqual([]);
+
+    const pasted = spawnSync('sh', ['-c', paste], { env, encoding: 'utf8' });
+    // Every step ran; the check after them exits 3 (the recorder prints no status JSON).
+    expect(pasted.stdout, pasted.stderr).toContain('Step 3 of 3: restart the gateway so that it uses the new credential.\nChecking again');
+    expect(readArgvLog(log).slice(0, 3)).toEqual([
+      ['openclaw', 'models', 'auth', 'paste-token', '--provider', 'anthropic', '--agent', 'work', '--expires-in', '365d'],
+      ['openclaw', 'models', 'status', '--agent', 'work'],
+      ['openclaw', 'gateway', 'restart'],
+    ]);
+  });
+
+  it('for a remote gateway, the script asks that host for every program first, in each login shell there', async () => {
+    const box = sandbox();
+    const config = box.writeConfig('sources:\n  openclaw:\n    ssh: me@server.lan\n');
+    const result = await runCli(['reauth', '--dry-run', '--config', config], box.env);
+    const line = result.stdout.split('\n')[0]!;
+    const script = execFileSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
+      .split('\0')
+      .at(-2)!;
+    // The remote host as a shell there sees it: only openclaw installed (a recorder).
+    const bin = mkdtempSync(join(tmpdir(), 'aw-reauth-remote-'));
+    copyFileSync(join(FIXTURES, 'recording-bin', 'termux-notification'), join(bin, 'openclaw'));
+    copyFileSync(join(FIXTURES, 'recording-bin', 'record-argv.mjs'), join(bin, 'record-argv.mjs'));
+    const log = join(box.home, 'remote-argv.jsonl');
+    const shells = ['sh', 'bash', 'zsh', 'fish'].filter((shell) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0);
+    expect(shells).toContain('bash');
+    for (const shell of shells) {
+      const run = spawnSync(shell, ['-c', script], {
+        env: { ...box.env, PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, RECORD_ARGV_LOG: log },
+        encoding: 'utf8',
+      });
+      expect(run.status, `${shell}: ${run.stderr}`).toBe(127);
+      expect(run.stderr).toBe(
+        `reauth: claude (Claude Code) is not installed on me@server.lan: install it (npm install -g @anthropic-ai/claude-code), or make the token where it is (claude setup-token) and paste it: ${process.execPath} ${CLI} reauth --paste --config ${config}; no step ran\n`,
+      );
+      expect(run.stdout).toBe('');
+    }
+    expect(readArgvLog(log)).toEqual([]);
+  });
+
+  it('--list: gateway names on stdout only; one unnamed gateway is said on stderr, not left blank', async () => {
+    const box = sandbox();
+    const named = box.writeConfig('sources:\n  openclaw:\n    - name: home\n    - name: server\n      ssh: me@server.lan\n', 'named.yaml');
+    expect(await runCli(['reauth', '--list', '--config', named], box.env)).toMatchObject({ exitCode: 0, stdout: 'home\nserver\n', stderr: '' });
+    const one = await runCli(['reauth', '--list', '--config', box.writeConfig('')], box.env);
+    expect(one).toMatchObject({
+      exitCode: 0,
+      stdout: '',
+      stderr: 'authwatch: reauth: one gateway, unnamed (on this host): `authwatch reauth` renews it without --gateway\n',
+    });
   });
 });

@@ -77,6 +77,19 @@ describe('authwatch watch', () => {
     expect(w.checks().map((l) => l.trigger)).toEqual(['start', 'threshold']);
   });
 
+  it('under npx (npm exec: npm, then sh -c, then node), stops when its parent goes, as npm does not pass SIGTERM on', async () => {
+    const t = setup('schedule: "0 0 1 1 *"\n', Date.now() + 30 * 24 * H);
+    const w = startWatch([], { ...t.box.env, npm_command: 'exec' }, process.execPath, true);
+    cleanups.push(() => w.stop());
+    await w.waitFor(() => w.checks().length >= 1, 15_000, 'the first check');
+    const pid = w.pid()!;
+    expect(pid).not.toBe(w.child.pid);
+    w.child.kill('SIGTERM');
+    await w.exited;
+    await w.waitFor(() => !alive(pid), 10_000, 'watch to stop with its parent');
+    expect(w.lines).toContainEqual(expect.objectContaining({ msg: 'stopping', signal: 'npm exec exited' }));
+  });
+
   it('with a slow source, reads ahead of a crossing by the time a read takes and judges at the crossing itself', async () => {
     const server = await receiver();
     const crossing = Date.now() + 9_000;

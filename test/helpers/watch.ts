@@ -1,9 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI } from './cli.js';
 
-/** A running `authwatch watch`, with its stderr log lines parsed as they arrive. */
-export function startWatch(args: string[], env: Record<string, string>, node = process.execPath) {
-  const child: ChildProcess = spawn(node, [CLI, 'watch', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * A running `authwatch watch`, with its stderr log lines parsed as they arrive. `underShell`: as
+ * npm exec runs it, the child of a `sh -c` that stays (`child` is then the shell).
+ */
+export function startWatch(args: string[], env: Record<string, string>, node = process.execPath, underShell = false) {
+  const argv = [node, CLI, 'watch', ...args];
+  const child: ChildProcess = underShell
+    ? spawn('sh', ['-c', '"$0" "$@"; exit $?', ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   let stderr = '';
   let buffered = '';
@@ -35,7 +41,15 @@ export function startWatch(args: string[], env: Record<string, string>, node = p
         await new Promise((r) => setTimeout(r, 20));
       }
     },
+    /** watch's own pid, from its first log line. */
+    pid: () => lines.find((l) => l.msg?.toString().startsWith('watch started'))?.pid as number | undefined,
     async stop(): Promise<void> {
+      const own = lines.find((l) => l.msg?.toString().startsWith('watch started'))?.pid;
+      if (underShell && typeof own === 'number') {
+        try {
+          process.kill(own, 'SIGKILL');
+        } catch {}
+      }
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },

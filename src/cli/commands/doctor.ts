@@ -1,11 +1,9 @@
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { Cron } from 'croner';
 import { loadConfig } from '../../config/load.js';
 import { stateDir } from '../../config/paths.js';
 import type { Config } from '../../config/schema.js';
-import { type DeployFacts, detectFacts, which } from '../../deploy/facts.js';
-import { INSTALLABLE } from '../../deploy/platform-names.js';
+import { type DeployFacts, detectFacts, executable, which } from '../../deploy/facts.js';
 import type { OpenclawGateway } from '../../monitor/sources/openclaw/config.js';
 import { openclawArgv } from '../../openclaw/cli.js';
 import { deadline } from '../../abort.js';
@@ -17,19 +15,10 @@ import { describeStderr, runProgram } from '../../process/run.js';
 import { printable } from '../../text.js';
 import { scrubSecrets } from '../../redact.js';
 import type { DeviceAuth } from '../../openclaw/gateway/link.js';
-import { localTime } from '../render.js';
 import type { Io } from '../io.js';
+import { scheduleInstalled } from './doctor-schedule.js';
 
 type Verdict = 'ok' | 'warn' | 'FAIL';
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Which way a check would read one OpenClaw gateway, and why: the CLI by choice or for want of a
@@ -237,38 +226,6 @@ const channelAdvice: DoctorCheck = ({ notifiers, facts }) => {
   }
   return lines;
 };
-
-/** The job installed (what install writes, asked of the platform table, every platform and mode), the timer active, and when it runs next. */
-const scheduleInstalled: DoctorCheck = async ({ config, facts, io }) => {
-  const lines: DoctorLine[] = [];
-  const schedule = config?.schedule ?? '*/15 * * * *';
-  const { PLATFORM_TABLE } = await import('../../deploy/platforms.js');
-  const installed = [
-    ...new Map(
-      INSTALLABLE.flatMap((platform) => PLATFORM_TABLE[platform].installedFiles(facts, schedule).map((path) => [path, [`${platform} file`, path]] as const)),
-    ).values(),
-  ].filter(([, path]) => existsSync(path));
-  if (installed.length === 0) {
-    lines.push(['FAIL', 'schedule: nothing installed; run `authwatch install systemd` (or termux, launchd), or add `authwatch generate cron` to your crontab']);
-  }
-  for (const [what, path] of installed) lines.push(['ok', `${what}: ${path}`]);
-  if (existsSync(join(facts.home, '.config', 'systemd', 'user', 'authwatch.timer'))) lines.push(await timerActive(io.env));
-  if (installed.length) {
-    const next = new Cron(schedule, { paused: true, ...(config?.timezone ? { timezone: config.timezone } : {}) }).nextRun();
-    lines.push(['ok', `next scheduled check: ${next ? localTime(next.getTime()) : 'never'} (${schedule}${config?.timezone ? ` ${config.timezone}` : ''})`]);
-  }
-  return lines;
-};
-
-async function timerActive(env: Io['env']): Promise<DoctorLine> {
-  const state = await runProgram(['systemctl', '--user', 'show', 'authwatch.timer', '--property=ActiveState'], { timeoutMs: 10_000, env });
-  const active = state.ok && state.exitCode === 0 ? /ActiveState=(\S+)/.exec(state.stdout)?.[1] : undefined;
-  if (active === undefined) return ['warn', 'systemd timer: could not ask systemctl --user whether it is active'];
-  return [
-    active === 'active' ? 'ok' : 'FAIL',
-    `systemd timer: ${active}${active === 'active' ? '' : '; start it: systemctl --user enable --now authwatch.timer'}`,
-  ];
-}
 
 const stateDirectory: DoctorCheck = ({ io }) => {
   const dir = stateDir(io.env);

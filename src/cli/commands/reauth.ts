@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { basename, isAbsolute } from 'node:path';
+import { executable, which } from '../../deploy/facts.js';
 import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -66,21 +68,54 @@ export function reauthSteps(options: Pick<ReauthOptions, 'provider' | 'agent' | 
  * For a remote gateway, the whole walk-through as one `ssh -t` session (one login, one terminal):
  * each step announced, and the first failure stops it with its exit status.
  */
-export function remoteScript(steps: Step[], command: string): string {
+export function remoteScript(steps: Step[], command: string, host: string, paste: string): string {
   const lines = steps.map((step, i) => {
     const [program, ...args] = step.argv;
     const run = program === 'openclaw' ? `${command} ${shCommand(args)}` : shCommand(step.argv);
     return `echo ${shWord(`Step ${i + 1} of ${steps.length}: ${step.title}.`)} && ${run}`;
   });
-  return lines.join(' && ');
+  // Every program, asked of that host before the first step runs. The check runs in sh, whatever
+  // the login shell (fish has no `{ …; }`); OpenClaw as remoteCommand names it (a ~ path expands there).
+  const checks = [...new Set(steps.map((s) => s.argv[0]!))].map((program) => {
+    const word = program === 'openclaw' ? command.trim().split(/\s+/)[0]! : shWord(program);
+    const missing = `reauth: ${missingProgram(program, `on ${host}`, paste)}; no step ran`;
+    return `sh -c ${shWord(`command -v ${word} >/dev/null 2>&1 || { echo ${shWord(missing)} >&2; exit 127; }`)}`;
+  });
+  return [...checks, ...lines].join(' && ');
+}
+
+/** What to do about a program a step needs that is not there: what to install, or the way around it. */
+function missingProgram(program: string, where: string, paste: string): string {
+  if (program === 'claude')
+    return `claude (Claude Code) is not installed ${where}: install it (npm install -g @anthropic-ai/claude-code), or make the token where it is (claude setup-token) and paste it: ${paste}`;
+  if (program === 'openclaw')
+    return `openclaw is not installed ${where}: install OpenClaw (npm install -g openclaw), or set sources.openclaw.command (remoteCommand for SSH) to its full path`;
+  return `${program} is not installed ${where}`;
+}
+
+/** The first program of the local steps not found on PATH (or not executable), said with its fix; undefined when all are there. */
+function localProgramMissing(steps: Step[], env: Record<string, string | undefined>, paste: string): string | undefined {
+  for (const program of new Set(steps.map((s) => s.argv[0]!))) {
+    const found = isAbsolute(program) ? executable(program) : which(program, env) !== undefined;
+    if (!found) return `reauth: ${missingProgram(basename(program) === 'openclaw' ? 'openclaw' : program, 'on this host', paste)}; no step ran`;
+  }
+  return undefined;
 }
 
 /** `authwatch reauth`: renews a credential on its gateway's host, step by step, then checks. */
 export async function reauthCommand(options: ReauthOptions, io: Io): Promise<number> {
   const { config } = await loadConfig(options.config, io.env);
   if (options.list) {
-    // For the widget shortcut, which asks which gateway when there are several.
-    for (const g of config.sources.openclaw) if (g.enabled && g.name) io.stdout.write(`${g.name}\n`);
+    // For the widget shortcut, which asks which gateway when there are several: names on stdout only.
+    const enabled = config.sources.openclaw.filter((g) => g.enabled);
+    for (const g of enabled) if (g.name) io.stdout.write(`${g.name}\n`);
+    const unnamed = enabled.find((g) => !g.name);
+    if (unnamed) {
+      const where = unnamed.ssh ?? unnamed.gateway.ssh ?? urlHost(unnamed.gateway.url);
+      io.stderr.write(
+        `authwatch: reauth: one gateway, unnamed (${where ? `on ${where}` : 'on this host'}): \`authwatch reauth\` renews it without --gateway\n`,
+      );
+    }
     return ExitCode.Ok;
   }
   const gateway = pickGateway(config.sources.openclaw, options.gateway);
@@ -101,6 +136,14 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
     );
   }
 
+  // Every program a step needs, before any runs (a dry run reports the same, after its commands).
+  const openclaw = localCli(gateway.command, io.env);
+  const missing = ssh ? undefined : localProgramMissing(localSteps(steps, openclaw), io.env, pasteInstead(options, node, entry));
+  if (missing && !options.dryRun) {
+    io.stderr.write(`authwatch: ${missing}\n`);
+    return ExitCode.Problem;
+  }
+
   // OpenClaw 2026.9 refuses an auth change without --agent once a second agent exists: name the
   // default one, as OpenClaw would have picked it (a dry run asks nothing and names none).
   if (!options.agent && !options.dryRun) {
@@ -114,7 +157,15 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
 
   if (ssh) {
     const { host, port } = splitDestination(ssh);
-    const argv = ['ssh', '-t', ...(port ? ['-p', port] : []), ...sshArgs, '--', host, remoteScript(steps, gateway.remoteCommand)];
+    const argv = [
+      'ssh',
+      '-t',
+      ...(port ? ['-p', port] : []),
+      ...sshArgs,
+      '--',
+      host,
+      remoteScript(steps, gateway.remoteCommand, ssh, pasteInstead(options, node, entry)),
+    ];
     if (options.dryRun) {
       io.stdout.write(`${shCommand(argv)}\n${shCommand(self)}\n`);
       return ExitCode.Ok;
@@ -123,11 +174,11 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
     const code = await run(argv, io.env);
     if (code !== 0) return failed(io, code);
   } else {
-    const openclaw = localCli(gateway.command, io.env);
-    const local = steps.map((s) => ({ ...s, argv: s.argv[0] === 'openclaw' ? openclaw.argv(s.argv.slice(1)) : s.argv }));
+    const local = localSteps(steps, openclaw);
     if (options.dryRun) {
       io.stdout.write(`${[...local.map((s) => shCommand(s.argv)), shCommand(self)].join('\n')}\n`);
-      return ExitCode.Ok;
+      if (missing) io.stderr.write(`authwatch: ${missing}\n`);
+      return missing ? ExitCode.Problem : ExitCode.Ok;
     }
     for (const [i, step] of local.entries()) {
       io.stdout.write(`Step ${i + 1} of ${local.length}: ${step.title}.\n`);
@@ -137,6 +188,24 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
   }
   io.stdout.write('Checking again, so that the alert resolves now:\n');
   return run(self, io.env);
+}
+
+/** The steps as run here: `openclaw` as the config names it (a path, OPENCLAW_BIN, a wrapper). */
+function localSteps(steps: Step[], openclaw: ReturnType<typeof localCli>): Step[] {
+  return steps.map((s) => ({ ...s, argv: s.argv[0] === 'openclaw' ? openclaw.argv(s.argv.slice(1)) : s.argv }));
+}
+
+/** The same walk-through with a token made elsewhere, as a command to paste. */
+function pasteInstead(options: ReauthOptions, node: string, entry: string): string {
+  return shCommand([
+    node,
+    entry,
+    'reauth',
+    '--paste',
+    ...(options.gateway ? ['--gateway', options.gateway] : []),
+    ...(options.agent ? [`--agent=${options.agent}`] : []),
+    ...(options.config ? ['--config', options.config] : []),
+  ]);
 }
 
 function failed(io: Io, code: number): number {
