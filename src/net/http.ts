@@ -125,6 +125,12 @@ export function safeHost(url: string): string {
   }
 }
 
+/** The server a URL connects to (host without IPv6 brackets, port with the scheme's default), for doctor to try. */
+export function endpointOf(url: string): { host: string; port: number } {
+  const { hostname, port, protocol } = new URL(url);
+  return { host: hostname.replace(/^\[(.*)\]$/, '$1'), port: port ? Number(port) : protocol === 'https:' ? 443 : 80 };
+}
+
 /** True when the URL is plain http:// to somewhere other than this machine. */
 export function isPlaintextRemote(url: string): boolean {
   try {

@@ -1,5 +1,5 @@
 import type { Status } from '../monitor/types.js';
-import { isPlaintextRemote, safeHost } from '../net/http.js';
+import { endpointOf, isPlaintextRemote, safeHost } from '../net/http.js';
 import { VERSION } from '../version.js';
 import { postForDelivery } from './http.js';
 import { alertTitle } from './message.js';
@@ -127,6 +127,7 @@ export function createAlertmanager(config: AlertmanagerConfig, env: Record<strin
     name,
     type: 'alertmanager',
     timeoutMs: config.timeout,
+    needs: { servers: urls.map(endpointOf) },
     warnings: authorization
       ? urls
           .filter((u) => isPlaintextRemote(u))

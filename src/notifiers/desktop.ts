@@ -91,6 +91,7 @@ export function createDesktop(config: DesktopConfig, env: Record<string, string 
     type: 'desktop',
     timeoutMs: config.timeout,
     program: backend,
+    ...(backend === 'notify-send' ? { needs: { sessionBus: true } as const } : {}),
     async send(alert): Promise<DeliveryResult> {
       // A test alert neither replaces nor is replaced; osascript cannot replace.
       const key = backend === 'notify-send' && !alert.test ? alert.credential.id : undefined;

@@ -70,6 +70,7 @@ export function createEmail(config: EmailConfig, env: Record<string, string | un
     name,
     type: 'email',
     timeoutMs: config.timeout,
+    needs: { servers: [{ host: config.host, port }] },
     async send(alert, signal) {
       const { createTransport } = await import('nodemailer');
       const transport = createTransport({

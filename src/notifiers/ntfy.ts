@@ -1,5 +1,5 @@
 import type { Status } from '../monitor/types.js';
-import { isPlaintextRemote, safeHost } from '../net/http.js';
+import { endpointOf, isPlaintextRemote, safeHost } from '../net/http.js';
 import { postForDelivery } from './http.js';
 import { alertBody, alertTitle } from './message.js';
 import { resolveSecretAt } from '../config/secret.js';
@@ -61,6 +61,7 @@ export function createNtfy(config: NtfyConfig, env: Record<string, string | unde
     name,
     type: 'ntfy',
     timeoutMs: config.timeout,
+    needs: { servers: [endpointOf(url)] },
     warnings: [
       ...(token && isPlaintextRemote(url)
         ? [`notifier ntfy "${name}": sends its access token over plain http:// to ${safeHost(url)}, readable on the way; use https://`]

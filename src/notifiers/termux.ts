@@ -108,6 +108,7 @@ export function createTermux(config: TermuxConfig, env: Record<string, string | 
     type: 'termux',
     timeoutMs: config.timeout,
     program: 'termux-notification',
+    needs: { termuxApi: true },
     send: async (alert) => {
       const [notification, ...extra] = termuxCommands(alert, config);
       const sent = await runForDelivery(`termux "${name}"`, notification!, { timeoutMs: config.timeout, env });

@@ -15,6 +15,8 @@ export interface Notifier {
   readonly timeoutMs: number;
   /** The program it runs (notify-send, termux-notification, a command), for `doctor` to find on the job's PATH. */
   readonly program?: string;
+  /** What doctor tries of its surroundings, sending nothing (preflight.ts). */
+  readonly needs?: ChannelNeeds;
   /** Config that works but is unsafe (a secret over plain http://); shown by check, watch, config check, doctor. */
   readonly warnings?: readonly string[];
   /** Which alerts it gets (its config's minStatus, events and match); absent: all. */
@@ -27,6 +29,9 @@ export interface Notifier {
    */
   refresh?(firing: readonly Alert[], signal: AbortSignal): Promise<DeliveryResult>;
 }
+
+/** The servers a channel connects to; or the local service its program needs. */
+export type ChannelNeeds = { servers: Array<{ host: string; port: number }> } | { sessionBus: true } | { termuxApi: true };
 
 export type AlertEvent = 'firing' | 'reminder' | 'resolved';
 

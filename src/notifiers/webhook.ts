@@ -1,6 +1,6 @@
 import { crypto } from '../lazy-crypto.js';
 import { VERSION } from '../version.js';
-import { isPlaintextRemote, safeHost } from '../net/http.js';
+import { endpointOf, isPlaintextRemote, safeHost } from '../net/http.js';
 import { postForDelivery } from './http.js';
 import { alertBody, alertPayload, alertTitle, markdownLiteral, markupLiteral } from './message.js';
 import { resolveSecretAt, type Secret } from '../config/secret.js';
@@ -31,6 +31,7 @@ export function createWebhook(config: WebhookConfig, env: Record<string, string 
     name,
     type: 'webhook',
     timeoutMs: config.timeout,
+    needs: { servers: [endpointOf(url.reveal())] },
     warnings:
       carriesSecret && isPlaintextRemote(url.reveal())
         ? [`notifier webhook "${name}": sends its secret over plain http:// to ${safeHost(url.reveal())}, readable on the way; use https://`]

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDefaults } from '../../scripts/generate-deploy.mjs';
 import { termuxPeriodMs } from '../../src/deploy/termux.js';
 import { CLI, FIXTURE_NOW, readArgvLog, ROOT, runCli, sandbox } from '../helpers/cli.js';
+import { startReceiver } from '../helpers/receiver.js';
 import { canMount, itIf, itWithTool, onPath } from '../helpers/tools.js';
 
 const RECORDING_BIN = join(ROOT, 'test', 'fixtures', 'recording-bin');
@@ -527,15 +528,67 @@ describe('doctor', () => {
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain('FAIL  notifier command "command": page-me is not on the job\'s PATH\n');
 
-    box.writeConfig(`schedule: "0 6 * * *"\nnotifiers:\n  - type: command\n    command: [${JSON.stringify(pager)}]\n  - type: ntfy\n    topic: t\n`);
-    const result = await runCli(['doctor'], box.env);
+    const ntfy = await startReceiver();
+    box.writeConfig(
+      `schedule: "0 6 * * *"\nnotifiers:\n  - type: command\n    command: [${JSON.stringify(pager)}]\n  - type: ntfy\n    topic: authwatch-3f9c2a71d04e8b65\n    server: ${ntfy.url}\n`,
+    );
+    const result = await runCli(['doctor'], box.env).finally(ntfy.close);
     expect(result.exitCode, result.stdout).toBe(0);
     expect(result.stdout).toContain(`ok    openclaw: ${join(ROOT, 'test', 'fixtures', 'bin', 'openclaw')}\n`);
     expect(result.stdout).toContain(`ok    notifier command "command": ${pager} found\n`);
-    expect(result.stdout).toContain('ok    notifier ntfy "ntfy": configured (not contacted; `authwatch notify test` sends a test alert)\n');
+    expect(result.stdout).toContain(`ok    notifier ntfy "ntfy": ${new URL(ntfy.url).host} accepts connections (nothing sent)\n`);
+    expect(ntfy.requests).toEqual([]);
     expect(result.stdout).toContain('ok    systemd authwatch.timer (user): active\n');
     expect(result.stdout).toMatch(/ok {4}next scheduled check: \d{4}-\d\d-\d\d 06:00 \(0 6 \* \* \*\)\n/);
     expect(result.stdout).toMatch(/\nAll good\.\n$/);
+  });
+
+  it('tries each server a channel posts to: resolved and connected to, nothing sent; a refused port and an unknown name are FAILs', async () => {
+    const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin')]);
+    const up = await startReceiver();
+    const closed = await startReceiver();
+    await closed.close();
+    box.writeConfig(
+      [
+        'notifiers:',
+        `  - type: webhook\n    name: up\n    url: ${up.url}/hook?key=secret-in-the-query`,
+        `  - type: webhook\n    name: closed\n    url: ${closed.url}/hook`,
+        '  - type: alertmanager\n    urls: [https://authwatch-doctor.invalid:9093]',
+        '  - type: email\n    host: 127.0.0.1\n    port: 1\n    from: a@example.com\n    to: [b@example.com]',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['doctor'], box.env).finally(up.close);
+    const at = (url: string) => new URL(url).host;
+    expect(result.stdout).toContain(`ok    notifier webhook "up": ${at(up.url)} accepts connections (nothing sent)\n`);
+    expect(result.stdout).toContain(`FAIL  notifier webhook "closed": ${at(closed.url)} cannot be reached (ECONNREFUSED)\n`);
+    // No resolver, or one that says there is no such name: either way a FAIL naming the host.
+    expect(result.stdout).toMatch(
+      /\nFAIL {2}notifier alertmanager "alertmanager": authwatch-doctor\.invalid:9093: cannot resolve authwatch-doctor\.invalid \((?:ENOTFOUND|EAI_AGAIN|no DNS answer within 5 s)\)\n/,
+    );
+    expect(result.stdout).toContain('FAIL  notifier email "email": 127.0.0.1:1 cannot be reached (ECONNREFUSED)\n');
+    expect(result.stdout).not.toContain('secret-in-the-query');
+    expect(up.requests).toEqual([]);
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('termux: asks the Termux:API app (removing a notification nobody posted), and says when it does not answer', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'aw-termux-api-'));
+    for (const name of ['termux-notification', 'termux-notification-remove', 'record-argv.mjs']) copyFileSync(join(RECORDING_BIN, name), join(bin, name));
+    // On the job's PATH: openclaw's directory is on it.
+    writeFileSync(join(bin, 'openclaw'), `#!/bin/sh\nexec ${JSON.stringify(join(ROOT, 'test', 'fixtures', 'bin', 'openclaw'))} "$@"\n`, { mode: 0o755 });
+    const box = sandbox([bin]);
+    box.env.RECORD_ARGV_LOG = join(box.home, 'argv.jsonl');
+    box.writeConfig('notifiers:\n  - type: termux\n');
+    const answering = await runCli(['doctor'], box.env);
+    expect(answering.stdout).toContain('ok    notifier termux "termux": termux-notification found\nok    notifier termux "termux": Termux:API answers\n');
+    expect(readArgvLog(box.env.RECORD_ARGV_LOG)).toEqual([['termux-notification-remove', 'authwatch-doctor']]);
+    // Without the app, Termux:API's programs wait for it forever.
+    writeFileSync(join(bin, 'termux-notification-remove'), '#!/bin/sh\nexec tail -f /dev/null\n');
+    const silent = await runCli(['doctor'], box.env);
+    expect(silent.stdout).toContain(
+      'FAIL  notifier termux "termux": Termux:API did not answer within 5 s: install the Termux:API app from where Termux came from (F-Droid or GitHub, not both), and open it once\n',
+    );
   });
 
   it("termux: the Re-auth button's allow-external-apps = true is checked in termux.properties", async () => {

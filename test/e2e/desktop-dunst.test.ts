@@ -83,7 +83,40 @@ describe('desktop notifier against a real notification daemon (dunst on a privat
   });
 });
 
+describe('doctor tries the desktop channel, not only its program', () => {
+  it('with dunst on the session bus: names the notification server that will show the pop-ups', async () => {
+    dunst = await startDunst();
+    const box = sandbox();
+    box.env.DBUS_SESSION_BUS_ADDRESS = dunst.bus;
+    box.writeConfig('notifiers:\n  - type: desktop\n    backend: notify-send\n');
+    const result = await runCli(['doctor'], box.env);
+    const socket = dunst.bus.replace(/^unix:path=/, '');
+    expect(result.stdout).toContain('ok    notifier desktop "desktop": notify-send found\n');
+    expect(result.stdout).toMatch(new RegExp(`\\nok {4}notifier desktop "desktop": notification server dunst \\(.+\\) on the session bus ${socket}\\n`));
+    expect(dunst.received()).toEqual([]);
+  });
+
+  it('a session bus address nobody serves is a FAIL', async () => {
+    const box = sandbox();
+    box.writeConfig('notifiers:\n  - type: desktop\n    backend: notify-send\n');
+    const gone = join(box.dir, 'no-bus');
+    const dead = await runCli(['doctor'], { ...box.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${gone}` });
+    expect(dead.stdout).toContain(`FAIL  notifier desktop "desktop": the session bus ${gone} does not answer (ENOENT)\n`);
+    expect(dead.exitCode).toBe(1);
+  });
+});
+
 describe('desktop notifier on a headless host (no session bus, no display)', () => {
+  itWithTool('notify-send', 'libnotify-bin')('doctor: FAIL, not "notify-send found" and All good', async () => {
+    const box = sandbox();
+    box.writeConfig('notifiers:\n  - type: desktop\n');
+    const result = await runCli(['doctor'], box.env);
+    expect(result.stdout).toContain(
+      'FAIL  notifier desktop "desktop": no session bus (DBUS_SESSION_BUS_ADDRESS unset, no $XDG_RUNTIME_DIR/bus, no DISPLAY), so notify-send cannot show anything: on a headless host use ntfy, a webhook or e-mail\n',
+    );
+    expect(result.exitCode).toBe(1);
+  });
+
   itWithTool('notify-send', 'libnotify-bin')("says notify-send's own reason, and tries twice, not three times", async () => {
     const box = sandbox();
     box.writeConfig('delivery:\n  backoff: 50ms\nnotifiers:\n  - type: desktop\n');

@@ -11,6 +11,7 @@ const NEEDS: Array<[tool: string, debianPackage: string]> = [
   ['dunst', 'dunst'],
   ['dunstctl', 'dunst'],
   ['notify-send', 'libnotify-bin'],
+  ['dbus-send', 'dbus-bin'],
 ];
 const missing = NEEDS.find(([tool]) => !onPath(tool));
 export const itWithDunst = itIf(!missing, missing ? `${missing[0]} not found (Debian package: ${missing[1]})` : '');

@@ -199,15 +199,26 @@ const gatewayTransports: DoctorCheck = async ({ config, io }) => {
   return lines;
 };
 
-/** Each channel's program on the job's PATH (the desktop one as its backend is configured), or that it is configured. */
-const notifierPrograms: DoctorCheck = ({ notifiers, jobEnv }) =>
-  notifiers.map((notifier): DoctorLine => {
-    const name = `notifier ${notifier.type} "${notifier.name}"`;
-    const program = notifier.program;
-    if (!program) return ['ok', `${name}: configured (not contacted; \`authwatch notify test\` sends a test alert)`];
-    const found = isAbsolute(program) ? executable(program) : which(program, jobEnv) !== undefined;
-    return [found ? 'ok' : 'FAIL', `${name}: ${program} ${found ? 'found' : "is not on the job's PATH"}`];
-  });
+/**
+ * Each channel's program on the job's PATH (the desktop one as its backend is configured), then
+ * what it needs around it, tried without sending: its servers resolved and connected to, the
+ * session bus and a notification server, the Termux:API app.
+ */
+const notifierPrograms: DoctorCheck = async ({ notifiers, jobEnv, io }) => {
+  const { preflight } = await import('../../notifiers/preflight.js');
+  const lines = await Promise.all(
+    notifiers.map(async (notifier): Promise<DoctorLine[]> => {
+      const name = `notifier ${notifier.type} "${notifier.name}"`;
+      const program = notifier.program;
+      if (!program) return notifier.needs ? preflight(notifier, io.env) : [['ok', `${name}: configured (\`authwatch notify test\` sends a test alert)`]];
+      const found = isAbsolute(program) ? executable(program) : which(program, jobEnv) !== undefined;
+      const line: DoctorLine = [found ? 'ok' : 'FAIL', `${name}: ${program} ${found ? 'found' : "is not on the job's PATH"}`];
+      // Its surroundings are asked as the job would ask them: with the job's PATH.
+      return found ? [line, ...(await preflight(notifier, { ...io.env, PATH: jobEnv.PATH }))] : [line];
+    }),
+  );
+  return lines.flat();
+};
 
 /** What a channel needs beyond its program: Termux's external apps; a second channel beside the gateway's own. */
 const channelAdvice: DoctorCheck = ({ notifiers, facts }) => {
