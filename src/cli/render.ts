@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import type { Config } from '../config/schema.js';
 import { exitCodeFor, worstStatus, type CheckReport } from '../monitor/report.js';
+import { localTime } from '../local-time.js';
 import { describeRule, thresholdsResolver } from '../monitor/thresholds.js';
 import type { Credential, Status } from '../monitor/types.js';
 import { printable, printableLines } from '../text.js';
@@ -18,13 +19,6 @@ const COLORS: Record<Status, string> = {
 
 function paint(text: string, status: Status, color: boolean): string {
   return color ? `\u001b[${COLORS[status]}m${text}\u001b[0m` : text;
-}
-
-/** `2026-11-25 14:03` in the local time zone (TZ). */
-export function localTime(epochMs: number): string {
-  const d = new Date(epochMs);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** `1h 36m`, `expired 3m ago`, `lapsed 2h ago, renews on use`, or `-` without an expiry. */

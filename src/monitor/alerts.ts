@@ -19,6 +19,12 @@ export interface AlertMemory {
   credential: Alert['credential'];
   /** When the episode began (absent in states written before it was kept: see the stream id). */
   startedAt?: number;
+  /**
+   * The notifiers (by name) this episode was queued for. A configured one not among them, whose
+   * route takes it, gets the open alert once (a channel added after it fired). Absent in states
+   * from before it was kept: every channel configured then counts as told.
+   */
+  notified?: string[];
 }
 
 export interface LifecyclePolicy {

@@ -107,11 +107,12 @@ export async function runCheck(
       const plan = planAlerts(state, { credentials, covered: new Set(covered) }, { config, now: checkedAt, log });
       const settled = settleSnoozes(state.snoozes, { credentials, resolved: plan.resolved, now: checkedAt });
       history.push(...decidedEvents(plan.alerts, settled.ended, { now: checkedAt, log }));
+      const queued = enqueue(state.outbox, plan, notifiers, { now: checkedAt, log, snoozes: state.snoozes, quietHours: config.quietHours });
       next = {
         ...next,
-        alerts: plan.memory,
+        alerts: queued.memory,
         errorStreaks: plan.errorStreaks,
-        outbox: enqueue(state.outbox, plan.alerts, notifiers, checkedAt),
+        outbox: queued.outbox,
         snoozes: settled.snoozes,
       };
       // Record the decisions before sending: a crash mid-delivery then re-sends from the outbox

@@ -5,7 +5,7 @@ import { VANISHED } from '../notifiers/message.js';
 import { deadline as attemptDeadline } from '../abort.js';
 import { deliverWithRetry } from '../notifiers/retry.js';
 import type { Alert, AlertEvent, DeliveryResult, Notifier } from '../notifiers/types.js';
-import { decide, describeCredential, eventId, scopeOf, type AlertMemory, type LifecyclePolicy } from './alerts.js';
+import { ALERT_LEVEL, decide, describeCredential, eventId, scopeOf, type AlertMemory, type LifecyclePolicy } from './alerts.js';
 import { inQuietHours } from './quiet-hours.js';
 import { routes } from './routing.js';
 import { snoozeOf } from './snooze.js';
@@ -135,12 +135,55 @@ function episodeStart(stream: AlertMemory): number | undefined {
   return Number.isFinite(at) && at > 0 ? at : undefined;
 }
 
-/** Queues each alert once per notifier its route lets it reach. "Sent" is then tracked per (alert, notifier). */
-export function enqueue(outbox: OutboxEntry[], alerts: readonly Alert[], notifiers: readonly Notifier[], now: number): OutboxEntry[] {
-  return [
-    ...outbox,
-    ...alerts.flatMap((alert) => notifiers.filter((n) => routes(n.route, alert)).map((n) => ({ notifier: n.name, createdAt: now, attempts: 0, alert }))),
-  ];
+/**
+ * Queues each alert once per notifier its route lets it reach ("sent" is then tracked per alert
+ * and notifier), and tells a notifier that joined after an episode fired what is still open: once,
+ * as a `firing` with the episode's start, as last notified. Each open stream remembers whom it
+ * was queued for (`notified`, the names of notifiers configured now: a removed one is forgotten).
+ * Not while snoozed, and not warn-level news in quiet hours, as for any firing.
+ */
+export function enqueue(
+  outbox: readonly OutboxEntry[],
+  plan: { alerts: readonly Alert[]; firing: readonly Alert[]; memory: Record<string, AlertMemory> },
+  notifiers: readonly Notifier[],
+  { now, log, snoozes, quietHours }: { now: number; log: Logger; snoozes: State['snoozes']; quietHours: Config['quietHours'] },
+): { outbox: OutboxEntry[]; memory: Record<string, AlertMemory> } {
+  const quiet = inQuietHours(quietHours, now);
+  // What holds back a firing holds back telling a new channel: a snooze; quiet hours, for warn-level news.
+  const held = (alert: Alert) =>
+    snoozeOf(snoozes, alert.credential.id, now) !== undefined || (quiet && (alert.inUse === false || ALERT_LEVEL[alert.status] <= ALERT_LEVEL.warn));
+  const memory = { ...plan.memory };
+  const names = new Set(notifiers.map((n) => n.name));
+  const queued: OutboxEntry[] = [];
+  const queue = (alert: Alert, to: readonly Notifier[]) => {
+    queued.push(...to.map((n) => ({ notifier: n.name, createdAt: now, attempts: 0, alert })));
+    const stream = memory[alert.credential.id];
+    if (!stream || stream.streamId !== alert.streamId) return;
+    const told = new Set([...(stream.notified ?? []).filter((name) => names.has(name)), ...to.map((n) => n.name)]);
+    memory[alert.credential.id] = { ...stream, notified: [...told] };
+  };
+  for (const alert of plan.alerts)
+    queue(
+      alert,
+      notifiers.filter((n) => routes(n.route, alert)),
+    );
+  for (const alert of plan.firing) {
+    const stream = memory[alert.credential.id]!;
+    const taking = notifiers.filter((n) => routes(n.route, alert));
+    if (stream.notified === undefined) {
+      memory[alert.credential.id] = { ...stream, notified: taking.map((n) => n.name) };
+      continue;
+    }
+    const told = new Set(stream.notified);
+    const joined = taking.filter((n) => !told.has(n.name));
+    if (joined.length === 0 || held(alert)) {
+      memory[alert.credential.id] = { ...stream, notified: stream.notified.filter((name) => names.has(name)) };
+      continue;
+    }
+    log.info({ credential: alert.credential.id, event: 'firing', reason: 'notifier added', notifiers: joined.map((n) => n.name) }, 'alert');
+    queue(alert, joined);
+  }
+  return { outbox: [...outbox, ...queued], memory };
 }
 
 /**

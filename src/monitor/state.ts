@@ -23,6 +23,7 @@ const alertMemorySchema = z.looseObject({
   scope: z.string(),
   credential: z.looseObject({ id: z.string(), source: z.string() }),
   startedAt: z.optional(z.number()),
+  notified: z.optional(z.array(z.string())),
 });
 
 const nullableString = () => z.nullable(z.string());

@@ -2,7 +2,7 @@ import { resolveSecretAt } from '../config/secret.js';
 import { crypto } from '../lazy-crypto.js';
 import { quoteForeign } from '../redact.js';
 import { printable, printableLines } from '../text.js';
-import { alertBody, alertTitle } from './message.js';
+import { alertBody, alertTitle, expiryLine } from './message.js';
 import type { EmailConfig } from './schemas.js';
 import type { Alert, DeliveryResult, Notifier } from './types.js';
 
@@ -14,7 +14,8 @@ export function emailBody(alert: Alert): string {
   if (!alert.remedySteps?.length || alert.event === 'resolved') return alertBody(alert);
   const lines: string[] = [];
   if (alert.detail) lines.push(printable(alert.detail));
-  if (alert.expiresAt !== null) lines.push(`Expiry: ${new Date(alert.expiresAt).toISOString()}`);
+  const expiry = expiryLine(alert);
+  if (expiry) lines.push(expiry);
   lines.push('', 'To fix it:');
   for (const step of alert.remedySteps) {
     if (step.say) lines.push(printableLines(step.say));

@@ -1,6 +1,7 @@
 import { currentProvider } from '../openclaw/providers.js';
 import { formatDuration } from '../config/duration.js';
 import { printable, printableLines } from '../text.js';
+import { localTimeWithZone } from '../local-time.js';
 import type { Alert } from './types.js';
 
 /** The detail of a `resolved` sent because the credential vanished (e.g. replaced by a new profile). */
@@ -65,6 +66,12 @@ export function alertTitle(alert: Alert, style: TitleStyle = PLAIN): string {
   }
 }
 
+/** `Expires: 2026-12-06 18:00 UTC+01:00`: in the host's zone, as `status` shows it, with the offset for a reader elsewhere. */
+export function expiryLine(alert: Alert): string | undefined {
+  if (alert.expiresAt === null) return undefined;
+  return `${alert.expiresAt > alert.checkedAt ? 'Expires' : 'Expired'}: ${localTimeWithZone(alert.expiresAt)}`;
+}
+
 /** The body: why, what to run, and where. */
 export function alertBody(alert: Alert): string {
   const lines: string[] = [];
@@ -72,7 +79,8 @@ export function alertBody(alert: Alert): string {
     lines.push(alert.detail === VANISHED ? `Was ${alert.severity}; ${VANISHED}.` : `Was ${alert.severity}; now ${alert.status}.`);
   } else {
     if (alert.detail) lines.push(printable(alert.detail));
-    if (alert.expiresAt !== null) lines.push(`Expiry: ${new Date(alert.expiresAt).toISOString()}`);
+    const expiry = expiryLine(alert);
+    if (expiry) lines.push(expiry);
     if (alert.remedy) lines.push('', printableLines(alert.remedy));
   }
   lines.push('', `Host: ${printable(alert.host)}`);
@@ -87,6 +95,8 @@ export function alertPayload(alert: Alert) {
     id: alert.id,
     streamId: alert.streamId,
     event: alert.event,
+    /** When the episode began: its first firing (a channel added later is told then, with this). */
+    startedAt: alert.startedAt === undefined ? null : new Date(alert.startedAt).toISOString(),
     status: alert.status,
     severity: alert.severity,
     test: alert.test === true,

@@ -48,7 +48,7 @@ describe('email notifier against a real SMTP server (aiosmtpd)', () => {
     expect(root).toMatch(/^<credential-[0-9a-f]{24}@[a-z0-9.-]+\.authwatch>$/);
     for (const m of smtp.messages()) expect([header(m, 'In-Reply-To'), header(m, 'References')]).toEqual([root, root]);
     expect(firing).toContain('Content-Type: text/plain');
-    expect(firing!.replace(/\r\n/g, '\n')).toContain('\n\nExpiry: 2026-12-06T17:00:00.000Z\n\nTo fix it:\nRun: claude setup-token\n\nHost: ');
+    expect(firing!.replace(/\r\n/g, '\n')).toContain('\n\nExpires: 2026-12-06 17:00 UTC\n\nTo fix it:\nRun: claude setup-token\n\nHost: ');
     expect(smtp.attempts().map((a) => [a.from, a.rcpt])).toEqual(Array(3).fill(['authwatch@example.com', ['ops@example.com', 'me@example.com']]));
     expectNoSecrets({ stdout: first.stdout, stderr: first.stderr, state: JSON.stringify(t.box.readState()) }, [PASSWORD]);
   });

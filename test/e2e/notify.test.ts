@@ -292,6 +292,45 @@ describe('alert lifecycle across runs (fake openclaw)', () => {
   });
 });
 
+describe('a notifier added after an alert fired', () => {
+  it('gets what is open once, as a firing with its start; its route holds; a removed one is forgotten, so adding it again tells it again', async () => {
+    const [first, second, picky] = [await receiver(), await receiver(), await receiver()];
+    const hook = (name: string, url: string, extra = '') => `  - type: webhook\n    name: ${name}\n    url: ${url}\n${extra}`;
+    const t = setup('status-token-expiring.json', hook('first', first.url));
+    const notifiers = (text: string) => writeFileSync(t.config, `delivery:\n  backoff: 50ms\n  deadline: 20s\nnotifiers:\n${text}`);
+    const at = (minutes: number) => ({ AUTHWATCH_NOW: String(FIXTURE_NOW + minutes * 60_000) });
+    expect((await t.check()).exitCode).toBe(2);
+    expect(first.requests).toHaveLength(1);
+    const fired = JSON.parse(first.requests[0]!.body) as Record<string, unknown>;
+    expect(fired).toMatchObject({ event: 'firing', startedAt: new Date(FIXTURE_NOW).toISOString() });
+
+    // ntfy replaced by a webhook, as the user did; and one that takes only expired alerts.
+    notifiers(hook('second', second.url) + hook('picky', picky.url, '    minStatus: expired\n'));
+    const caught = await t.check([], at(1));
+    expect(parseReport(caught).notifications).toMatchObject([{ notifier: 'second', event: 'firing', ok: true }]);
+    expect(second.requests).toHaveLength(1);
+    expect(JSON.parse(second.requests[0]!.body)).toMatchObject({
+      event: 'firing',
+      status: fired.status,
+      streamId: fired.streamId,
+      startedAt: fired.startedAt,
+      checkedAt: new Date(FIXTURE_NOW + 60_000).toISOString(),
+    });
+    expect(picky.requests).toEqual([]);
+
+    // Once: the next check is quiet.
+    expect(parseReport(await t.check([], at(2))).notifications).toEqual([]);
+    expect(second.requests).toHaveLength(1);
+
+    // "first" was removed, and forgotten: back, it is a new channel.
+    notifiers(hook('first', first.url) + hook('second', second.url));
+    await t.check([], at(3));
+    expect(first.requests).toHaveLength(2);
+    expect(JSON.parse(first.requests[1]!.body)).toMatchObject({ event: 'firing', startedAt: fired.startedAt });
+    expect(second.requests).toHaveLength(1);
+  });
+});
+
 describe('credentials OpenClaw does not use', () => {
   it('one low-priority notice with how to remove it, then quiet; never the exit code', async () => {
     const server = await receiver();
@@ -357,6 +396,17 @@ describe('other channels', () => {
     });
     expect(r!.body).toContain('claude setup-token');
     expectNoSecrets({ stdout: result.stdout, stderr: result.stderr, state: readFileSync(t.box.statePath, 'utf8') }, [token]);
+  });
+
+  it("ntfy: the expiry in the host's zone with its offset, as status shows it, not UTC ISO", async () => {
+    const server = await receiver();
+    const t = setup('status-token-expiring.json', `  - type: ntfy\n    server: ${server.url}\n    topic: aw-alerts\n`);
+    const berlin = { TZ: 'Europe/Berlin' };
+    await t.check([], berlin);
+    const status = await runCli(['status'], { ...t.box.env, ...berlin });
+    const shown = /\b(\d{4}-\d\d-\d\d \d\d:\d\d)\b/.exec(status.stdout)![1]!;
+    expect(server.requests[0]!.body.split('\n')).toContain(`Expires: ${shown} UTC+01:00`);
+    expect(server.requests[0]!.body).not.toMatch(/\d{4}-\d\d-\d\dT/);
   });
 
   it('termux: termux-notification with a stable id; the resolution removes that id', async () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { decide, eventId, type AlertMemory, type LifecyclePolicy } from '../../src/monitor/alerts.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
-import { planAlerts } from '../../src/monitor/notify.js';
+import { enqueue, planAlerts } from '../../src/monitor/notify.js';
+import type { Notifier } from '../../src/notifiers/types.js';
 import { inQuietHours } from '../../src/monitor/quiet-hours.js';
 import { emptyState, type State } from '../../src/monitor/state.js';
 import type { Status } from '../../src/monitor/types.js';
@@ -223,5 +224,50 @@ describe('planAlerts', () => {
     const resolved = plan(state, 'ok', NOW + 2 * H);
     expect(resolved.alerts.map((a) => [a.event, a.status, a.lastStatus])).toEqual([['resolved', 'ok', 'critical']]);
     expect(resolved.firing).toEqual([]);
+  });
+
+  describe('enqueue: a notifier that joined after the firing', () => {
+    const hook = (name: string, minStatus: 'warn' | 'critical' | 'expired' = 'warn'): Notifier => ({
+      name,
+      type: 'webhook',
+      timeoutMs: 1000,
+      route: { minStatus, events: ['firing', 'reminder', 'resolved'] },
+      send: async () => ({ ok: true }),
+    });
+    const open = (notified: string[] | undefined, extra: Partial<State> = {}) => {
+      const state: State = {
+        ...emptyState(),
+        alerts: { 'openclaw:main:anthropic:manual': memory({ startedAt: NOW - H, ...(notified ? { notified } : {}) }) },
+        ...extra,
+      };
+      return { state, planned: plan(state, 'warn', NOW) };
+    };
+    const queue = (state: State, planned: ReturnType<typeof plan>, notifiers: Notifier[], at = NOW) =>
+      enqueue([], planned, notifiers, { now: at, log, snoozes: state.snoozes, quietHours: config.quietHours });
+
+    it('is told once, as a firing with the start; the rest are not told again', () => {
+      const { state, planned } = open(['a']);
+      const queued = queue(state, planned, [hook('a'), hook('b'), hook('c', 'critical')]);
+      expect(queued.outbox.map((e) => [e.notifier, e.alert.event, e.alert.startedAt])).toEqual([['b', 'firing', NOW - H]]);
+      expect(queued.memory['openclaw:main:anthropic:manual']!.notified).toEqual(['a', 'b']);
+    });
+
+    it('a stream from before notifiers were recorded counts every channel as told: an upgrade sends nothing', () => {
+      const { state, planned } = open(undefined);
+      const queued = queue(state, planned, [hook('a'), hook('b')]);
+      expect(queued.outbox).toEqual([]);
+      expect(queued.memory['openclaw:main:anthropic:manual']!.notified).toEqual(['a', 'b']);
+    });
+
+    it('not while snoozed, nor warn-level news in quiet hours; a removed notifier is forgotten', () => {
+      const snoozed = open(['gone'], { snoozes: { 'openclaw:*': { until: NOW + H, at: NOW } } });
+      const held = queue(snoozed.state, snoozed.planned, [hook('b')]);
+      expect(held.outbox).toEqual([]);
+      expect(held.memory['openclaw:main:anthropic:manual']!.notified).toEqual([]);
+      const night = { ...config, quietHours: { from: '00:00', to: '23:59', timezone: 'UTC' } };
+      const { state, planned } = open(['a']);
+      expect(inQuietHours(night.quietHours, NOW)).toBe(true);
+      expect(enqueue([], planned, [hook('b')], { now: NOW, log, snoozes: state.snoozes, quietHours: night.quietHours }).outbox).toEqual([]);
+    });
   });
 });

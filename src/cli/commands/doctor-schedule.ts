@@ -6,7 +6,7 @@ import { INSTALLABLE } from '../../deploy/platform-names.js';
 import { systemctl } from '../../deploy/systemd.js';
 import { unitState, withoutManager } from '../../deploy/systemd-manager.js';
 import { runProgram } from '../../process/run.js';
-import { localTime } from '../render.js';
+import { localTime } from '../../local-time.js';
 import type { Io } from '../io.js';
 import type { DoctorCheck, DoctorLine } from './doctor.js';
 

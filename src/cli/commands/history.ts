@@ -7,7 +7,7 @@ import { renewalCadence } from '../../monitor/history-events.js';
 import { globMatches } from '../../monitor/match.js';
 import { printable } from '../../text.js';
 import type { Io } from '../io.js';
-import { localTime } from '../render.js';
+import { localTime } from '../../local-time.js';
 
 export interface HistoryOptions {
   since?: string;

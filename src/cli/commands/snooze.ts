@@ -9,7 +9,7 @@ import { loadState, statePath, type State } from '../../monitor/state.js';
 import { changeState, withSnooze } from '../../monitor/state-change.js';
 import { printable } from '../../text.js';
 import type { Io } from '../io.js';
-import { localTime } from '../render.js';
+import { localTime } from '../../local-time.js';
 
 /** A snooze longer than this is a mistake (or a way to mute for good: remove the notifier instead). */
 const MAX_SNOOZE_MS = 90 * 86_400_000;
