@@ -99,6 +99,11 @@ export async function install(deployment: Deployment, { stateDir, dryRun, io }: 
   let ok = true;
   for (const argv of deployment.activate) ok = (await run(argv, io)) && ok;
   for (const note of deployment.notes) io.say(`note: ${note}`);
+  // Said exactly, so that nothing is left behind unknowingly.
+  if (!ok)
+    io.say(
+      `not active; left in place: ${deployment.files.map((f) => f.path).join(', ')}; fix the failure above and run install again, or remove them: authwatch uninstall ${deployment.platform}`,
+    );
   return ok;
 }
 

@@ -261,6 +261,20 @@ describe('install systemd (fake systemctl and loginctl)', () => {
     ]);
   });
 
+  it('an activation that fails says exactly what it left in place and how to remove it (exit 1)', async () => {
+    const box = sandbox([RECORDING_BIN]);
+    Object.assign(box.env, { RECORD_ARGV_LOG: join(box.home, 'argv.jsonl'), USER: 'ana', FAKE_LINGER: 'yes', FAKE_SYSTEMCTL_FAIL: 'enable' });
+    const unitDir = join(box.home, '.config', 'systemd', 'user');
+    const result = await runCli(['install', 'systemd'], box.env);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('  failed: exit 1: Failed to enable unit: Unit file authwatch.timer is masked.\n');
+    expect(result.stdout).toContain(
+      `not active; left in place: ${join(unitDir, 'authwatch.service')}, ${join(unitDir, 'authwatch.timer')}; fix the failure above and run install again, or remove them: authwatch uninstall systemd\n`,
+    );
+    expect((await runCli(['uninstall', 'systemd'], { ...box.env, FAKE_SYSTEMCTL_FAIL: '' })).exitCode).toBe(0);
+    expect(readdirSync(unitDir)).toEqual([]);
+  });
+
   it('--dry-run prints every file and command and changes nothing', async () => {
     const box = sandbox([RECORDING_BIN]);
     box.env.RECORD_ARGV_LOG = join(box.home, 'argv.jsonl');
