@@ -176,6 +176,13 @@ describe('authwatch reauth', () => {
     const log = join(box.home, 'remote-argv.jsonl');
     const shells = ['sh', 'bash', 'zsh', 'fish'].filter((shell) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0);
     expect(shells).toContain('bash');
+    // A remoteCommand that sets the environment first: the program asked for is the word after the assignments.
+    const assigned = box.writeConfig(
+      'sources:\n  openclaw:\n    ssh: me@server.lan\n    remoteCommand: OPENCLAW_STATE_DIR=/srv/oc openclaw\n',
+      'assigned.yaml',
+    );
+    const withEnv = (await runCli(['reauth', '--dry-run', '--config', assigned], box.env)).stdout;
+    expect(withEnv).toContain("sh -c '\\''command -v openclaw >/dev/null");
     for (const shell of shells) {
       const run = spawnSync(shell, ['-c', script], {
         env: { ...box.env, PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, RECORD_ARGV_LOG: log },

@@ -77,7 +77,14 @@ export function remoteScript(steps: Step[], command: string, host: string, paste
   // Every program, asked of that host before the first step runs. The check runs in sh, whatever
   // the login shell (fish has no `{ …; }`); OpenClaw as remoteCommand names it (a ~ path expands there).
   const checks = [...new Set(steps.map((s) => s.argv[0]!))].map((program) => {
-    const word = program === 'openclaw' ? command.trim().split(/\s+/)[0]! : shWord(program);
+    // remoteCommand's program: its first word after any NAME=value assignments.
+    const word =
+      program === 'openclaw'
+        ? (command
+            .trim()
+            .split(/\s+/)
+            .find((w) => !/^[A-Za-z_]\w*=/.test(w)) ?? 'openclaw')
+        : shWord(program);
     const missing = `reauth: ${missingProgram(program, `on ${host}`, paste)}; no step ran`;
     return `sh -c ${shWord(`command -v ${word} >/dev/null 2>&1 || { echo ${shWord(missing)} >&2; exit 127; }`)}`;
   });
