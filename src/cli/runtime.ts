@@ -7,16 +7,19 @@ import type { WebAccess } from '../web/server.js';
 
 /**
  * The config, and its notifiers built (secrets resolved) when they will be used, with warnings
- * about what they would send unsafely (a secret over plain http://).
+ * about what they would send unsafely (a secret over plain http://). The status page's secrets
+ * only for a watch that serves it (`servesPage`): a timer's `check` runs without watch's
+ * environment, and an unset `web.token` variable must not stop it.
  */
 export async function loadRuntime(
   configPath: string | undefined,
   env: Record<string, string | undefined>,
   withNotifiers: boolean,
-  options: LoadOptions = {},
+  options: LoadOptions & { servesPage?: boolean } = {},
 ): Promise<{ config: Config; notifiers: Notifier[]; warnings: string[]; webAccess: WebAccess }> {
-  const { config, path, searchedPath } = await loadConfig(configPath, env, options);
-  const webAccess = config.web.token || config.web.basicAuth ? await resolveWebAccess(config, path ?? searchedPath, env) : {};
+  const { servesPage, ...loadOptions } = options;
+  const { config, path, searchedPath } = await loadConfig(configPath, env, loadOptions);
+  const webAccess = servesPage && (config.web.token || config.web.basicAuth) ? await resolveWebAccess(config, path ?? searchedPath, env) : {};
   const notifiers = withNotifiers && config.notifiers.length > 0 ? await notifiersOf(config, env, path ?? searchedPath) : [];
   const warnings = notifiers.flatMap((n) => n.warnings ?? []);
   if (withNotifiers && config.heartbeat) warnings.push(...(await import('../monitor/heartbeat.js')).heartbeatWarnings(config.heartbeat, env));

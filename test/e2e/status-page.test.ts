@@ -140,6 +140,12 @@ describe('the status page in watch', () => {
       78,
       `authwatch: config error: ${guarded.t.path}: web.token: environment variable AW_WEB_TOKEN is not set\n`,
     ]);
+    // Only a watch that serves the page needs it: a timer's check, and a watch without --listen, run without it.
+    const timer = await runCli(['check', '--json', '--config', guarded.t.path], guarded.t.box.env);
+    expect([timer.exitCode, timer.stderr]).toEqual([1, '']);
+    const quiet = startWatch(['--config', guarded.t.path], guarded.t.box.env);
+    cleanup.push(() => quiet.stop());
+    await quiet.waitFor(() => quiet.checks().length >= 1, 30_000, 'the first check without --listen');
   });
 
   it('an ntfy alert carries a Snooze 4h action when web.url says where the page is; pressing it snoozes that credential', async () => {

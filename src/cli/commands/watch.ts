@@ -22,7 +22,7 @@ export async function watchCommand(options: WatchCommandOptions, io: Io): Promis
     throw new UsageError('watch: give --listen or --metrics-listen, not both (they are one server)');
   const [flag, address] = options.listen !== undefined ? ['--listen', options.listen] : ['--metrics-listen', options.metricsListen];
   const listen = address === undefined ? undefined : { ...parseListen(address, flag), flag };
-  const load = () => loadRuntime(options.config, io.env, options.notify !== false, { schedule: true });
+  const load = () => loadRuntime(options.config, io.env, options.notify !== false, { schedule: true, servesPage: listen !== undefined });
   // The first load fails loudly (exit 78); later ones (SIGHUP) keep the old config instead.
   const first = await load();
   const log = createLogger(logLevelFor(options.logLevel, io.env, first.config, 'info'), (line) => io.stderr.write(line));
