@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -434,6 +434,22 @@ describe('other channels', () => {
     t.serveProfile({ profileId: 'anthropic:manual', expiresAt: FIXTURE_NOW + 30 * 86_400_000 });
     await t.check();
     expect(t.recorded().at(-1)).toEqual(['termux-notification-remove', first![2]]);
+  });
+
+  it("termux: a hostile profile id's Snooze 4h action, run by sh as Termux runs it, snoozes exactly that id and runs nothing else", async () => {
+    const t = setup('status-expired-and-api-key.json', '  - type: termux\n');
+    const marker = join(t.box.dir, 'pwned');
+    const hostile = `anthropic:x'y\`touch ${marker}\`$(touch ${marker});touch ${marker} "a b"`;
+    t.serveProfile({ profileId: hostile, expiresAt: FIXTURE_NOW - 60_000 });
+    await t.check();
+    const sent = t.recorded().find((c) => c[0] === 'termux-notification')!;
+    const action = sent[sent.indexOf('--button3-action') + 1]!;
+    for (const shell of ['sh', 'bash']) {
+      const pressed = await execa(shell, ['-c', action], { env: { ...t.box.env, AUTHWATCH_CONFIG: t.config }, extendEnv: false, reject: false });
+      expect(pressed.exitCode, pressed.stderr).toBe(0);
+    }
+    expect(existsSync(marker)).toBe(false);
+    expect(Object.keys((t.box.readState() as { snoozes: Record<string, unknown> }).snoozes)).toEqual([`openclaw:main:${hostile}`]);
   });
 
   it('desktop: notify-send with urgency and the remedy in the body; osascript when chosen', async () => {
