@@ -557,7 +557,7 @@ describe('doctor', () => {
     expect(result.stdout).toMatch(/\nAll good\.\n$/);
   });
 
-  it('tries each server a channel posts to: resolved and connected to, nothing sent; a refused port and an unknown name are FAILs', async () => {
+  it('tries each server a channel (and the heartbeat) posts to: resolved and connected to, nothing sent; a refused port and an unknown name are FAILs', async () => {
     const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin')]);
     const up = await startReceiver();
     const closed = await startReceiver();
@@ -569,6 +569,7 @@ describe('doctor', () => {
         `  - type: webhook\n    name: closed\n    url: ${closed.url}/hook`,
         '  - type: alertmanager\n    urls: [https://authwatch-doctor.invalid:9093]',
         '  - type: email\n    host: 127.0.0.1\n    port: 1\n    from: a@example.com\n    to: [b@example.com]',
+        `heartbeat:\n  url: ${up.url}/ping/abc`,
         '',
       ].join('\n'),
     );
@@ -581,6 +582,7 @@ describe('doctor', () => {
       /\nFAIL {2}notifier alertmanager "alertmanager": authwatch-doctor\.invalid:9093: cannot resolve authwatch-doctor\.invalid \((?:ENOTFOUND|EAI_AGAIN|no DNS answer within 5 s)\)\n/,
     );
     expect(result.stdout).toContain('FAIL  notifier email "email": 127.0.0.1:1 cannot be reached (ECONNREFUSED)\n');
+    expect(result.stdout).toContain(`ok    heartbeat: ${at(up.url)} accepts connections (nothing sent)\n`);
     expect(result.stdout).not.toContain('secret-in-the-query');
     expect(up.requests).toEqual([]);
     expect(result.exitCode).toBe(1);

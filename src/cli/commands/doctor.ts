@@ -220,6 +220,24 @@ const notifierPrograms: DoctorCheck = async ({ notifiers, jobEnv, io }) => {
   return lines.flat();
 };
 
+/** The heartbeat's server (the dead-man's switch that notices when checks stop), tried as a channel's: resolved and connected to, nothing sent. */
+const heartbeatServer: DoctorCheck = async ({ config, io }) => {
+  if (!config?.heartbeat) return [];
+  const [{ reach }, { resolveSecretAt }, { endpointOf }] = await Promise.all([
+    import('../../notifiers/preflight.js'),
+    import('../../config/secret.js'),
+    import('../../net/http.js'),
+  ]);
+  let server: { host: string; port: number };
+  try {
+    server = endpointOf(resolveSecretAt('heartbeat.url', config.heartbeat.url, io.env).reveal());
+  } catch (error) {
+    return [['FAIL', `heartbeat: ${error instanceof Error ? error.message : String(error)}`]];
+  }
+  const [verdict, text] = await reach(server.host, server.port);
+  return [[verdict, `heartbeat: ${text}`]];
+};
+
 /** What a channel needs beyond its program: Termux's external apps; a second channel beside the gateway's own. */
 const channelAdvice: DoctorCheck = ({ notifiers, facts }) => {
   const lines: DoctorLine[] = [];
@@ -245,7 +263,7 @@ const stateDirectory: DoctorCheck = ({ io }) => {
 
 /** What doctor checks, in order; the config is loaded between the first two and the rest. */
 export const CHECKS_BEFORE_CONFIG: DoctorCheck[] = [jobPath, nodeBinary];
-export const CHECKS: DoctorCheck[] = [localOpenclaw, gatewayTransports, notifierPrograms, channelAdvice, scheduleInstalled, stateDirectory];
+export const CHECKS: DoctorCheck[] = [localOpenclaw, gatewayTransports, notifierPrograms, channelAdvice, heartbeatServer, scheduleInstalled, stateDirectory];
 
 /** Every check's lines, in process (tests call it with their own env). */
 export async function runChecks(env: Io['env'], configPath?: string): Promise<DoctorLine[]> {
