@@ -116,7 +116,11 @@ describe('the docs', () => {
   it("send signals to watch's own process: through the unit install writes, or its pid; never pkill, never npx", async () => {
     const all = DOCS.map((d) => d.text).join('\n');
     expect(all).not.toMatch(/pkill|npx authwatch watch/);
-    const units = [...all.matchAll(/systemctl --user (?:kill -s [A-Z0-9]+|reload|stop) ([\w.-]+)/g)].map((m) => m[1]!);
+    // Reflowed text may break a command across lines.
+    const flat = all.replace(/\s+/g, ' ');
+    // `kill` only to the main process: by default systemd signals every process of the unit (watch's ssh tunnels too).
+    expect(flat).not.toMatch(/systemctl --user kill (?!--kill-who=main )/);
+    const units = [...flat.matchAll(/systemctl --user (?:kill --kill-who=main -s [A-Z0-9]+|reload|stop) ([\w.-]+)/g)].map((m) => m[1]!);
     expect(units.length).toBeGreaterThan(0);
     const generated = await runCli(['generate', 'systemd', '--mode', 'watch'], sandbox().env);
     for (const unit of new Set(units)) expect(generated.stdout).toContain(`/${unit.endsWith('.service') ? unit : `${unit}.service`} <==`);
