@@ -1,7 +1,6 @@
 import { loadConfig, type LoadOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { LogLevel } from '../log-levels.js';
-import { ConfigError } from '../errors.js';
 import type { Notifier } from '../notifiers/types.js';
 import type { WebAccess } from '../web/server.js';
 
@@ -19,7 +18,8 @@ export async function loadRuntime(
 ): Promise<{ config: Config; notifiers: Notifier[]; warnings: string[]; webAccess: WebAccess }> {
   const { servesPage, ...loadOptions } = options;
   const { config, path, searchedPath } = await loadConfig(configPath, env, loadOptions);
-  const webAccess = servesPage && (config.web.token || config.web.basicAuth) ? await resolveWebAccess(config, path ?? searchedPath, env) : {};
+  const webAccess =
+    servesPage && (config.web.token || config.web.basicAuth) ? (await import('../web/access.js')).webAccessOf(config.web, env, path ?? searchedPath) : {};
   const notifiers = withNotifiers && config.notifiers.length > 0 ? await notifiersOf(config, env, path ?? searchedPath) : [];
   const warnings = notifiers.flatMap((n) => n.warnings ?? []);
   if (withNotifiers && config.heartbeat) warnings.push(...(await import('../monitor/heartbeat.js')).heartbeatWarnings(config.heartbeat, env));
@@ -30,15 +30,6 @@ export async function loadRuntime(
 async function notifiersOf(config: Config, env: Record<string, string | undefined>, file: string): Promise<Notifier[]> {
   const links = config.web.url ? (await import('../web/snooze-link.js')).snoozeLinks(config.web.url, env) : {};
   return (await import('../notifiers/registry.js')).buildNotifiers(config.notifiers, env, file, links);
-}
-
-/** The status page's secrets, resolved now: a missing one is a config error (exit 78) naming the file and key. */
-async function resolveWebAccess(config: Config, file: string, env: Record<string, string | undefined>): Promise<WebAccess> {
-  try {
-    return (await import('../web/access.js')).webAccess(config.web, env);
-  } catch (error) {
-    throw new ConfigError([`${file}: ${(error as Error).message}`]);
-  }
 }
 
 /** `--log-level` > AUTHWATCH_LOG_LEVEL > the config's logLevel > the command's default. */

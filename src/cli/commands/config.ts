@@ -4,7 +4,7 @@ import { formatDuration } from '../../config/duration.js';
 import { loadConfig } from '../../config/load.js';
 import { defaultConfigPath } from '../../config/paths.js';
 import { STARTER_CONFIG } from '../../config/starter.js';
-import { ConfigError, UserError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { describeRule, type ThresholdRule } from '../../monitor/thresholds.js';
 import type { Io } from '../io.js';
@@ -42,13 +42,8 @@ export async function configCheck(options: { config?: string }, io: Io): Promise
   const { thresholds, sources, notifiers } = loaded.config;
   // Also resolves env:/file: secrets, so a missing variable is found now rather than at 3 a.m.
   const built = notifiers.length ? (await import('../../notifiers/registry.js')).buildNotifiers(notifiers, io.env, loaded.path ?? loaded.searchedPath) : [];
-  if (loaded.config.web.token || loaded.config.web.basicAuth) {
-    try {
-      (await import('../../web/access.js')).webAccess(loaded.config.web, io.env);
-    } catch (error) {
-      throw new ConfigError([`${loaded.path ?? loaded.searchedPath}: ${(error as Error).message}`]);
-    }
-  }
+  if (loaded.config.web.token || loaded.config.web.basicAuth)
+    (await import('../../web/access.js')).webAccessOf(loaded.config.web, io.env, loaded.path ?? loaded.searchedPath);
   const { configuredSources } = await import('../../monitor/sources/registry.js');
   const enabled = configuredSources(sources).flatMap(({ source, config }) => source.describe(config));
   io.stdout.write(
