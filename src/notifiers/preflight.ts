@@ -39,21 +39,8 @@ export async function reach(host: string, port: number): Promise<PreflightLine> 
     return ['FAIL', `${where}: cannot resolve ${host} (${reason(error)})`];
   }
   const at = address === host ? where : `${where} (${address})`;
-  try {
-    await withDeadline(
-      new Promise<void>((resolve, reject) => {
-        const socket = connect({ host: address, port }, () => {
-          socket.destroy();
-          resolve();
-        });
-        socket.once('error', reject);
-      }),
-      `no answer within ${TRY_MS / 1000} s`,
-    );
-    return ['ok', `${at} accepts connections (nothing sent)`];
-  } catch (error) {
-    return ['FAIL', `${at} cannot be reached (${reason(error)})`];
-  }
+  const opened = await connects({ host: address, port });
+  return opened.ok ? ['ok', `${at} accepts connections (nothing sent)`] : ['FAIL', `${at} cannot be reached (${opened.why})`];
 }
 
 /**
@@ -72,7 +59,7 @@ async function sessionBus(env: Env): Promise<PreflightLine> {
           'no session bus (DBUS_SESSION_BUS_ADDRESS unset, no $XDG_RUNTIME_DIR/bus, no DISPLAY), so notify-send cannot show anything: on a headless host use ntfy, a webhook or e-mail',
         ];
   }
-  const opened = await reachSocket(socket.path);
+  const opened = await connects({ path: socket.path });
   if (!opened.ok) return ['FAIL', `the session bus ${socket.shown} does not answer (${opened.why})`];
   if (!which('dbus-send', env)) return ['ok', `session bus ${socket.shown} answers (install dbus-send to ask for the notification server too)`];
   const asked = await runProgram(
@@ -110,11 +97,12 @@ function busSocket(env: Env): { path: string; shown: string } | undefined {
   return fallback && existsSync(fallback) ? { path: fallback, shown: printable(fallback) } : undefined;
 }
 
-async function reachSocket(path: string): Promise<{ ok: true } | { ok: false; why: string }> {
+/** Whether a TCP or Unix socket accepts a connection (closed at once, nothing written), within the try's time. */
+async function connects(to: { host: string; port: number } | { path: string }): Promise<{ ok: true } | { ok: false; why: string }> {
   try {
     await withDeadline(
       new Promise<void>((resolve, reject) => {
-        const socket = connect({ path }, () => {
+        const socket = connect(to, () => {
           socket.destroy();
           resolve();
         });
