@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { openclawStateDir } from '../config/paths.js';
 import { selfCommand } from '../self.js';
 
@@ -41,6 +41,12 @@ export function which(name: string, env: Record<string, string | undefined>): st
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
   return undefined;
+}
+
+/** A program as a command names it: a path, if executable; else a name, found on PATH. */
+export function findProgram(program: string, env: Record<string, string | undefined>): string | undefined {
+  if (isAbsolute(program)) return executable(program) ? program : undefined;
+  return which(program, env);
 }
 
 export function detectFacts(env: Record<string, string | undefined>, overrides: Partial<DeployFacts> = {}): DeployFacts {

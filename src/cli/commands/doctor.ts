@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { stateDir } from '../../config/paths.js';
 import type { Config } from '../../config/schema.js';
-import { type DeployFacts, detectFacts, executable, which } from '../../deploy/facts.js';
+import { type DeployFacts, detectFacts, executable, findProgram } from '../../deploy/facts.js';
 import type { OpenclawGateway } from '../../monitor/sources/openclaw/config.js';
 import { openclawArgv } from '../../openclaw/cli.js';
 import { deadline } from '../../abort.js';
@@ -176,7 +176,7 @@ const localOpenclaw: DoctorCheck = ({ config, io, jobEnv }) => {
   if (!local) return [];
   // The same resolution the check uses (an empty OPENCLAW_BIN counts as unset there too).
   const command = openclawArgv(local.command, io.env)[0]!;
-  const found = isAbsolute(command) ? (executable(command) ? command : undefined) : which(command, jobEnv);
+  const found = findProgram(command, jobEnv);
   return [
     found
       ? ['ok', `openclaw: ${found}`]
@@ -211,7 +211,7 @@ const notifierPrograms: DoctorCheck = async ({ notifiers, jobEnv, io }) => {
       const name = `notifier ${notifier.type} "${notifier.name}"`;
       const program = notifier.program;
       if (!program) return notifier.needs ? preflight(notifier, io.env) : [['ok', `${name}: configured (\`authwatch notify test\` sends a test alert)`]];
-      const found = isAbsolute(program) ? executable(program) : which(program, jobEnv) !== undefined;
+      const found = findProgram(program, jobEnv) !== undefined;
       const line: DoctorLine = [found ? 'ok' : 'FAIL', `${name}: ${program} ${found ? 'found' : "is not on the job's PATH"}`];
       // Its surroundings are asked as the job would ask them: with the job's PATH.
       return found ? [line, ...(await preflight(notifier, { ...io.env, PATH: jobEnv.PATH }))] : [line];

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { basename, isAbsolute } from 'node:path';
-import { executable, which } from '../../deploy/facts.js';
+import { basename } from 'node:path';
+import { findProgram } from '../../deploy/facts.js';
 import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -103,8 +103,8 @@ function missingProgram(program: string, where: string, paste: string): string {
 /** The first program of the local steps not found on PATH (or not executable), said with its fix; undefined when all are there. */
 function localProgramMissing(steps: Step[], env: Record<string, string | undefined>, paste: string): string | undefined {
   for (const program of new Set(steps.map((s) => s.argv[0]!))) {
-    const found = isAbsolute(program) ? executable(program) : which(program, env) !== undefined;
-    if (!found) return `reauth: ${missingProgram(basename(program) === 'openclaw' ? 'openclaw' : program, 'on this host', paste)}; no step ran`;
+    if (findProgram(program, env) === undefined)
+      return `reauth: ${missingProgram(basename(program) === 'openclaw' ? 'openclaw' : program, 'on this host', paste)}; no step ran`;
   }
   return undefined;
 }
@@ -145,7 +145,8 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
 
   // Every program a step needs, before any runs (a dry run reports the same, after its commands).
   const openclaw = localCli(gateway.command, io.env);
-  const missing = ssh ? undefined : localProgramMissing(localSteps(steps, openclaw), io.env, pasteInstead(options, node, entry));
+  const paste = pasteInstead(options, node, entry);
+  const missing = ssh ? undefined : localProgramMissing(localSteps(steps, openclaw), io.env, paste);
   if (missing && !options.dryRun) {
     io.stderr.write(`authwatch: ${missing}\n`);
     return ExitCode.Problem;
@@ -164,15 +165,7 @@ export async function reauthCommand(options: ReauthOptions, io: Io): Promise<num
 
   if (ssh) {
     const { host, port } = splitDestination(ssh);
-    const argv = [
-      'ssh',
-      '-t',
-      ...(port ? ['-p', port] : []),
-      ...sshArgs,
-      '--',
-      host,
-      remoteScript(steps, gateway.remoteCommand, ssh, pasteInstead(options, node, entry)),
-    ];
+    const argv = ['ssh', '-t', ...(port ? ['-p', port] : []), ...sshArgs, '--', host, remoteScript(steps, gateway.remoteCommand, ssh, paste)];
     if (options.dryRun) {
       io.stdout.write(`${shCommand(argv)}\n${shCommand(self)}\n`);
       return ExitCode.Ok;
