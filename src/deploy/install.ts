@@ -6,6 +6,7 @@ import { readFailure, readRegularFile } from '../fs-read.js';
 import { runProgram } from '../process/run.js';
 import { shCommand } from '../shell.js';
 import type { Deployment, FilePlatform } from './types.js';
+import { loginProperties } from './systemd-manager.js';
 
 export interface InstallIo {
   say: (line: string) => void;
@@ -183,9 +184,8 @@ export async function uninstall(
 
 /** systemd user units stop at logout unless lingering is on: say so, and how to fix it. */
 export async function lingerWarning(user: string, io: InstallIo): Promise<string | undefined> {
-  const result = await runProgram(['loginctl', 'show-user', user, '--property=Linger'], { timeoutMs: 10_000, env: io.env });
-  if (!result.ok || result.exitCode !== 0)
-    return `could not ask loginctl whether lingering is on for ${user}; without it, user timers stop at logout: loginctl enable-linger ${user}`;
-  if (/Linger=yes/.test(result.stdout)) return undefined;
+  const answer = await loginProperties(user, ['Linger'], io.env);
+  if (!answer) return `could not ask loginctl whether lingering is on for ${user}; without it, user timers stop at logout: loginctl enable-linger ${user}`;
+  if (answer.Linger === 'yes') return undefined;
   return `lingering is off for ${user}: the timer runs only while you are logged in. Turn it on with: loginctl enable-linger ${user}`;
 }

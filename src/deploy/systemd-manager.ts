@@ -23,6 +23,15 @@ export async function unitState(ctl: readonly string[], unit: string, env: Env):
   return state ? { ok: true, state } : { ok: false, why: describeStderr(run.stderr) || `exit ${run.exitCode}` };
 }
 
+/** What logind says of a user (`Linger`, `State`, …), or undefined when loginctl cannot say. */
+export async function loginProperties(user: string, properties: readonly string[], env: Env): Promise<Record<string, string> | undefined> {
+  const run = await runProgram(['loginctl', 'show-user', user, ...properties.map((p) => `--property=${p}`)], { timeoutMs: 10_000, env });
+  if (!run.ok || run.exitCode !== 0) return undefined;
+  const answer: Record<string, string> = {};
+  for (const [, key, value] of run.stdout.matchAll(/^(\w+)=(.*)$/gm)) answer[key!] = value!;
+  return answer;
+}
+
 /** What to do instead when the manager is out of reach, said by `install systemd` and `doctor` alike: the problem, then the fixes. */
 export function withoutManager(ctl: readonly string[], user: string, why: string): { problem: string; fixes: string[] } {
   const where = ctl.includes('--user') ? 'your systemd user manager' : 'systemd';

@@ -4,8 +4,7 @@ import { Cron } from 'croner';
 import type { DeployFacts } from '../../deploy/facts.js';
 import { INSTALLABLE } from '../../deploy/platform-names.js';
 import { systemctl } from '../../deploy/systemd.js';
-import { unitState, withoutManager } from '../../deploy/systemd-manager.js';
-import { runProgram } from '../../process/run.js';
+import { loginProperties, unitState, withoutManager } from '../../deploy/systemd-manager.js';
 import { localTime } from '../../local-time.js';
 import type { Io } from '../io.js';
 import type { DoctorCheck, DoctorLine } from './doctor.js';
@@ -41,12 +40,11 @@ async function unitRuns({ unit, ctl }: { unit: string; ctl: string[] }, facts: D
  * is open is a warning (it runs until logout), off with none open is a FAIL (nothing runs now).
  */
 async function lingering(user: string, env: Io['env']): Promise<DoctorLine> {
-  const asked = await runProgram(['loginctl', 'show-user', user, '--property=Linger', '--property=State'], { timeoutMs: 10_000, env });
-  const linger = asked.ok && asked.exitCode === 0 ? /Linger=(\S+)/.exec(asked.stdout)?.[1] : undefined;
+  const answer = await loginProperties(user, ['Linger', 'State'], env);
   const fix = `loginctl enable-linger ${user}`;
-  if (linger === undefined) return ['warn', `lingering: could not ask loginctl; without it user units stop at logout: ${fix}`];
-  if (linger === 'yes') return ['ok', `lingering: on for ${user} (user units run while you are logged out)`];
-  const state = /State=(\S+)/.exec(asked.ok ? asked.stdout : '')?.[1];
+  if (answer?.Linger === undefined) return ['warn', `lingering: could not ask loginctl; without it user units stop at logout: ${fix}`];
+  if (answer.Linger === 'yes') return ['ok', `lingering: on for ${user} (user units run while you are logged out)`];
+  const state = answer.State;
   return state === 'active' || state === 'online'
     ? ['warn', `lingering: off for ${user}: user units stop when you log out; ${fix}`]
     : ['FAIL', `lingering: off for ${user} and no session is open (${state ?? 'state unknown'}), so user units do not run; ${fix}`];
