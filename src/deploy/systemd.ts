@@ -56,6 +56,12 @@ function documentation(facts: DeployFacts): string[] {
   return url.includes('%') ? [] : [`Documentation=${url}`];
 }
 
+/** Where the units go: the system's directory, or the user's. */
+export const unitDir = (system: boolean, home: string): string => (system ? '/etc/systemd/system' : join(home, '.config', 'systemd', 'user'));
+
+/** The unit `install` enables in each mode: the timer, or watch's service. */
+export const ENABLED_UNIT = { timer: 'authwatch.timer', watch: 'authwatch-watch.service' } as const;
+
 /** systemctl for the manager the units go to: the system's, or the user's. */
 export const systemctl = (system: boolean): string[] => (system ? ['systemctl'] : ['systemctl', '--user']);
 
@@ -66,7 +72,7 @@ export const systemctl = (system: boolean): string[] => (system ? ['systemctl'] 
  */
 export function generateSystemd(facts: DeployFacts, options: GenerateOptions): Deployment {
   const place: UnitPlace = {
-    dir: options.system ? '/etc/systemd/system' : join(facts.home, '.config', 'systemd', 'user'),
+    dir: unitDir(options.system, facts.home),
     ctl: systemctl(options.system),
     network: options.system ? ['Wants=network-online.target', 'After=network-online.target'] : [],
     notes: options.system ? [] : ['User units run only while you are logged in unless lingering is on: loginctl enable-linger "$USER"'],
@@ -96,7 +102,7 @@ function watchUnits(facts: DeployFacts, options: GenerateOptions, { dir, ctl, ne
     `WantedBy=${options.system ? 'multi-user.target' : 'default.target'}`,
     '',
   ].join('\n');
-  return unitDeployment({ dir, ctl, notes }, { 'authwatch-watch.service': service }, 'authwatch-watch.service');
+  return unitDeployment({ dir, ctl, notes }, { [ENABLED_UNIT.watch]: service }, ENABLED_UNIT.watch);
 }
 
 function timerUnits(facts: DeployFacts, options: GenerateOptions, { dir, ctl, network, notes }: UnitPlace): Deployment {
@@ -138,7 +144,7 @@ function timerUnits(facts: DeployFacts, options: GenerateOptions, { dir, ctl, ne
     'WantedBy=timers.target',
     '',
   ].join('\n');
-  return unitDeployment({ dir, ctl, notes }, { 'authwatch.service': service, 'authwatch.timer': timer }, 'authwatch.timer');
+  return unitDeployment({ dir, ctl, notes }, { 'authwatch.service': service, [ENABLED_UNIT.timer]: timer }, ENABLED_UNIT.timer);
 }
 
 /** The unit files in their directory, and the systemctl calls that enable `enabled` (after a daemon-reload) and take it away again. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Cron } from 'croner';
 import type { DeployFacts } from '../../deploy/facts.js';
 import { INSTALLABLE } from '../../deploy/platform-names.js';
-import { systemctl } from '../../deploy/systemd.js';
+import { ENABLED_UNIT, systemctl, unitDir } from '../../deploy/systemd.js';
 import { loginProperties, unitState, withoutManager } from '../../deploy/systemd-manager.js';
 import { localTime } from '../../local-time.js';
 import type { Io } from '../io.js';
@@ -11,12 +11,10 @@ import type { DoctorCheck, DoctorLine } from './doctor.js';
 
 /** The systemd units install enables, where each is found: the timer, or watch's service; user or system. */
 function installedUnits(facts: DeployFacts): Array<{ unit: string; ctl: string[] }> {
-  const places = [
-    { dir: join(facts.home, '.config', 'systemd', 'user'), ctl: systemctl(false) },
-    { dir: '/etc/systemd/system', ctl: systemctl(true) },
-  ];
-  return places.flatMap(({ dir, ctl }) =>
-    ['authwatch.timer', 'authwatch-watch.service'].filter((unit) => existsSync(join(dir, unit))).map((unit) => ({ unit, ctl })),
+  return [false, true].flatMap((system) =>
+    Object.values(ENABLED_UNIT)
+      .filter((unit) => existsSync(join(unitDir(system, facts.home), unit)))
+      .map((unit) => ({ unit, ctl: systemctl(system) })),
   );
 }
 
