@@ -11,7 +11,12 @@ export function localTime(epochMs: number): string {
  * (a phone in another zone than the server). `UTC` alone when the zone is UTC.
  */
 export function localTimeWithZone(epochMs: number): string {
+  const offset = utcOffset(epochMs);
+  return `${localTime(epochMs)} ${offset === '+00:00' ? 'UTC' : `UTC${offset}`}`;
+}
+
+/** The local zone's offset from UTC at that moment: `+01:00`, `-05:30`. */
+export function utcOffset(epochMs: number): string {
   const offset = -new Date(epochMs).getTimezoneOffset();
-  const zone = offset === 0 ? 'UTC' : `UTC${offset > 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-  return `${localTime(epochMs)} ${zone}`;
+  return `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
 }

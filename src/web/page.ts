@@ -1,6 +1,7 @@
 import { describe, renderTransport, timeLeft } from '../cli/render.js';
 import type { Config } from '../config/schema.js';
 import { crypto } from '../lazy-crypto.js';
+import { localTime, utcOffset } from '../local-time.js';
 import type { HistoryEvent } from '../monitor/history.js';
 import { type CheckReport, worstStatus } from '../monitor/report.js';
 import { thresholdsResolver } from '../monitor/thresholds.js';
@@ -42,10 +43,7 @@ export function pageCsp(): string {
 
 /** `2026-12-06 14:03 +01:00`, the host's local time with its offset (what shows without scripts). */
 function hostTime(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
-  const offset = -d.getTimezoneOffset();
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())} ${offset < 0 ? '-' : '+'}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+  return `${localTime(ms)} ${utcOffset(ms)}`;
 }
 
 function time(ms: number): string {
