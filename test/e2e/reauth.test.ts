@@ -1,9 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { shCommand } from '../../src/shell.js';
 import { CLI, FAKE_BIN, FIXTURES, readArgvLog, runCli, sandbox } from '../helpers/cli.js';
+import { itWithTool } from '../helpers/tools.js';
 
 // `authwatch reauth`: the walk-through behind the Termux:Widget shortcut and the notification's
 // Re-auth button. Locally each step runs on this terminal; `claude` and `openclaw` are recording
@@ -137,64 +139,79 @@ describe('authwatch reauth', () => {
     copyFileSync(join(FIXTURES, 'recording-bin', 'record-argv.mjs'), join(bin, 'record-argv.mjs'));
     const box = sandbox([bin]);
     const log = join(box.home, 'argv.jsonl');
-    const config = box.writeConfig('sources:\n  openclaw:\n    command: openclaw\n');
+    // Hostile words in every field the printed command carries: the agent and the config's path.
+    const marker = join(box.dir, 'pwned');
+    const agent = `it's $(touch ${marker}) \`touch ${marker}\` "x"`;
+    const config = box.writeConfig('sources:\n  openclaw:\n    command: openclaw\n', `my 'cfg' $(touch ${marker.replace(/\//g, '_')}).yaml`);
     const env = { ...box.env, RECORD_ARGV_LOG: log };
-    const paste = `${process.execPath} ${CLI} reauth --paste --agent=work --config ${config}`;
+    const paste = shCommand([process.execPath, CLI, 'reauth', '--paste', `--agent=${agent}`, '--config', config]);
     const said = `authwatch: reauth: claude (Claude Code) is not installed on this host: install it (npm install -g @anthropic-ai/claude-code), or make the token where it is (claude setup-token) and paste it: ${paste}; no step ran\n`;
 
-    const result = await runCli(['reauth', '--agent', 'work', '--config', config], env);
+    const result = await runCli(['reauth', '--agent', agent, '--config', config], env);
     expect(result).toMatchObject({ exitCode: 1, stdout: '', stderr: said });
     expect(readArgvLog(log)).toEqual([]);
 
-    const dry = await runCli(['reauth', '--agent', 'work', '--dry-run', '--config', config], env);
+    const dry = await runCli(['reauth', '--agent', agent, '--dry-run', '--config', config], env);
     expect(dry).toMatchObject({ exitCode: 1, stderr: said });
     expect(dry.stdout.split('\n')[0]).toBe('claude setup-token');
     expect(readArgvLog(log)).toEqual([]);
 
-    const pasted = spawnSync('sh', ['-c', paste], { env, encoding: 'utf8' });
-    // Every step ran; the check after them exits 3 (the recorder prints no status JSON).
-    expect(pasted.stdout, pasted.stderr).toContain('Step 3 of 3: restart the gateway so that it uses the new credential.\nChecking again');
-    expect(readArgvLog(log).slice(0, 3)).toEqual([
-      ['openclaw', 'models', 'auth', 'paste-token', '--provider', 'anthropic', '--agent', 'work', '--expires-in', '365d'],
-      ['openclaw', 'models', 'status', '--agent', 'work'],
-      ['openclaw', 'gateway', 'restart'],
-    ]);
+    // Pasted as printed, into sh and bash: every step runs for exactly that agent, and nothing else runs.
+    for (const shell of ['sh', 'bash']) {
+      const pasted = spawnSync(shell, ['-c', paste], { env, cwd: box.dir, encoding: 'utf8' });
+      // The check after the steps exits 3 (the recorder prints no status JSON).
+      expect(pasted.stdout, pasted.stderr).toContain('Step 3 of 3: restart the gateway so that it uses the new credential.\nChecking again');
+      expect(readArgvLog(log).slice(-4, -1)).toEqual([
+        ['openclaw', 'models', 'auth', 'paste-token', '--provider', 'anthropic', '--agent', agent, '--expires-in', '365d'],
+        ['openclaw', 'models', 'status', '--agent', agent],
+        ['openclaw', 'gateway', 'restart'],
+      ]);
+    }
+    expect(readdirSync(box.dir).filter((f) => f.includes('pwned'))).toEqual([]);
   });
 
-  it('for a remote gateway, the script asks that host for every program first, in each login shell there', async () => {
-    const box = sandbox();
-    const config = box.writeConfig('sources:\n  openclaw:\n    ssh: me@server.lan\n');
-    const result = await runCli(['reauth', '--dry-run', '--config', config], box.env);
-    const line = result.stdout.split('\n')[0]!;
-    const script = execFileSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
-      .split('\0')
-      .at(-2)!;
-    // The remote host as a shell there sees it: only openclaw installed (a recorder).
-    const bin = mkdtempSync(join(tmpdir(), 'aw-reauth-remote-'));
-    copyFileSync(join(FIXTURES, 'recording-bin', 'termux-notification'), join(bin, 'openclaw'));
-    copyFileSync(join(FIXTURES, 'recording-bin', 'record-argv.mjs'), join(bin, 'record-argv.mjs'));
-    const log = join(box.home, 'remote-argv.jsonl');
-    const shells = ['sh', 'bash', 'zsh', 'fish'].filter((shell) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0);
-    expect(shells).toContain('bash');
-    // A remoteCommand that sets the environment first: the program asked for is the word after the assignments.
-    const assigned = box.writeConfig(
-      'sources:\n  openclaw:\n    ssh: me@server.lan\n    remoteCommand: OPENCLAW_STATE_DIR=/srv/oc openclaw\n',
-      'assigned.yaml',
-    );
-    const withEnv = (await runCli(['reauth', '--dry-run', '--config', assigned], box.env)).stdout;
-    expect(withEnv).toContain("sh -c '\\''command -v openclaw >/dev/null");
-    for (const shell of shells) {
-      const run = spawnSync(shell, ['-c', script], {
-        env: { ...box.env, PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, RECORD_ARGV_LOG: log },
-        encoding: 'utf8',
+  describe('for a remote gateway, the script asks that host for every program first, in each login shell there', () => {
+    let remote: { script: string; config: string; box: ReturnType<typeof sandbox>; bin: string } | undefined;
+    /** The session's script as ssh would receive it, and a host where only openclaw (a recorder) is installed. */
+    const remoteSession = async () => {
+      if (remote) return remote;
+      const box = sandbox();
+      const config = box.writeConfig('sources:\n  openclaw:\n    ssh: me@server.lan\n', "it's a $(cfg).yaml");
+      const result = await runCli(['reauth', '--dry-run', '--config', config], box.env);
+      const line = result.stdout.split('\n')[0]!;
+      const script = execFileSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
+        .split('\0')
+        .at(-2)!;
+      const bin = mkdtempSync(join(tmpdir(), 'aw-reauth-remote-'));
+      copyFileSync(join(FIXTURES, 'recording-bin', 'termux-notification'), join(bin, 'openclaw'));
+      copyFileSync(join(FIXTURES, 'recording-bin', 'record-argv.mjs'), join(bin, 'record-argv.mjs'));
+      remote = { script, config, box, bin };
+      return remote;
+    };
+
+    for (const shell of ['sh', 'bash', 'zsh', 'fish']) {
+      itWithTool(shell, shell)(`${shell}: without claude, exit 127 with what to do, and no step runs`, async () => {
+        const { script, config, box, bin } = await remoteSession();
+        const log = join(box.home, `remote-argv-${shell}.jsonl`);
+        const run = spawnSync(shell, ['-c', script], {
+          env: { ...box.env, PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, RECORD_ARGV_LOG: log },
+          encoding: 'utf8',
+        });
+        expect(run.status, `${shell}: ${run.stderr}`).toBe(127);
+        expect(run.stderr).toBe(
+          `reauth: claude (Claude Code) is not installed on me@server.lan: install it (npm install -g @anthropic-ai/claude-code), or make the token where it is (claude setup-token) and paste it: ${shCommand([process.execPath, CLI, 'reauth', '--paste', '--config', config])}; no step ran\n`,
+        );
+        expect(run.stdout).toBe('');
+        expect(readArgvLog(log)).toEqual([]);
       });
-      expect(run.status, `${shell}: ${run.stderr}`).toBe(127);
-      expect(run.stderr).toBe(
-        `reauth: claude (Claude Code) is not installed on me@server.lan: install it (npm install -g @anthropic-ai/claude-code), or make the token where it is (claude setup-token) and paste it: ${process.execPath} ${CLI} reauth --paste --config ${config}; no step ran\n`,
-      );
-      expect(run.stdout).toBe('');
     }
-    expect(readArgvLog(log)).toEqual([]);
+
+    it('a remoteCommand that sets the environment first is asked for its program, the word after the assignments', async () => {
+      const box = sandbox();
+      const assigned = box.writeConfig('sources:\n  openclaw:\n    ssh: me@server.lan\n    remoteCommand: OPENCLAW_STATE_DIR=/srv/oc openclaw\n');
+      const withEnv = (await runCli(['reauth', '--dry-run', '--config', assigned], box.env)).stdout;
+      expect(withEnv).toContain("sh -c '\\''command -v openclaw >/dev/null");
+    });
   });
 
   it('--list: gateway names on stdout only; one unnamed gateway is said on stderr, not left blank', async () => {
