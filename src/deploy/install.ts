@@ -6,7 +6,7 @@ import { readFailure, readRegularFile } from '../fs-read.js';
 import { runProgram } from '../process/run.js';
 import { shCommand } from '../shell.js';
 import type { Deployment, FilePlatform } from './types.js';
-import { loginProperties } from './systemd-manager.js';
+import { enableLinger, loginProperties } from './systemd-manager.js';
 
 export interface InstallIo {
   say: (line: string) => void;
@@ -185,7 +185,7 @@ export async function uninstall(
 /** systemd user units stop at logout unless lingering is on: say so, and how to fix it. */
 export async function lingerWarning(user: string, io: InstallIo): Promise<string | undefined> {
   const answer = await loginProperties(user, ['Linger'], io.env);
-  if (!answer) return `could not ask loginctl whether lingering is on for ${user}; without it, user timers stop at logout: loginctl enable-linger ${user}`;
+  if (!answer) return `could not ask loginctl whether lingering is on for ${user}; without it, user timers stop at logout: ${enableLinger(user)}`;
   if (answer.Linger === 'yes') return undefined;
-  return `lingering is off for ${user}: the timer runs only while you are logged in. Turn it on with: loginctl enable-linger ${user}`;
+  return `lingering is off for ${user}: the timer runs only while you are logged in. Turn it on with: ${enableLinger(user)}`;
 }

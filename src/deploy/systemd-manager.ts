@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describeStderr, runProgram } from '../process/run.js';
+import { shCommand } from '../shell.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -23,6 +24,9 @@ export async function unitState(ctl: readonly string[], unit: string, env: Env):
   return state ? { ok: true, state } : { ok: false, why: describeStderr(run.stderr) || `exit ${run.exitCode}` };
 }
 
+/** The command that turns lingering on for `user`, quoted for pasting whatever the name holds. */
+export const enableLinger = (user: string): string => shCommand(['loginctl', 'enable-linger', user]);
+
 /** What logind says of a user (`Linger`, `State`, …), or undefined when loginctl cannot say. */
 export async function loginProperties(user: string, properties: readonly string[], env: Env): Promise<Record<string, string> | undefined> {
   const run = await runProgram(['loginctl', 'show-user', user, ...properties.map((p) => `--property=${p}`)], { timeoutMs: 10_000, env });
@@ -40,7 +44,7 @@ export function withoutManager(ctl: readonly string[], user: string, why: string
   return {
     problem: `${ctl.join(' ')} cannot reach ${where} (${why})${booted ? '' : '; systemd is not running on this host'}, so a timer there would never run`,
     fixes: [
-      ...(booted && ctl.includes('--user') ? [`turn on lingering, then log in again (it starts your user manager): loginctl enable-linger ${user}`] : []),
+      ...(booted && ctl.includes('--user') ? [`turn on lingering, then log in again (it starts your user manager): ${enableLinger(user)}`] : []),
       'add the line `authwatch generate cron` prints to your crontab (crontab -e)',
       'run `authwatch watch` under the supervisor you have (docs/scheduling.md)',
     ],

@@ -336,6 +336,26 @@ describe('without a systemd user manager (the real systemctl)', () => {
 });
 
 describe('doctor: whether the installed units run (recording systemctl and loginctl)', () => {
+  it('the printed `loginctl enable-linger` names a hostile user as one word: pasted into sh, it runs for exactly that user', async () => {
+    const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin'), RECORDING_BIN]);
+    const log = join(box.home, 'argv.jsonl');
+    const marker = join(box.dir, 'pwned');
+    const user = `ana; touch ${marker} $(touch ${marker}) 'x'`;
+    Object.assign(box.env, { RECORD_ARGV_LOG: log, USER: user, FAKE_LINGER: 'no', FAKE_LOGIN_STATE: 'active', FAKE_SYSTEMCTL_SHOW: 'ActiveState=active' });
+    const installed = await runCli(['install', 'systemd'], box.env);
+    const doctor = await runCli(['doctor'], box.env);
+    const said = [
+      /Turn it on with: (loginctl enable-linger .*)\n$/.exec(installed.stderr)?.[1],
+      /^warn {2}lingering: off for .*: user units stop when you log out; (loginctl enable-linger .*)$/m.exec(doctor.stdout)?.[1],
+    ];
+    for (const command of said) {
+      expect(command).toBeDefined();
+      execFileSync('sh', ['-c', command!], { cwd: box.dir, env: box.env });
+      expect(readArgvLog(log).at(-1)).toEqual(['loginctl', 'enable-linger', user]);
+    }
+    expect(readdirSync(box.dir).filter((f) => f.includes('pwned'))).toEqual([]);
+  });
+
   const installed = async (extra: Record<string, string>) => {
     const box = sandbox([join(ROOT, 'test', 'fixtures', 'bin'), RECORDING_BIN]);
     Object.assign(box.env, { RECORD_ARGV_LOG: join(box.home, 'argv.jsonl'), USER: 'ana', FAKE_LINGER: 'yes', FAKE_SYSTEMCTL_SHOW: 'ActiveState=active' });

@@ -4,7 +4,7 @@ import { Cron } from 'croner';
 import type { DeployFacts } from '../../deploy/facts.js';
 import { INSTALLABLE } from '../../deploy/platform-names.js';
 import { ENABLED_UNIT, systemctl, unitDir } from '../../deploy/systemd.js';
-import { loginProperties, unitState, withoutManager } from '../../deploy/systemd-manager.js';
+import { enableLinger, loginProperties, unitState, withoutManager } from '../../deploy/systemd-manager.js';
 import { localTime } from '../../local-time.js';
 import type { Io } from '../io.js';
 import type { DoctorCheck, DoctorLine } from './doctor.js';
@@ -39,7 +39,7 @@ async function unitRuns({ unit, ctl }: { unit: string; ctl: string[] }, facts: D
  */
 async function lingering(user: string, env: Io['env']): Promise<DoctorLine> {
   const answer = await loginProperties(user, ['Linger', 'State'], env);
-  const fix = `loginctl enable-linger ${user}`;
+  const fix = enableLinger(user);
   if (answer?.Linger === undefined) return ['warn', `lingering: could not ask loginctl; without it user units stop at logout: ${fix}`];
   if (answer.Linger === 'yes') return ['ok', `lingering: on for ${user} (user units run while you are logged out)`];
   const state = answer.State;
